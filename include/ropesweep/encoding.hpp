@@ -1,0 +1,82 @@
+#pragma once
+// Position encodings of SCIENCE.md ("Other position encodings") behind one small
+// interface: the exact (fp64) score of (q, k, r), the per-query function C(r),
+// and rotation of a vector to an absolute position (used by finite-precision
+// paths and by the transformer probe).
+#include <string>
+#include <vector>
+
+namespace ropesweep {
+
+enum class EncodingKind { kRope, kRopeHalf, kPi, kNtk, kYarn, kPartial, kAlibi, kNope };
+
+// Which two components of a d-vector form complex pair t.
+enum class PairLayout {
+  kInterleaved,  // (2t, 2t+1): RoFormer / GPT-J
+  kHalfSplit     // (t, t + d/2): GPT-NeoX / Llama
+};
+
+struct EncodingConfig {
+  EncodingKind kind = EncodingKind::kRope;
+  int head_dim = 128;             // d, even
+  double base = 10000.0;          // b > 1
+  double scale = 1.0;             // s: pi, ntk, yarn (>= 1 in practice, > 0 required)
+  double train_length = 4096.0;   // L_train: yarn's ramp
+  double yarn_alpha = 1.0;        // yarn ramp lower bound
+  double yarn_beta = 32.0;        // yarn ramp upper bound
+  double partial_fraction = 1.0;  // p in [0, 1]: partial rotates the top fraction of frequencies
+  double alibi_slope = 0.0;       // alibi: slope m; 0 means "head 0 of alibi_heads"
+  int alibi_heads = 8;            // alibi: H used for the default slope
+};
+
+EncodingKind parse_encoding(const std::string& name);  // throws Error on unknown names
+std::string encoding_name(EncodingKind kind);
+std::vector<std::string> encoding_names();
+
+// ALiBi head slopes of Press et al. (2022): for H a power of two, the geometric
+// sequence 2^(-8/H), 2^(-16/H), ...; otherwise the published rule (the slopes of
+// the closest smaller power of two, then every other slope of twice that).
+std::vector<double> alibi_slopes(int heads);
+
+class Encoding {
+ public:
+  explicit Encoding(const EncodingConfig& config);  // throws Error on invalid config
+
+  const EncodingConfig& config() const { return config_; }
+  EncodingKind kind() const { return config_.kind; }
+  int head_dim() const { return config_.head_dim; }
+  int pairs() const { return config_.head_dim / 2; }
+  PairLayout layout() const;
+  // Index of the real and imaginary component of complex pair t in a d-vector.
+  int real_index(int t) const;
+  int imag_index(int t) const;
+
+  // Angular frequency of pair t in rad/token after the encoding's modification;
+  // 0 for pairs that are not rotated (partial, alibi, nope).
+  const std::vector<double>& frequencies() const { return frequencies_; }
+  // Factor applied to rotated q and to rotated k alike (YaRN's sqrt(1/t) =
+  // 0.1 ln s + 1; 1 for every other encoding).
+  double qk_scale() const { return qk_scale_; }
+  // Linear distance penalty subtracted from the score (ALiBi's m; 0 otherwise).
+  double distance_slope() const { return distance_slope_; }
+
+  // Exact fp64 score s(q, k; r) = <R_m q, R_n k> for r = m - n (scale and
+  // ALiBi penalty included).
+  double score(const double* q, const double* k, double r) const;
+  // C(r) = sum_t |qh_t|^2 cos(r w_t) (times qk_scale^2), so s(q, q; r) = C(r)
+  // for rotary encodings and C(0) = qk_scale^2 |q|^2.
+  double C(const double* q, double r) const;
+  // out = qk_scale * R_position x, angles computed in fp64.
+  void rotate(const double* x, double position, double* out) const;
+  // The same with angles position * w_t computed in fp32 (fp32 position times fp32
+  // frequency) and the rotation done in fp32, as low-precision implementations do.
+  void rotate(const float* x, double position, float* out) const;
+
+ private:
+  EncodingConfig config_;
+  std::vector<double> frequencies_;
+  double qk_scale_ = 1.0;
+  double distance_slope_ = 0.0;
+};
+
+}  // namespace ropesweep

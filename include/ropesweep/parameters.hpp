@@ -1,0 +1,46 @@
+#pragma once
+// Parameter values of one grid point, and the description of the parameters an
+// experiment accepts (used by the spec validator and by the experiments).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ropesweep {
+
+// Numbers are held as double (integers are checked to be whole); strings as text.
+using Value = std::variant<double, std::string>;
+
+std::string to_string(const Value& value);
+
+enum class ValueKind { kNumber, kInteger, kString };
+
+struct ParameterInfo {
+  std::string name;
+  ValueKind kind = ValueKind::kNumber;
+  std::optional<Value> default_value;  // nullopt: the sweep must set it
+  std::vector<std::string> choices;    // allowed strings (kString only); empty: any
+  // Range check of one value: an empty string when fine, otherwise the problem,
+  // phrased to follow the parameter name ("must be > 1").
+  std::function<std::string(const Value&)> check;
+  std::string description;
+};
+
+class Parameters {
+ public:
+  void set(const std::string& name, Value value) { values_[name] = std::move(value); }
+  bool has(const std::string& name) const { return values_.count(name) != 0; }
+  const Value& get(const std::string& name) const;  // throws Error if missing
+  double number(const std::string& name) const;     // throws Error if missing or a string
+  std::int64_t integer(const std::string& name) const;
+  const std::string& text(const std::string& name) const;
+  const std::map<std::string, Value>& all() const { return values_; }
+
+ private:
+  std::map<std::string, Value> values_;
+};
+
+}  // namespace ropesweep

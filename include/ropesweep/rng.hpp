@@ -1,0 +1,90 @@
+#pragma once
+// Counter-based random streams (Random123 Philox4x64-10).
+//
+// Every stream is a pure function of (sweep seed, grid-point index, stream id,
+// substream): the key holds (seed, point) and the counter holds
+// (stream, substream, block), so a grid point's samples never depend on which
+// rank computed it, in which order, or how many other points ran before it.
+#include <Random123/philox.h>
+
+#include <cmath>
+#include <cstdint>
+
+namespace ropesweep {
+
+struct StreamKey {
+  std::uint64_t seed = 0;
+  std::uint64_t point = 0;      // grid-point index within its experiment
+  std::uint64_t stream = 0;     // what the numbers are for (see StreamId)
+  std::uint64_t substream = 0;  // e.g. an independent replicate block
+};
+
+// Stream ids used across the project; fixed forever so results stay reproducible.
+enum StreamId : std::uint64_t {
+  kStreamPositionInversion = 1,
+  kStreamPositionAliasing = 2,
+  kStreamTokenInversion = 3,
+  kStreamTokenAliasing = 4,
+  kStreamProbeWeights = 16,
+  kStreamProbeSequence = 17,
+  kStreamExperimentBase = 1000,  // experiments add their experiment index
+};
+
+class RandomStream {
+ public:
+  explicit RandomStream(const StreamKey& key) {
+    key_ = {{key.seed, key.point}};
+    counter_ = {{key.stream, key.substream, 0, 0}};
+  }
+
+  std::uint64_t next_u64() {
+    if (used_ == 4) refill();
+    return buffer_.v[used_++];
+  }
+
+  // Uniform on (0, 1): never 0 or 1, so log() in the normal sampler is safe.
+  double uniform_open() { return (static_cast<double>(next_u64() >> 11) + 0.5) * 0x1.0p-53; }
+
+  // Uniform integer in [0, n), n >= 1: Lemire's multiply-shift with rejection (unbiased).
+  std::uint64_t uniform_int(std::uint64_t n) {
+    for (;;) {
+      const unsigned __int128 m = static_cast<unsigned __int128>(next_u64()) * n;
+      const auto low = static_cast<std::uint64_t>(m);
+      if (low >= n || low >= (-n) % n) return static_cast<std::uint64_t>(m >> 64);
+    }
+  }
+
+  // Standard normal by Box-Muller; the second value of each pair is kept.
+  double normal() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    const double radius = std::sqrt(-2.0 * std::log(uniform_open()));
+    const double angle = 2.0 * M_PI * uniform_open();
+    spare_ = radius * std::sin(angle);
+    has_spare_ = true;
+    return radius * std::cos(angle);
+  }
+
+  void fill_normal(double* out, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) out[i] = normal();
+  }
+
+ private:
+  void refill() {
+    buffer_ = generator_(counter_, key_);
+    counter_.v[3] += 1;
+    used_ = 0;
+  }
+
+  r123::Philox4x64 generator_;
+  r123::Philox4x64::key_type key_;
+  r123::Philox4x64::ctr_type counter_;
+  r123::Philox4x64::ctr_type buffer_{};
+  int used_ = 4;
+  bool has_spare_ = false;
+  double spare_ = 0.0;
+};
+
+}  // namespace ropesweep

@@ -1,0 +1,61 @@
+// The `ropesweep` command: parses the command line and is the one error boundary
+// of the program: every error becomes a single line on stderr and an exit code.
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ropesweep/cli.hpp"
+#include "ropesweep/error.hpp"
+#include "ropesweep/version.hpp"
+
+namespace ropesweep::cli {
+namespace {
+
+std::map<std::string, CommandSetup>& commands() {
+  static std::map<std::string, CommandSetup> registered;
+  return registered;
+}
+
+}  // namespace
+
+CommandRegistrar::CommandRegistrar(const char* name, CommandSetup setup) {
+  commands()[name] = setup;
+}
+
+}  // namespace ropesweep::cli
+
+int main(int argc, char** argv) {
+  using namespace ropesweep;
+  CLI::App app{"ropesweep: how RoPE attention fails in long contexts, mapped over large parameter sweeps",
+               "ropesweep"};
+  app.set_version_flag("--version", std::string("ropesweep ") + kVersion + " (" + kGitCommit + ")");
+  app.require_subcommand(1);
+  std::map<CLI::App*, cli::CommandAction> actions;
+  for (const auto& [name, setup] : cli::commands()) {
+    cli::CommandAction action = setup(app);
+    actions[app.get_subcommand(name)] = std::move(action);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "ropesweep: error: " << e.what() << " (see ropesweep --help)\n";
+    return static_cast<int>(ExitCode::kUsage);
+  }
+  try {
+    for (auto* chosen : app.get_subcommands()) return actions.at(chosen)();
+    return static_cast<int>(ExitCode::kUsage);
+  } catch (const Error& e) {
+    std::cerr << "ropesweep: error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "ropesweep: error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kFailure);
+  }
+}
