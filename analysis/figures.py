@@ -14,7 +14,7 @@ from matplotlib.colors import LogNorm, Normalize  # noqa: E402
 
 from .frontier import frontier, has_frontier  # noqa: E402
 from .results import axis_dimension  # noqa: E402
-from .slicing import fixed_parameters, format_value, select  # noqa: E402
+from .slicing import fixed_parameters, format_value, point_label, select  # noqa: E402
 
 FAILURE_MODES = ("position_inversion", "position_aliasing", "token_inversion", "token_aliasing")
 TITLES = {
@@ -121,7 +121,7 @@ def failure_vs_length(ds: xr.Dataset, experiment: str, path: str) -> str:
     _save(fig, path)
     return (f"Failure probabilities of '{experiment}' against context length (log x axis), one curve per "
             f"RoPE base (colour, log scale), shaded ±1 standard error; the dashed line is 0.5, random guessing. "
-            + (f"Other axes fixed at: {notes}." if notes else ""))
+            + (f"Slice shown: {notes}." if notes else ""))
 
 
 def _panel_grid(count, width=3.6, height=3.3, max_cols=4):
@@ -174,7 +174,7 @@ def tradeoff(ds: xr.Dataset, experiment: str, path: str):
         order = np.argsort(p[mask])
         ax.plot(p[mask][order], t[mask][order], color="red", lw=1, zorder=2)
         ax.scatter(p[mask], t[mask], s=110, facecolors="none", edgecolors="red", lw=1.4, zorder=3)
-        length_text = f"L = {format_value(one.coords['length'].values)}" if length_dim else "all"
+        length_text = point_label(view, length_dim, index, {"length": "L"}) if length_dim else "all bases"
         ax.set_title(length_text, fontsize=10)
         ax.set_xlabel("position discrimination\n1 − P(position inversion)", fontsize=9)
         ax.set_ylabel("token discrimination\n1 − P(token inversion)", fontsize=9)
@@ -194,7 +194,7 @@ def tradeoff(ds: xr.Dataset, experiment: str, path: str):
     caption = ("Position discrimination against token discrimination, one point per RoPE base (colour, "
                "log scale), one panel per context length; ringed in red: the bases no other base beats on "
                "both (Pareto optimal, ties kept). Error bars ±1 standard error. "
-               + (f"Other axes fixed at: {notes}." if notes else ""))
+               + (f"Slice shown: {notes}." if notes else ""))
     return caption, rows
 
 
@@ -231,7 +231,7 @@ def bmin_vs_length(ds: xr.Dataset, experiment: str, path: str) -> str:
     return ("Smallest RoPE base b_min for which the long-term decay B(m) = Σ cos(m θ_t) stays non-negative on "
             "[0, L], against L (log-log), one colour per head dimension; dashed: the base above which every "
             "scanned base is admissible (the admissible set is not an interval); dotted: the power law "
-            f"{a}·L^{k} fitted by Men et al. (2024) for d = 128. " + (f"Other axes fixed at: {note}." if note else ""))
+            f"{a}·L^{k} fitted by Men et al. (2024) for d = 128. " + (f"Slice shown: {note}." if note else ""))
 
 
 def encodings_map(ds: xr.Dataset, experiment: str, path: str) -> str:
@@ -299,7 +299,7 @@ def encodings_map(ds: xr.Dataset, experiment: str, path: str) -> str:
     return ("All position encodings of the sweep on the same metrics: the four failure probabilities against "
             "context length (left) and the position/token discrimination plane (right), where each encoding "
             "traces a path as L grows (larger markers: longer contexts) towards chance at (0.5, 0.5). "
-            + (f"Other axes fixed at: {note}." if note else ""))
+            + (f"Slice shown: {note}." if note else ""))
 
 
 def _probe_metric_pairs(ds: xr.Dataset):
@@ -364,4 +364,4 @@ def probe(ds: xr.Dataset, experiment: str, path: str) -> str:
     return ("Failure probabilities of the randomly initialised attention stack, read from the last layer's "
             "attention of the query to the needle: summed over heads (model level, solid) and each head's own "
             "weight averaged over heads (dotted), against the number of heads and the number of layers. "
-            + (f"Other axes fixed at: {note}." if note else ""))
+            + (f"Slice shown: {note}." if note else ""))

@@ -82,8 +82,19 @@ def select(ds: xr.Dataset, keep_axes, prefer=None):
             continue
         values = ds.coords[dim].values if dim in ds.coords else np.arange(ds.sizes[dim])
         indices[dim] = _index_of_preferred(dim, values, prefer.get(dim, PREFERRED.get(dim)))
-    description = "; ".join(_describe_dimension(ds, dim, i) for dim, i in indices.items() if ds.sizes[dim] > 1)
-    return ds.isel(indices), description
+    parts = [_describe_dimension(ds, dim, i) for dim, i in indices.items() if ds.sizes[dim] > 1]
+    for dim in keep_dims:
+        partners = sorted(n for n, c in ds.coords.items() if c.dims == (dim,) and n != dim)
+        if partners:
+            parts.append(f"{', '.join(partners)} zipped with {dim}")
+    return ds.isel(indices), "; ".join(parts)
+
+
+def point_label(view: xr.Dataset, dim: str, index: int, short=None) -> str:
+    """'L = 64' for position `index` along `dim`, with its zip partners: 'L = 64, separation = 0.5'."""
+    names = sorted((n for n, c in view.coords.items() if c.dims == (dim,)), key=lambda n: n != dim)
+    short = short or {}
+    return ", ".join(f"{short.get(n, n)} = {format_value(view.coords[n].values[index])}" for n in names)
 
 
 def fixed_parameters(ds: xr.Dataset, names) -> str:
