@@ -382,6 +382,21 @@ class SpecReader {
                          "' (no default): set it under fixed: or axes:");
       }
     }
+    // Axes and metrics share the group's namespace in the results file.
+    std::set<std::string> datasets{"done"};
+    for (const MetricInfo& metric : experiment.metrics()) {
+      datasets.insert(metric.name);
+      datasets.insert(metric.name + "_se");
+      datasets.insert(metric.name + "_n");
+    }
+    for (const Dimension& dimension : grid.dimensions) {
+      for (const Axis& axis : dimension.axes) {
+        if (datasets.count(axis.name)) {
+          problem(axis.where, "axis '" + axis.name + "' has the name of a dataset of experiment '" +
+                                  grid.kind + "'");
+        }
+      }
+    }
     // Point checks need every parameter valid; they would only repeat problems otherwise.
     if (problems_.size() == problems_before) check_points(key, grid);
     return true;
