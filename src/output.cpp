@@ -230,13 +230,13 @@ std::vector<std::vector<std::uint8_t>> read_done_masks(const std::string& path, 
   if (!stored_text) throw IoError(path, "has no 'spec' attribute");
   const SpecResult stored = parse_sweep(*stored_text, stored_path.value_or("<stored spec>"));
   if (!stored.ok()) {
-    throw IoError(path, "its stored spec no longer validates (" +
+    throw SweepMismatch(path, "its stored spec no longer validates (" +
                             std::string(stored.problems.front().what()) + ")");
   }
   const std::string difference =
       first_difference(canonical_form(stored.sweep), canonical_form(sweep));
   if (!difference.empty()) {
-    throw IoError(path, "was written for a different sweep (" + difference +
+    throw SweepMismatch(path, "was written for a different sweep (" + difference +
                             "); resume needs the same spec, or use --overwrite");
   }
   std::vector<std::vector<std::uint8_t>> masks;

@@ -15,6 +15,7 @@
 
 #include "ropesweep/cost_model.hpp"
 #include "ropesweep/h5.hpp"
+#include "ropesweep/journal.hpp"
 #include "ropesweep/output.hpp"
 #include "ropesweep/progress.hpp"
 #include "ropesweep/scheduler.hpp"
@@ -198,6 +199,7 @@ class RankRun {
         options_(options),
         offsets_(experiment_offsets(sweep)),
         writer_(options.output_path, sweep, comm.get()),
+        journal_(options.output_path),
         pending_points_(sweep.experiments.size()),
         pending_values_(sweep.experiments.size()),
         compute_(sweep, offsets_) {}
@@ -232,6 +234,9 @@ class RankRun {
 
   void flush() {
     for (std::size_t e = 0; e < pending_points_.size(); ++e) {
+      // Journal first: whatever the HDF5 file holds, the journal holds too.
+      journal_.append(std::uint32_t(e), pending_points_[e], pending_values_[e],
+                      sweep_.experiments[e].experiment->metrics().size());
       writer_.write(e, pending_points_[e], pending_values_[e]);
       pending_points_[e].clear();
       pending_values_[e].clear();
@@ -259,6 +264,7 @@ class RankRun {
   const RunOptions& options_;
   std::vector<std::uint64_t> offsets_;
   ResultWriter writer_;
+  JournalWriter journal_;
   std::vector<std::vector<std::uint64_t>> pending_points_;
   std::vector<std::vector<MetricValue>> pending_values_;
   std::uint64_t pending_count_ = 0;
@@ -377,6 +383,47 @@ bool run_worker(const Communicator& comm, RankRun& rank) {
   return interrupted;
 }
 
+// The results file cannot be read (a kill at a bad moment, a damaged disk): make
+// a fresh skeleton and replay the journal into it. The unreadable file is kept.
+std::vector<std::vector<std::uint8_t>> rebuild_from_journal(const std::string& path,
+                                                            const Sweep& sweep,
+                                                            const Provenance& provenance,
+                                                            const IoError& cause) {
+  const std::string journal = journal_directory(path);
+  const std::string stored = journal_spec(path);
+  if (stored.empty()) {
+    throw IoError(path, std::string("cannot be resumed (") + cause.what() + ") and there is no journal " +
+                            journal + " to rebuild it from");
+  }
+  const SpecResult journal_sweep = parse_sweep(stored, journal + "/spec.yaml");
+  if (!journal_sweep.ok() || canonical_form(journal_sweep.sweep) != canonical_form(sweep)) {
+    throw SweepMismatch(journal, "the journal belongs to a different sweep; resume needs the same spec");
+  }
+  const std::string kept = path + ".unreadable";
+  std::cerr << "ropesweep: " << cause.what() << "\nropesweep: rebuilding " << path << " from "
+            << journal << " (the unreadable file is kept as " << kept << ")\n";
+  if (std::rename(path.c_str(), kept.c_str()) != 0) {
+    throw IoError(path, "cannot move the unreadable file aside to " + kept);
+  }
+  create_output(path, sweep, provenance);
+  std::vector<std::vector<std::uint64_t>> points(sweep.experiments.size());
+  std::vector<std::vector<MetricValue>> values(sweep.experiments.size());
+  for (JournalRecord& record : read_journal(path)) {
+    if (record.experiment >= sweep.experiments.size()) continue;
+    const ExperimentGrid& grid = sweep.experiments[record.experiment];
+    if (record.point >= grid.point_count() || record.values.size() != grid.experiment->metrics().size()) {
+      continue;
+    }
+    points[record.experiment].push_back(record.point);
+    values[record.experiment].insert(values[record.experiment].end(), record.values.begin(),
+                                     record.values.end());
+  }
+  ResultWriter writer(path, sweep, MPI_COMM_SELF);
+  for (std::size_t e = 0; e < sweep.experiments.size(); ++e) writer.write(e, points[e], values[e]);
+  writer.close();
+  return read_done_masks(path, sweep);
+}
+
 struct Prepared {
   Sweep sweep;
   std::vector<WorkItem> work;
@@ -404,15 +451,24 @@ Prepared prepare(const Communicator& comm, const RunOptions& options) {
     throw IoError(path, "already exists; continue it with --resume or replace it with --overwrite");
   }
   std::vector<std::vector<std::uint8_t>> done;
-  if (exists && options.resume) done = read_done_masks(path, prepared.sweep);
   const CostModel model = options.calibrate ? calibrate(prepared.sweep) : default_cost_model();
-  if (done.empty()) {
-    Provenance provenance;
-    provenance.spec_path = options.spec_path;
-    provenance.start_time = utc_now();
-    provenance.cost_model = model.to_json();
-    provenance.ranks = comm.size();
+  Provenance provenance;
+  provenance.spec_path = options.spec_path;
+  provenance.start_time = utc_now();
+  provenance.cost_model = model.to_json();
+  provenance.ranks = comm.size();
+  if (exists && options.resume) {
+    try {
+      done = read_done_masks(path, prepared.sweep);
+    } catch (const SweepMismatch&) {
+      throw;
+    } catch (const IoError& error) {
+      done = rebuild_from_journal(path, prepared.sweep, provenance, error);
+    }
+    if (journal_spec(path).empty()) start_journal(path, prepared.sweep.text);
+  } else {
     create_output(path, prepared.sweep, provenance);
+    start_journal(path, prepared.sweep.text);
   }
   for (const auto& mask : done) prepared.already_done += std::count(mask.begin(), mask.end(), 1);
   prepared.work = build_work_list(prepared.sweep, model, done);
@@ -502,6 +558,7 @@ ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
                       " (continue with --resume)");
   }
   finish_output(options.output_path, utc_now(), comm.size());
+  remove_journal(options.output_path);
   if (progress) progress->finish("wrote " + options.output_path);
   return ExitCode::kOk;
 }

@@ -36,8 +36,15 @@ std::vector<std::string> metric_dataset_names(const Experiment& experiment);
 // into place, so `path` is never a half-built file.
 void create_output(const std::string& path, const Sweep& sweep, const Provenance& provenance);
 
+// The file was written for another sweep: resuming it would mix two computations.
+class SweepMismatch : public IoError {
+ public:
+  using IoError::IoError;
+};
+
 // Serial. Checks that `path` is one of ours, written for the same sweep (same
-// canonical form), and returns each experiment's `done` mask (row-major).
+// canonical form; SweepMismatch otherwise), and returns each experiment's
+// `done` mask (row-major).
 std::vector<std::vector<std::uint8_t>> read_done_masks(const std::string& path, const Sweep& sweep);
 
 // Serial. Stamps end_time (empty while incomplete) and the rank count of the last run.
