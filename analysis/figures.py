@@ -14,7 +14,7 @@ from matplotlib.colors import LogNorm, Normalize  # noqa: E402
 
 from .frontier import frontier, has_frontier  # noqa: E402
 from .results import axis_dimension  # noqa: E402
-from .slicing import fixed_parameters, format_value, point_label, select  # noqa: E402
+from .slicing import format_value, point_label, select  # noqa: E402
 
 FAILURE_MODES = ("position_inversion", "position_aliasing", "token_inversion", "token_aliasing")
 TITLES = {
@@ -86,7 +86,6 @@ def failure_vs_length(ds: xr.Dataset, experiment: str, path: str) -> str:
     base_dim = axis_dimension(view, "base")
     lengths = _values(view.coords["length"])
     bases = _bases(view) if base_dim else None
-    fixed = fixed_parameters(ds, ["base"]) if base_dim is None else ""
     cmap, norm = _base_colours(bases if bases is not None else [1.0])
 
     fig, axes = plt.subplots(2, 2, figsize=(11.5, 8), sharex=True, constrained_layout=True)
@@ -115,7 +114,7 @@ def failure_vs_length(ds: xr.Dataset, experiment: str, path: str) -> str:
         ax.set_xlabel("context length L (tokens, log scale)")
     if bases is not None:
         _base_colourbar(fig, axes, cmap, norm)
-    notes = "; ".join(n for n in (note, fixed) if n)
+    notes = note
     _title(fig, f"{experiment}: failure probability vs context length, one curve per base "
                 f"(bands: ±1 SE; dashed: 0.5 = chance)", notes)
     _save(fig, path)

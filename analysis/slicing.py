@@ -24,6 +24,11 @@ PREFERRED = {
 }
 
 
+# Fixed parameters worth naming in a figure title when the sweep does not vary them.
+KEY_PARAMETERS = ("base", "head_dim", "encoding", "precision", "rho", "separation", "heads", "layers",
+                  "samples")
+
+
 def format_value(value) -> str:
     if isinstance(value, (str, bytes)):
         return value if isinstance(value, str) else value.decode()
@@ -87,6 +92,9 @@ def select(ds: xr.Dataset, keep_axes, prefer=None):
         partners = sorted(n for n, c in ds.coords.items() if c.dims == (dim,) and n != dim)
         if partners:
             parts.append(f"{', '.join(partners)} zipped with {dim}")
+    fixed = fixed_parameters(ds, KEY_PARAMETERS)
+    if fixed:
+        parts.append("fixed: " + fixed)
     return ds.isel(indices), "; ".join(parts)
 
 

@@ -16,7 +16,8 @@ sys.path.insert(0, ROOT)
 
 # Small enough to run in seconds on one core, large enough that every figure has
 # data: bases on both sides of the lengths (so the trade-off exists), two
-# encodings, and b_min at three lengths for two head dimensions.
+# encodings, b_min at three lengths for two head dimensions, and a second pairwise
+# group whose base is a zip member (a coordinate along the `scale` dimension).
 SPEC = textwrap.dedent("""\
     name: analysis-test
     seed: 20260525
@@ -29,6 +30,17 @@ SPEC = textwrap.dedent("""\
           base: [10, 100, 1000, 10000]
           length: [16, 128, 1024]
           encoding: [rope, alibi]
+      ntk_scaled:
+        kind: pairwise
+        samples: 300
+        fixed:
+          head_dim: 16
+          encoding: ntk
+        axes:
+          zip:
+            scale: [1, 2, 4, 8]
+            base: [10, 100, 1000, 10000]
+          length: [64, 512]
       bmin:
         axes:
           head_dim: [16, 32]
