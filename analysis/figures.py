@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
-from matplotlib.colors import LogNorm, Normalize  # noqa: E402
+from matplotlib.colors import LogNorm, Normalize, TwoSlopeNorm  # noqa: E402
 
 from .frontier import frontier, has_frontier  # noqa: E402
 from .results import axis_dimension  # noqa: E402
@@ -69,18 +69,41 @@ def _bases(view):
     return None
 
 
+def _probability_axis(ax, top, largest):
+    """Linear 0..0.5+ axis, or, when every value is small but not all zero (aliasing
+    in low precision), a symlog axis so that they show next to the 0.5 line."""
+    if 0 < largest < 0.1:
+        ax.set_yscale("symlog", linthresh=1e-3, linscale=0.5)
+        ax.set_ylim(0, 0.7)
+        ax.set_ylabel("failure probability\n(linear below 1e-3, log above)")
+    else:
+        ax.set_ylim(-0.02, min(top, 1.02))
+        ax.set_ylabel("failure probability")
+
+
+def _band(ax, x, y, se, colour, alpha):
+    ax.fill_between(x, np.clip(y - se, 0, 1), np.clip(y + se, 0, 1), color=colour, alpha=alpha, lw=0)
+
+
+def _largest(values):
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    return float(finite.max()) if finite.size else 0.0
+
+
 def _title(fig, text, note):
     fig.suptitle(text + (f"\n[{note}]" if note else ""), fontsize=11)
 
 
-def failure_vs_length(ds: xr.Dataset, experiment: str, path: str) -> str:
-    """Figure 1: the four failure probabilities vs length, one curve per base."""
+def failure_vs_length(ds: xr.Dataset, experiment: str, path: str, prefer=None) -> str:
+    """Figure 1: the four failure probabilities vs length, one curve per base.
+    `prefer` picks the slice of the other axes (e.g. {"precision": "bf16"})."""
     if axis_dimension(ds, "length") is None:
         raise Skip(f"'{experiment}' has no swept length axis")
     present = [m for m in FAILURE_MODES if m in ds]
     if not present:
         raise Skip(f"'{experiment}' has none of the four failure probabilities")
-    view, note = select(ds, ["base", "length"])
+    view, note = select(ds, ["base", "length"], prefer)
     view = view.sortby("length")
     length_dim = axis_dimension(view, "length")
     base_dim = axis_dimension(view, "base")
@@ -104,12 +127,11 @@ def failure_vs_length(ds: xr.Dataset, experiment: str, path: str) -> str:
         for i, row in enumerate(values):
             colour = cmap(norm(bases[i])) if bases is not None else "C0"
             ax.plot(lengths, row, marker="o", ms=3, lw=1.3, color=colour)
-            ax.fill_between(lengths, row - se[i], row + se[i], color=colour, alpha=0.25, lw=0)
+            _band(ax, lengths, row, se[i], colour, 0.25)
             if np.isfinite(row + se[i]).any():
                 top = max(top, float(np.nanmax(row + se[i])) * 1.05)
         ax.set_xscale("log")
-        ax.set_ylim(-0.02, min(top, 1.02))
-        ax.set_ylabel("failure probability")
+        _probability_axis(ax, top, _largest(values))
     for ax in axes[-1]:
         ax.set_xlabel("context length L (tokens, log scale)")
     if bases is not None:
@@ -259,21 +281,21 @@ def encodings_map(ds: xr.Dataset, experiment: str, path: str) -> str:
         if metric not in view:
             ax.text(0.5, 0.5, "not in this file", transform=ax.transAxes, ha="center", color="0.4")
             continue
-        top = 0.55
+        top, largest = 0.55, 0.0
         for i, name in enumerate(encodings):
             one = view.isel({encoding_dim: i})
             y = _values(one[metric].transpose(*([length_dim] if length_dim else [])).squeeze()).reshape(-1)
             se = _se(one, metric)
             se = se.reshape(-1) if se is not None else np.zeros_like(y)
             ax.plot(lengths, y, marker=markers[i % len(markers)], ms=4, color=f"C{i % 10}", label=name)
-            ax.fill_between(lengths, y - se, y + se, color=f"C{i % 10}", alpha=0.2, lw=0)
+            _band(ax, lengths, y, se, f"C{i % 10}", 0.2)
+            largest = max(largest, _largest(y))
             if np.isfinite(y + se).any():
                 top = max(top, float(np.nanmax(y + se)) * 1.05)
         if has_length:
             ax.set_xscale("log")
             ax.set_xlabel("context length L (tokens, log scale)")
-        ax.set_ylim(-0.02, min(top, 1.02))
-        ax.set_ylabel("failure probability")
+        _probability_axis(ax, top, largest)
     if "position_inversion" in view and "token_inversion" in view:
         sizes = np.linspace(20, 120, len(lengths))
         for i, name in enumerate(encodings):
@@ -364,3 +386,53 @@ def probe(ds: xr.Dataset, experiment: str, path: str) -> str:
             "attention of the query to the needle: summed over heads (model level, solid) and each head's own "
             "weight averaged over heads (dotted), against the number of heads and the number of layers. "
             + (f"Slice shown: {note}." if note else ""))
+
+
+def _log_edges(centres):
+    """Cell edges for pcolormesh on a log axis: geometric midpoints, extended at the ends."""
+    c = np.asarray(centres, dtype=np.float64)
+    if len(c) == 1:
+        return np.array([c[0] / 1.5, c[0] * 1.5])
+    mids = np.sqrt(c[1:] * c[:-1])
+    return np.concatenate([[c[0] ** 2 / mids[0]], mids, [c[-1] ** 2 / mids[-1]]])
+
+
+def decay_map(ds: xr.Dataset, experiment: str, path: str, bmin=None) -> str:
+    """Section 3 companion: min over [0, L] of B(m) on the (L, base) plane, the sign
+    change being the admissibility boundary that b_min traces."""
+    if "min_decay" not in ds or axis_dimension(ds, "base") is None or axis_dimension(ds, "length") is None:
+        raise Skip(f"'{experiment}' has no min_decay over swept base and length")
+    view, note = select(ds, ["base", "length"])
+    view = view.sortby("length").sortby("base")
+    base_dim, length_dim = axis_dimension(view, "base"), axis_dimension(view, "length")
+    values = _values(view["min_decay"].transpose(base_dim, length_dim))
+    bases, lengths = _values(view.coords["base"]), _values(view.coords["length"])
+    limit = max(_largest(np.abs(values)), 1e-12)
+    fig, ax = plt.subplots(figsize=(8.5, 5.8), constrained_layout=True)
+    norm = TwoSlopeNorm(vmin=-limit, vcenter=0.0, vmax=limit)
+    mesh = ax.pcolormesh(_log_edges(lengths), _log_edges(bases), values, cmap="RdBu", norm=norm, shading="flat")
+    bar = fig.colorbar(mesh, ax=ax, pad=0.02)
+    bar.set_label("min over m in [0, L] of B(m) = Σ cos(m θ_t)\n(blue: B ≥ 0 throughout, base admissible)")
+    head_dim = ds.attrs.get("param_head_dim")
+    if bmin is not None and "b_min" in bmin and axis_dimension(bmin, "length") is not None:
+        prefer = {"head_dim": float(head_dim)} if head_dim is not None else None
+        line, _ = select(bmin, ["length"], prefer)
+        line = line.sortby("length")
+        ax.plot(_values(line.coords["length"]), _values(line["b_min"]), "k-o", ms=4, label="b_min (bmin experiment)")
+    a, k = MEN_2024
+    grid = np.geomspace(lengths.min(), lengths.max(), 100)
+    ax.plot(grid, a * grid**k, color="black", ls=":", lw=1.6, label=f"Men et al. 2024: {a}·L^{k}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(_log_edges(lengths)[[0, -1]])
+    ax.set_ylim(_log_edges(bases)[[0, -1]])
+    ax.set_xlabel("context length L (tokens, log scale)")
+    ax.set_ylabel("RoPE base b (log scale)")
+    # Below the plot: every cell of the map is data.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8, frameon=False)
+    _title(fig, f"{experiment}: long-term decay, smallest B(m) on [0, L]", note)
+    _save(fig, path)
+    return ("The minimum of the long-term decay B(m) over [0, L] for each (L, b) cell of the decay experiment "
+            "(red: B turns negative before L, so the base is not admissible for that length; blue: it stays "
+            "non-negative). The b_min curve of the bmin experiment and the power law of Men et al. (2024) run "
+            "along the boundary. " + (f"Slice shown: {note}." if note else ""))

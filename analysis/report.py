@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
+import glob
 import html
 import os
 import sys
@@ -19,6 +21,7 @@ from . import figures
 from .frontier import frontier, has_frontier
 from .results import ResultsFileError, axis_dimension, kind, load
 
+MAX_FACETS = 4  # figures per value of an extra axis, at most
 EXIT_FILE = 4  # same code as `ropesweep` uses for a file that is unreadable or not ours
 
 
@@ -65,7 +68,14 @@ def section_failures(results, out_dir):
     if not candidates:
         s.notes.append("Skipped: the file has no pairwise experiment.")
     for name, ds in candidates:
-        _draw(s, out_dir, f"fig1_failure_vs_length_{name}.png", figures.failure_vs_length, ds, name)
+        # Precision changes aliasing from never to common: one figure per precision.
+        precision_dim = axis_dimension(ds, "precision")
+        if precision_dim is not None and 1 < ds.sizes[precision_dim] <= MAX_FACETS:
+            for value in ds.coords[precision_dim].values:
+                _draw(s, out_dir, f"fig1_failure_vs_length_{name}_{value}.png",
+                      functools.partial(figures.failure_vs_length, prefer={"precision": str(value)}), ds, name)
+        else:
+            _draw(s, out_dir, f"fig1_failure_vs_length_{name}.png", figures.failure_vs_length, ds, name)
     return s
 
 
@@ -115,6 +125,9 @@ def section_bmin(results, out_dir):
         s.notes.append("Skipped: the file has no bmin experiment.")
     for name, ds in candidates:
         _draw(s, out_dir, f"fig3_bmin_{name}.png", figures.bmin_vs_length, ds, name)
+    bmin = candidates[0][1] if candidates else None
+    for name, ds in _experiments_of(results, lambda n, ds: kind(ds) == "decay"):
+        _draw(s, out_dir, f"fig3_decay_{name}.png", functools.partial(figures.decay_map, bmin=bmin), ds, name)
     return s
 
 
@@ -223,6 +236,9 @@ def render_html(results, sections):
 def build(results, out_dir):
     """Writes every figure and index.html into out_dir; returns the sections."""
     os.makedirs(out_dir, exist_ok=True)
+    # Figures of an earlier report in the same directory would outlive their data.
+    for stale in glob.glob(os.path.join(out_dir, "fig[0-9]_*.png")):
+        os.remove(stale)
     sections = [section_failures(results, out_dir), section_tradeoff(results, out_dir),
                 section_bmin(results, out_dir), section_encodings(results, out_dir),
                 section_probe(results, out_dir), section_provenance(results)]

@@ -16,7 +16,8 @@ sys.path.insert(0, ROOT)
 
 # Small enough to run in seconds on one core, large enough that every figure has
 # data: bases on both sides of the lengths (so the trade-off exists), two
-# encodings, b_min at three lengths for two head dimensions, and a second pairwise
+# encodings and precisions, the decay map, b_min at three lengths for two head
+# dimensions, and a second pairwise
 # group whose base is a zip member (a coordinate along the `scale` dimension).
 SPEC = textwrap.dedent("""\
     name: analysis-test
@@ -30,6 +31,7 @@ SPEC = textwrap.dedent("""\
           base: [10, 100, 1000, 10000]
           length: [16, 128, 1024]
           encoding: [rope, alibi]
+          precision: [fp64, bf16]
       ntk_scaled:
         kind: pairwise
         samples: 300
@@ -41,6 +43,12 @@ SPEC = textwrap.dedent("""\
             scale: [1, 2, 4, 8]
             base: [10, 100, 1000, 10000]
           length: [64, 512]
+      decay:
+        fixed:
+          head_dim: 16
+        axes:
+          base: [100, 1000, 10000, 100000]
+          length: [64, 256, 1024]
       bmin:
         axes:
           head_dim: [16, 32]

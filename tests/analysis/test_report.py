@@ -10,11 +10,13 @@ import pytest
 import analysis
 from conftest import SPEC, executable, report, run
 
-PAIRWISE_FIGURES = ["fig1_failure_vs_length_pairwise.png", "fig2_tradeoff_pairwise.png",
+PAIRWISE_FIGURES = ["fig1_failure_vs_length_pairwise_fp64.png", "fig1_failure_vs_length_pairwise_bf16.png",
+                    "fig2_tradeoff_pairwise.png",
                     "fig4_encodings_pairwise.png", "fig1_failure_vs_length_ntk_scaled.png",
                     "fig2_tradeoff_ntk_scaled.png"]
 PAIRWISE_GROUPS = ("pairwise", "ntk_scaled")
 BMIN_FIGURE = "fig3_bmin_bmin.png"
+DECAY_FIGURE = "fig3_decay_decay.png"
 
 
 def _png_ok(path):
@@ -30,9 +32,9 @@ def _referenced_images(index_html):
 
 def test_load_gives_labelled_arrays_with_the_spec_axes(run_file):
     results = analysis.load(str(run_file))
-    assert set(results) == {"pairwise", "ntk_scaled", "bmin"}
+    assert set(results) == {"pairwise", "ntk_scaled", "decay", "bmin"}
     pairwise = results["pairwise"]
-    assert pairwise["position_inversion"].dims == ("base", "length", "encoding")
+    assert pairwise["position_inversion"].dims == ("base", "length", "encoding", "precision")
     np.testing.assert_array_equal(pairwise.coords["base"].values, [10, 100, 1000, 10000])
     np.testing.assert_array_equal(pairwise.coords["length"].values, [16, 128, 1024])
     assert list(pairwise.coords["encoding"].values) == ["rope", "alibi"]
@@ -53,7 +55,7 @@ def test_report_renders_every_figure(run_file, tmp_path):
     assert result.returncode == 0, result.stderr
     index = (tmp_path / "report" / "index.html").read_text()
     images = _referenced_images(index)
-    assert images == set(PAIRWISE_FIGURES + [BMIN_FIGURE])
+    assert images == set(PAIRWISE_FIGURES + [BMIN_FIGURE, DECAY_FIGURE])
     for name in images:
         _png_ok(tmp_path / "report" / name)
     # Relative references only: the page opens from disk, with no server.
@@ -70,7 +72,7 @@ def test_report_renders_every_figure(run_file, tmp_path):
     assert f"<th>MPI ranks</th><td>{attrs['ranks']}</td>" in index
 
 
-@pytest.mark.parametrize("group, reduced_dims", [("pairwise", ("length", "encoding")),
+@pytest.mark.parametrize("group, reduced_dims", [("pairwise", ("length", "encoding", "precision")),
                                                  ("ntk_scaled", ("length",))])
 def test_python_frontier_equals_the_one_the_run_wrote(run_file, group, reduced_dims):
     results = analysis.load(str(run_file))
@@ -95,7 +97,7 @@ def test_groups_open_in_xarray_with_h5netcdf(run_file):
         with xarray.open_dataset(run_file, group=group, engine="h5netcdf") as ds:
             assert "base" in ds.coords or "scale" in ds.coords
     with xarray.open_dataset(run_file, group="frontier/pairwise", engine="h5netcdf") as ds:
-        assert ds["pareto_optimal"].dims == ("base", "length", "encoding")
+        assert ds["pareto_optimal"].dims == ("base", "length", "encoding", "precision")
 
 
 def test_frontier_command_rewrites_the_same_frontier(file_copy):
@@ -121,19 +123,19 @@ def test_missing_experiment_skips_its_section(file_copy, tmp_path):
     result = report(file_copy, tmp_path / "report")
     assert result.returncode == 0, result.stderr
     index = (tmp_path / "report" / "index.html").read_text()
-    assert _referenced_images(index) == set(PAIRWISE_FIGURES)
+    assert _referenced_images(index) == set(PAIRWISE_FIGURES + [DECAY_FIGURE])
     assert "Skipped: the file has no bmin experiment." in index
     assert not (tmp_path / "report" / BMIN_FIGURE).exists()
 
 
-def test_file_with_only_bmin_skips_the_pairwise_sections(file_copy, tmp_path):
+def test_file_without_pairwise_experiments_skips_their_sections(file_copy, tmp_path):
     with h5py.File(file_copy, "a") as f:
         for group in PAIRWISE_GROUPS + ("frontier",):
             del f[group]
     result = report(file_copy, tmp_path / "report")
     assert result.returncode == 0, result.stderr
     index = (tmp_path / "report" / "index.html").read_text()
-    assert _referenced_images(index) == {BMIN_FIGURE}
+    assert _referenced_images(index) == {BMIN_FIGURE, DECAY_FIGURE}
     assert index.count("class='skip'") == 4  # failures, trade-off, encodings, probe
 
 
