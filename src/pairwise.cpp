@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <type_traits>
 
 #include "ropesweep/error.hpp"
@@ -245,19 +246,29 @@ double QueryProfile::C(double r) const {
 
 }  // namespace detail
 
+namespace {
+
+std::string number_text(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g", value);
+  return buffer;
+}
+
+}  // namespace
+
 void validate(const PairwiseConfig& config) {
   const Encoding encoding(config.encoding);  // checks the encoding's own parameters
   if (config.length < 2) {
     throw Error("length must be >= 2 (got " + std::to_string(config.length) + ")");
   }
   if (!(config.rho >= 0.0 && config.rho <= 1.0)) {
-    throw Error("rho must be in [0, 1] (got " + std::to_string(config.rho) + ")");
+    throw Error("rho must be in [0, 1] (got " + number_text(config.rho) + ")");
   }
   if (!(config.separation >= 0.0 && config.separation < 1.0)) {
-    throw Error("separation must be in [0, 1) (got " + std::to_string(config.separation) + ")");
+    throw Error("separation must be in [0, 1) (got " + number_text(config.separation) + ")");
   }
   if (detail::minimum_gap(config.length, config.separation) > config.length - 1) {
-    throw Error("separation " + std::to_string(config.separation) + " leaves no distance pair " +
+    throw Error("separation " + number_text(config.separation) + " leaves no distance pair " +
                 "at length " + std::to_string(config.length) +
                 " (needs ceil(separation * length) <= length - 1)");
   }
