@@ -265,7 +265,7 @@ def main(argv=None) -> int:
     failed = [f for s in sections for f in s.failed]
     for note in skipped:
         print(f"analysis.report: {note}", file=sys.stderr)
-    index = os.path.join(out_dir, "index.html")
+    index = os.path.abspath(os.path.join(out_dir, "index.html"))
     print(f"report: {index} ({figure_count} figures)")
     if failed:
         print(f"analysis.report: error: {len(failed)} figure(s) failed: " + "; ".join(failed), file=sys.stderr)
