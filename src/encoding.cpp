@@ -14,10 +14,10 @@ struct EncodingName {
 };
 
 constexpr EncodingName kEncodingNames[] = {
-    {EncodingKind::kRope, "rope"},       {EncodingKind::kRopeHalf, "rope_half"},
-    {EncodingKind::kPi, "pi"},           {EncodingKind::kNtk, "ntk"},
-    {EncodingKind::kYarn, "yarn"},       {EncodingKind::kPartial, "partial"},
-    {EncodingKind::kAlibi, "alibi"},     {EncodingKind::kNope, "nope"},
+    {EncodingKind::kRope, "rope"},   {EncodingKind::kRopeHalf, "rope_half"},
+    {EncodingKind::kPi, "pi"},       {EncodingKind::kNtk, "ntk"},
+    {EncodingKind::kYarn, "yarn"},   {EncodingKind::kPartial, "partial"},
+    {EncodingKind::kAlibi, "alibi"}, {EncodingKind::kNope, "nope"},
 };
 
 std::string number_text(double value) {
@@ -66,7 +66,8 @@ EncodingKind parse_encoding(const std::string& name) {
     if (name == entry.name) return entry.kind;
   }
   std::string known;
-  for (const auto& entry : kEncodingNames) known += (known.empty() ? "" : ", ") + std::string(entry.name);
+  for (const auto& entry : kEncodingNames)
+    known += (known.empty() ? "" : ", ") + std::string(entry.name);
   throw Error("unknown encoding '" + name + "' (known: " + known + ")");
 }
 

@@ -1,10 +1,9 @@
-#include "ropesweep/encoding.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
+#include "ropesweep/encoding.hpp"
 #include "ropesweep/error.hpp"
 #include "ropesweep/rng.hpp"
 
@@ -135,7 +134,8 @@ TEST(Encoding, NtkRaisesTheBase) {
   const Encoding ntk(c);
   const Encoding reference(config(EncodingKind::kRope, 64, 10000.0 * std::pow(8.0, 64.0 / 62.0)));
   for (int t = 0; t < 32; ++t) {
-    EXPECT_NEAR(ntk.frequencies()[t], reference.frequencies()[t], 1e-15 * reference.frequencies()[t] + 1e-300);
+    EXPECT_NEAR(ntk.frequencies()[t], reference.frequencies()[t],
+                1e-15 * reference.frequencies()[t] + 1e-300);
   }
   // The lowest frequency is divided by exactly s: b'^(-(d-2)/d) = b^(-(d-2)/d) / s.
   EXPECT_NEAR(ntk.frequencies()[31] * 8.0, reference.frequencies()[31] * 8.0, 1e-15);
@@ -228,7 +228,8 @@ TEST(Encoding, Fp32RotationUsesFp32Angles) {
   const float angle = static_cast<float>(m) * static_cast<float>(rope.frequencies()[1]);
   EXPECT_EQ(cos_f[1], std::cos(angle));
   EXPECT_EQ(sin_f[1], std::sin(angle));
-  const double error = std::fabs(std::remainder(static_cast<double>(angle) - m * rope.frequencies()[1], 2 * M_PI));
+  const double error =
+      std::fabs(std::remainder(static_cast<double>(angle) - m * rope.frequencies()[1], 2 * M_PI));
   EXPECT_GT(error, 1e-4);
   EXPECT_LT(error, 0.05);
 }

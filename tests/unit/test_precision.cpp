@@ -1,5 +1,3 @@
-#include "ropesweep/precision.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,6 +7,7 @@
 #include <vector>
 
 #include "ropesweep/error.hpp"
+#include "ropesweep/precision.hpp"
 #include "ropesweep/rng.hpp"
 
 namespace ropesweep {
@@ -82,7 +81,7 @@ TEST(Precision, Bf16MatchesBitReferenceOnRandomPatterns) {
 }
 
 TEST(Precision, Fp16TiesSubnormalsAndOverflow) {
-  EXPECT_EQ(round_to(1.0f + 0x1p-11f, Precision::kFp16), 1.0f);               // tie -> even
+  EXPECT_EQ(round_to(1.0f + 0x1p-11f, Precision::kFp16), 1.0f);                // tie -> even
   EXPECT_EQ(round_to(1.0f + 3 * 0x1p-11f, Precision::kFp16), 1.0f + 0x1p-9f);  // tie -> even
   EXPECT_EQ(round_to(65504.0f, Precision::kFp16), 65504.0f);
   EXPECT_EQ(round_to(65519.0f, Precision::kFp16), 65504.0f);
