@@ -8,12 +8,14 @@
 // pass:      one sequence from position 0 through all layers (the last layer only
 //            computes keys and the query row, as the probe reads nothing else);
 // sample:    the six sequences of one probe sample, sharing their causal prefix;
-// attention: the blocked causal attention kernel alone on random L x d_model inputs.
+// attention: the blocked causal attention kernel alone on random L x d_model inputs;
+// point:     run_probe on one grid point with --samples samples, against probe_work.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 
 #include "ropesweep/attention.hpp"
@@ -25,6 +27,9 @@ namespace {
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
+
+// Processor time of this process: on a shared machine it is steadier than wall time.
+double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 }  // namespace
 
@@ -54,6 +59,8 @@ int main(int argc, char** argv) {
       mode = value;
     else if (flag == "--encoding")
       encoding_name = value;
+    else if (flag == "--samples")
+      config.samples = std::atoi(value);
     else {
       std::fprintf(stderr, "unknown option %s\n", flag.c_str());
       return 2;
@@ -62,7 +69,7 @@ int main(int argc, char** argv) {
   config.encoding.kind = parse_encoding(encoding_name);
   config.encoding.head_dim = config.head_dim;
   config.encoding.alibi_heads = config.heads;
-  config.samples = 1;
+  if (mode != "point") config.samples = 1;
   validate(config);
   const Encoding encoding(config.encoding);
   const int width = config.width();
@@ -74,11 +81,26 @@ int main(int argc, char** argv) {
     MatrixF q = MatrixF::Random(config.length, width), k = MatrixF::Random(config.length, width),
             v = MatrixF::Random(config.length, width), out;
     const auto start = std::chrono::steady_clock::now();
+    const double cpu_start = cpu_seconds();
     causal_attention(heads, 0, q, k, v, out);
     const double t = seconds_since(start);
+    const double cpu = cpu_seconds() - cpu_start;
     const double multiply_adds = 2.0 * config.length * (config.length + 1.0) / 2.0 * width;
-    std::printf("attention L=%d d_model=%d: %.3f s, %.2f GFLOP/s (2 flops per multiply-add)\n",
-                config.length, width, t, 2.0 * multiply_adds / t / 1e9);
+    std::printf("attention L=%d d_model=%d: %.3f s wall, %.3f s cpu, %.2f GFLOP/s per cpu second\n",
+                config.length, width, t, cpu, 2.0 * multiply_adds / cpu / 1e9);
+    return 0;
+  }
+
+  if (mode == "point") {
+    const double cpu_start = cpu_seconds();
+    const ProbeResult result = run_probe(config, 1, 0);
+    const double cpu = cpu_seconds() - cpu_start;
+    std::printf(
+        "point L=%d heads=%d head_dim=%d layers=%d samples=%lld: %.3f s cpu, work %.4g, "
+        "%.3g ns per work unit, position_inversion %.3f\n",
+        config.length, config.heads, config.head_dim, config.layers,
+        static_cast<long long>(config.samples), cpu, probe_work(config),
+        1e9 * cpu / probe_work(config), result.position_inversion.value);
     return 0;
   }
 
@@ -91,13 +113,15 @@ int main(int argc, char** argv) {
   const bool share = mode == "sample";
   if (mode == "pass") variants.resize(1);
   start = std::chrono::steady_clock::now();
+  const double cpu_start = cpu_seconds();
   const std::vector<ProbeReadout> readouts = forward.run(sample.tokens, variants, share);
   const double run_seconds = seconds_since(start);
+  const double run_cpu = cpu_seconds() - cpu_start;
   std::printf(
       "%s L=%d heads=%d head_dim=%d d_model=%d layers=%d mlp=%d: draw %.3f s, "
-      "forward %.3f s (%zu sequence%s), needle weight head 0 %.3g\n",
+      "forward %.3f s wall %.3f s cpu (%zu sequence%s), needle weight head 0 %.3g\n",
       mode.c_str(), config.length, config.heads, config.head_dim, width, config.layers,
-      config.mlp ? 1 : 0, draw_seconds, run_seconds, variants.size(),
+      config.mlp ? 1 : 0, draw_seconds, run_seconds, run_cpu, variants.size(),
       variants.size() == 1 ? "" : "s", readouts.front().weight.front());
   std::printf("work model: %.4g multiply-adds per sample\n", probe_work(config));
   return 0;

@@ -86,7 +86,9 @@ void causal_attention(const AttentionHeads& shape, Index first, const MatrixF& q
         }
         block_max.head(rows) = max.cwiseMax(logits.rowwise().maxCoeff());
         correction.head(rows) = (max - block_max.head(rows)).array().exp().matrix();
-        logits.array() = (logits.array().colwise() - block_max.head(rows).array()).exp();
+        for (Index a = 0; a < rows; ++a) {
+          logits.row(a).array() = (logits.row(a).array() - block_max(a)).exp();
+        }
         if (diagonal) {
           // exp(-inf) is a tiny positive number in Eigen's vectorised exp; masked is 0.
           for (Index a = 0; a < rows; ++a) {

@@ -462,9 +462,13 @@ double probe_work(const ProbeConfig& config) {
   const double hidden_layers = layers - 1.0;
   const double attention = hidden_layers * pairs * 2.0 * width;
   const double dense = hidden_layers * rows * projections + rows * width * width;
-  // Normal draws for the weights and the vocabulary, ~100 multiply-adds each.
-  const double draws = 100.0 * (config.vocab * width + layers * projections);
-  return static_cast<double>(config.samples) * (attention + dense + draws);
+  // Relative prices measured with bench/probe_forward: a normal draw (weights and
+  // vocabulary) costs about 180 multiply-adds, an fp32 sin/cos pair about 130. Rows
+  // are rotated for q and k in the hidden layers and for k in the last one.
+  const double draws = 180.0 * (config.vocab * width + layers * projections);
+  const double rotations =
+      (2.0 * hidden_layers + 1.0) * rows * (130.0 * config.head_dim / 2.0 + 4.0 * width);
+  return static_cast<double>(config.samples) * (attention + dense + draws + rotations);
 }
 
 }  // namespace ropesweep

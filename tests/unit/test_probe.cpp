@@ -318,7 +318,11 @@ TEST(ProbeExperiment, WorkGrowsAsLayersTimesLengthSquaredForLongContexts) {
   const double ratio_layers = probe.work(probe_point(32768, 8)) / probe.work(probe_point(32768, 2));
   EXPECT_GT(ratio_layers, 6.5);  // (8 - 1) / (2 - 1) attention layers, plus the read-out layer
   EXPECT_LT(ratio_layers, 7.0);
-  EXPECT_GT(probe.work(probe_point(32768, 2)) / probe.work(probe_point(512, 2)), 1000.0);
+  // (32768/512)^2 = 4096 for attention alone; drawing the weights and the vocabulary
+  // is a fixed cost per sample that weighs more at L = 512.
+  const double ratio_mixed = probe.work(probe_point(32768, 2)) / probe.work(probe_point(512, 2));
+  EXPECT_GT(ratio_mixed, 500.0);
+  EXPECT_LT(ratio_mixed, 4096.0);
 }
 
 }  // namespace
