@@ -61,6 +61,10 @@ int main(int argc, char** argv) {
       encoding_name = value;
     else if (flag == "--samples")
       config.samples = std::atoi(value);
+    else if (flag == "--qk-tied")
+      config.qk_tied = std::atoi(value) != 0;
+    else if (flag == "--base")
+      config.encoding.base = std::atof(value);
     else {
       std::fprintf(stderr, "unknown option %s\n", flag.c_str());
       return 2;
@@ -97,10 +101,11 @@ int main(int argc, char** argv) {
     const double cpu = cpu_seconds() - cpu_start;
     std::printf(
         "point L=%d heads=%d head_dim=%d layers=%d samples=%lld: %.3f s cpu, work %.4g, "
-        "%.3g ns per work unit, position_inversion %.3f\n",
+        "%.3g ns per work unit, position_inversion %.3f +- %.3f, token_inversion %.3f +- %.3f\n",
         config.length, config.heads, config.head_dim, config.layers,
         static_cast<long long>(config.samples), cpu, probe_work(config),
-        1e9 * cpu / probe_work(config), result.position_inversion.value);
+        1e9 * cpu / probe_work(config), result.position_inversion.value,
+                result.position_inversion.se, result.token_inversion.value, result.token_inversion.se);
     return 0;
   }
 
