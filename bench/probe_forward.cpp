@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
         config.length, config.heads, config.head_dim, config.layers,
         static_cast<long long>(config.samples), cpu, probe_work(config),
         1e9 * cpu / probe_work(config), result.position_inversion.value,
-                result.position_inversion.se, result.token_inversion.value, result.token_inversion.se);
+        result.position_inversion.se, result.token_inversion.value, result.token_inversion.se);
     return 0;
   }
 

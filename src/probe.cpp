@@ -443,8 +443,8 @@ ProbeResult run_probe(const ProbeConfig& config, std::uint64_t seed, std::uint64
   result.position_aliasing_head = position_aliasing_head.estimate();
   result.token_aliasing = token_aliasing.estimate();
   result.token_aliasing_head = token_aliasing_head.estimate();
-  result.needle_weight_near = weight_near.estimate();
-  result.needle_weight_far = weight_far.estimate();
+  result.needle_weight_r1 = weight_near.estimate();
+  result.needle_weight_r2 = weight_far.estimate();
   return result;
 }
 

@@ -169,7 +169,7 @@ class ProbeExperiment : public Experiment {
     for (const ProbeEstimate* e :
          {&r.position_inversion, &r.position_inversion_head, &r.token_inversion,
           &r.token_inversion_head, &r.position_aliasing, &r.position_aliasing_head,
-          &r.token_aliasing, &r.token_aliasing_head, &r.needle_weight_near, &r.needle_weight_far}) {
+          &r.token_aliasing, &r.token_aliasing_head, &r.needle_weight_r1, &r.needle_weight_r2}) {
       values.push_back(MetricValue{e->value, e->se, e->n});
     }
     return values;

@@ -155,7 +155,7 @@ struct ProbeResult {
   ProbeEstimate token_inversion, token_inversion_head;
   ProbeEstimate position_aliasing, position_aliasing_head;
   ProbeEstimate token_aliasing, token_aliasing_head;
-  ProbeEstimate needle_weight_near, needle_weight_far;
+  ProbeEstimate needle_weight_r1, needle_weight_r2;
 };
 
 // Runs every sample of one grid point. A sample is one model and one sequence set,

@@ -271,10 +271,10 @@ TEST(Probe, ResultsDependOnlyOnSeedAndPoint) {
   const ProbeResult a = run_probe(config, 21, 7);
   const ProbeResult b = run_probe(config, 21, 7);
   const ProbeResult c = run_probe(config, 21, 8);
-  EXPECT_EQ(a.needle_weight_near.value, b.needle_weight_near.value);
-  EXPECT_EQ(a.needle_weight_far.se, b.needle_weight_far.se);
+  EXPECT_EQ(a.needle_weight_r1.value, b.needle_weight_r1.value);
+  EXPECT_EQ(a.needle_weight_r2.se, b.needle_weight_r2.se);
   EXPECT_EQ(a.token_inversion_head.value, b.token_inversion_head.value);
-  EXPECT_NE(a.needle_weight_near.value, c.needle_weight_near.value);
+  EXPECT_NE(a.needle_weight_r1.value, c.needle_weight_r1.value);
 }
 
 Parameters probe_point(double length, double layers) {
