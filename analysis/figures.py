@@ -359,6 +359,7 @@ def probe(ds: xr.Dataset, experiment: str, path: str) -> str:
         for row, (mode, model, per_head) in enumerate(pairs):
             ax = axes[row, col]
             ax.axhline(0.5, ls="--", lw=1, color="0.35", zorder=0)
+            top, largest = 0.55, 0.0
             for j, s in enumerate(series):
                 one = view.isel({series_dim: s}) if series_dim else view
                 label_tail = f", {other[0]} = {format_value(one.coords[other[0]].values)}" if series_dim else ""
@@ -369,12 +370,17 @@ def probe(ds: xr.Dataset, experiment: str, path: str) -> str:
                     se = _se(one, metric)
                     se = se.reshape(-1) if se is not None else np.zeros_like(y)
                     ax.plot(x, y, ls=style, marker="o", ms=3, color=f"C{j % 10}", label=f"{kind}{label_tail}")
-                    ax.fill_between(x, y - se, y + se, color=f"C{j % 10}", alpha=0.15, lw=0)
+                    _band(ax, x, y, se, f"C{j % 10}", 0.12)
+                    largest = max(largest, _largest(y))
+                    if np.isfinite(y + se).any():
+                        top = max(top, float(np.nanmax(y + se)) * 1.05)
             if len(x) > 1 and x.min() > 0 and x.max() / x.min() >= 8:
                 ax.set_xscale("log", base=2)
+            ax.set_xticks(x)
+            ax.set_xticklabels([format_value(v) for v in x])
+            ax.minorticks_off()
             ax.set_xlabel(f"{axis} (count)")
-            ax.set_ylabel("failure probability")
-            ax.set_ylim(-0.02, 1.02 if ax.get_ylim()[1] > 0.6 else 0.6)
+            _probability_axis(ax, top, largest)
             ax.set_title(f"{TITLES[mode]} vs {axis}", fontsize=10)
             if row == 0:
                 ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))

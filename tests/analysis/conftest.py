@@ -17,7 +17,7 @@ sys.path.insert(0, ROOT)
 # Small enough to run in seconds on one core, large enough that every figure has
 # data: bases on both sides of the lengths (so the trade-off exists), two
 # encodings and precisions, the decay map, b_min at three lengths for two head
-# dimensions, and a second pairwise
+# dimensions, a tiny transformer probe, and a second pairwise
 # group whose base is a zip member (a coordinate along the `scale` dimension).
 SPEC = textwrap.dedent("""\
     name: analysis-test
@@ -53,6 +53,16 @@ SPEC = textwrap.dedent("""\
         axes:
           head_dim: [16, 32]
           length: [64, 256, 1024]
+      probe:
+        samples: 12
+        fixed:
+          head_dim: 8
+          vocab: 64
+          length: 48
+          qk_tied: 1
+        axes:
+          heads: [1, 2, 4]
+          layers: [1, 2]
     """)
 
 

@@ -17,6 +17,7 @@ PAIRWISE_FIGURES = ["fig1_failure_vs_length_pairwise_fp64.png", "fig1_failure_vs
 PAIRWISE_GROUPS = ("pairwise", "ntk_scaled")
 BMIN_FIGURE = "fig3_bmin_bmin.png"
 DECAY_FIGURE = "fig3_decay_decay.png"
+PROBE_FIGURE = "fig5_probe_probe.png"
 
 
 def _png_ok(path):
@@ -32,7 +33,7 @@ def _referenced_images(index_html):
 
 def test_load_gives_labelled_arrays_with_the_spec_axes(run_file):
     results = analysis.load(str(run_file))
-    assert set(results) == {"pairwise", "ntk_scaled", "decay", "bmin"}
+    assert set(results) == {"pairwise", "ntk_scaled", "decay", "bmin", "probe"}
     pairwise = results["pairwise"]
     assert pairwise["position_inversion"].dims == ("base", "length", "encoding", "precision")
     np.testing.assert_array_equal(pairwise.coords["base"].values, [10, 100, 1000, 10000])
@@ -55,14 +56,12 @@ def test_report_renders_every_figure(run_file, tmp_path):
     assert result.returncode == 0, result.stderr
     index = (tmp_path / "report" / "index.html").read_text()
     images = _referenced_images(index)
-    assert images == set(PAIRWISE_FIGURES + [BMIN_FIGURE, DECAY_FIGURE])
+    assert images == set(PAIRWISE_FIGURES + [BMIN_FIGURE, DECAY_FIGURE, PROBE_FIGURE])
     for name in images:
         _png_ok(tmp_path / "report" / name)
     # Relative references only: the page opens from disk, with no server.
     assert not any(name.startswith(("/", "http")) for name in images)
-    # The only section this spec cannot fill is the probe.
-    skipped = re.findall(r"<p class='skip'>([^<]*)</p>", index)
-    assert skipped == ["Skipped: the file has no probe experiment."]
+    assert re.findall(r"<p class='skip'>([^<]*)</p>", index) == []
     assert "Figure failed" not in index
     # Provenance: the spec verbatim and the run's facts.
     assert html.escape(SPEC) in index
@@ -117,15 +116,20 @@ def test_frontier_command_rewrites_the_same_frontier(file_copy):
             np.testing.assert_array_equal(f[name][...], original[name])
 
 
-def test_missing_experiment_skips_its_section(file_copy, tmp_path):
+@pytest.mark.parametrize("group, figure, note", [
+    ("bmin", BMIN_FIGURE, "Skipped: the file has no bmin experiment."),
+    ("probe", PROBE_FIGURE, "Skipped: the file has no probe experiment."),
+])
+def test_missing_experiment_skips_its_section(file_copy, tmp_path, group, figure, note):
     with h5py.File(file_copy, "a") as f:
-        del f["bmin"]
+        del f[group]
     result = report(file_copy, tmp_path / "report")
     assert result.returncode == 0, result.stderr
     index = (tmp_path / "report" / "index.html").read_text()
-    assert _referenced_images(index) == set(PAIRWISE_FIGURES + [DECAY_FIGURE])
-    assert "Skipped: the file has no bmin experiment." in index
-    assert not (tmp_path / "report" / BMIN_FIGURE).exists()
+    everything = set(PAIRWISE_FIGURES + [BMIN_FIGURE, DECAY_FIGURE, PROBE_FIGURE])
+    assert _referenced_images(index) == everything - {figure}
+    assert re.findall(r"<p class='skip'>([^<]*)</p>", index) == [note]
+    assert not (tmp_path / "report" / figure).exists()
 
 
 def test_file_without_pairwise_experiments_skips_their_sections(file_copy, tmp_path):
@@ -135,8 +139,8 @@ def test_file_without_pairwise_experiments_skips_their_sections(file_copy, tmp_p
     result = report(file_copy, tmp_path / "report")
     assert result.returncode == 0, result.stderr
     index = (tmp_path / "report" / "index.html").read_text()
-    assert _referenced_images(index) == {BMIN_FIGURE, DECAY_FIGURE}
-    assert index.count("class='skip'") == 4  # failures, trade-off, encodings, probe
+    assert _referenced_images(index) == {BMIN_FIGURE, DECAY_FIGURE, PROBE_FIGURE}
+    assert index.count("class='skip'") == 3  # failures, trade-off, encodings
 
 
 @pytest.mark.parametrize("content", ["not-hdf5", "foreign-hdf5", "other-format"])
