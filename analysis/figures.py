@@ -95,21 +95,58 @@ def _title(fig, text, note):
     fig.suptitle(text + (f"\n[{note}]" if note else ""), fontsize=11)
 
 
+def _series_axis(ds: xr.Dataset):
+    """The axis drawn as one curve per value: the base when swept (the paper's
+    comparison), otherwise the first other swept dimension, if any."""
+    if axis_dimension(ds, "base") is not None:
+        return "base"
+    length_dim = axis_dimension(ds, "length")
+    for dim in ds.dims:
+        if dim != length_dim and dim != "precision" and ds.sizes[dim] > 1:
+            return dim
+    return None
+
+
+def _series_style(name, values):
+    """(colour of value i, legend wanted?, colour-bar maker or None) for a series axis."""
+    if values.dtype.kind in "OUS":
+        return (lambda i: f"C{i % 10}"), True, None
+    numbers = np.asarray(values, dtype=np.float64)
+    cmap = plt.get_cmap("viridis")
+    log = numbers.min() > 0 and numbers.max() >= 10 * numbers.min()
+    if log:
+        norm = LogNorm(vmin=numbers.min(), vmax=numbers.max())
+    else:
+        low, high = numbers.min(), numbers.max()
+        norm = Normalize(vmin=low, vmax=high if high > low else low + 1)
+    label = "RoPE base b" if name == "base" else name
+    label += " (log scale)" if log else ""
+
+    def colourbar(fig, axes):
+        bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes, shrink=0.9, pad=0.02)
+        bar.set_label(label)
+
+    return (lambda i: cmap(norm(numbers[i]))), False, colourbar
+
+
 def failure_vs_length(ds: xr.Dataset, experiment: str, path: str, prefer=None) -> str:
-    """Figure 1: the four failure probabilities vs length, one curve per base.
+    """Figure 1: the four failure probabilities vs length, one curve per base
+    (or per value of the first other swept axis when the base is fixed).
     `prefer` picks the slice of the other axes (e.g. {"precision": "bf16"})."""
     if axis_dimension(ds, "length") is None:
         raise Skip(f"'{experiment}' has no swept length axis")
     present = [m for m in FAILURE_MODES if m in ds]
     if not present:
         raise Skip(f"'{experiment}' has none of the four failure probabilities")
-    view, note = select(ds, ["base", "length"], prefer)
+    series = _series_axis(ds)
+    view, note = select(ds, [a for a in (series, "length") if a], prefer)
     view = view.sortby("length")
     length_dim = axis_dimension(view, "length")
-    base_dim = axis_dimension(view, "base")
+    series_dim = axis_dimension(view, series) if series else None
     lengths = _values(view.coords["length"])
-    bases = _bases(view) if base_dim else None
-    cmap, norm = _base_colours(bases if bases is not None else [1.0])
+    series_values = np.asarray(view.coords[series].values) if series else np.array([np.nan])
+    colour_of, legend, colourbar = _series_style(series or "", series_values) if series else (
+        (lambda i: "C0"), False, None)
 
     fig, axes = plt.subplots(2, 2, figsize=(11.5, 8), sharex=True, constrained_layout=True)
     for ax, metric in zip(axes.flat, FAILURE_MODES):
@@ -118,31 +155,34 @@ def failure_vs_length(ds: xr.Dataset, experiment: str, path: str, prefer=None) -
         if metric not in view:
             ax.text(0.5, 0.5, "not in this file", transform=ax.transAxes, ha="center", color="0.4")
             continue
-        data = view[metric].transpose(*([base_dim] if base_dim else []), length_dim)
+        data = view[metric].transpose(*([series_dim] if series_dim else []), length_dim)
         values = _values(data).reshape(-1, len(lengths))
-        se = _se(view, metric)
-        se = (np.asarray(view[metric + "_se"].transpose(*data.dims).values, dtype=np.float64)
-              .reshape(-1, len(lengths)) if se is not None else np.zeros_like(values))
+        se = (_values(view[metric + "_se"].transpose(*data.dims)).reshape(-1, len(lengths))
+              if metric + "_se" in view else np.zeros_like(values))
         top = 0.55
         for i, row in enumerate(values):
-            colour = cmap(norm(bases[i])) if bases is not None else "C0"
-            ax.plot(lengths, row, marker="o", ms=3, lw=1.3, color=colour)
-            _band(ax, lengths, row, se[i], colour, 0.25)
+            label = f"{series} = {format_value(series_values[i])}" if series else None
+            ax.plot(lengths, row, marker="o", ms=3, lw=1.3, color=colour_of(i), label=label)
+            _band(ax, lengths, row, se[i], colour_of(i), 0.25)
             if np.isfinite(row + se[i]).any():
                 top = max(top, float(np.nanmax(row + se[i])) * 1.05)
         ax.set_xscale("log")
         _probability_axis(ax, top, _largest(values))
     for ax in axes[-1]:
         ax.set_xlabel("context length L (tokens, log scale)")
-    if bases is not None:
-        _base_colourbar(fig, axes, cmap, norm)
-    notes = note
-    _title(fig, f"{experiment}: failure probability vs context length, one curve per base "
-                f"(bands: ±1 SE; dashed: 0.5 = chance)", notes)
+    if colourbar:
+        colourbar(fig, axes)
+    elif legend:
+        axes[0, 1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
+    per = f"one curve per {series}" if series else "one curve"
+    _title(fig, f"{experiment}: failure probability vs context length, {per} "
+                f"(bands: ±1 SE; dashed: 0.5 = chance)", note)
     _save(fig, path)
-    return (f"Failure probabilities of '{experiment}' against context length (log x axis), one curve per "
-            f"RoPE base (colour, log scale), shaded ±1 standard error; the dashed line is 0.5, random guessing. "
-            + (f"Slice shown: {notes}." if notes else ""))
+    what = {"base": "RoPE base (colour, log scale)"}.get(series, f"value of {series}") if series else ""
+    return (f"Failure probabilities of '{experiment}' against context length (log x axis)"
+            + (f", one curve per {what}" if series else "")
+            + ", shaded ±1 standard error; the dashed line is 0.5, random guessing. "
+            + (f"Slice shown: {note}." if note else ""))
 
 
 def _panel_grid(count, width=3.6, height=3.3, max_cols=4):

@@ -69,7 +69,7 @@ def _describe_dimension(ds: xr.Dataset, dim: str, index: int) -> str:
         values = ds.coords[name].values
         parts.append(f"{name}={format_value(values[index])}")
     size = ds.sizes[dim]
-    return ", ".join(parts) + (f" (1 of {size})" if size > 1 else "")
+    return ", ".join(parts) + (f" (one of {size} values)" if size > 1 else "")
 
 
 def select(ds: xr.Dataset, keep_axes, prefer=None):
