@@ -15,9 +15,10 @@ import xarray as xr
 
 FORMAT = "ropesweep/1"
 
-# Attributes HDF5 itself keeps for dimension scales; not user metadata.
+# Bookkeeping of dimension scales (HDF5) and of coordinates (netCDF conventions),
+# already expressed by the Dataset's structure; not user metadata.
 _HDF5_INTERNAL_ATTRS = {"CLASS", "NAME", "DIMENSION_LIST", "REFERENCE_LIST", "DIMENSION_LABELS",
-                        "_Netcdf4Dimid", "_Netcdf4Coordinates"}
+                        "coordinates", "_Netcdf4Dimid", "_Netcdf4Coordinates"}
 
 
 class ResultsFileError(Exception):
