@@ -9,7 +9,8 @@ namespace ropesweep {
 
 std::vector<std::uint64_t> experiment_offsets(const Sweep& sweep) {
   std::vector<std::uint64_t> offsets{0};
-  for (const ExperimentGrid& grid : sweep.experiments) offsets.push_back(offsets.back() + grid.point_count());
+  for (const ExperimentGrid& grid : sweep.experiments)
+    offsets.push_back(offsets.back() + grid.point_count());
   return offsets;
 }
 
@@ -68,15 +69,17 @@ ScheduleSimulation simulate(const std::vector<WorkItem>& items, int ranks, Chunk
     free_at.pop();
     const double served = std::max(time, dispatcher_free);
     const std::vector<WorkItem> chunk = scheduler.next_chunk();
-    dispatcher_free =
-        served + (service_seconds > 0 ? service_seconds + kDispatchSecondsPerPoint * double(chunk.size()) : 0);
+    dispatcher_free = served + (service_seconds > 0 ? service_seconds + kDispatchSecondsPerPoint *
+                                                                            double(chunk.size())
+                                                    : 0);
     double busy = dispatch_seconds;
     for (const WorkItem& item : chunk) busy += item.seconds;
     ++result.chunks;
     result.makespan = std::max(result.makespan, served + busy);
     free_at.push({served + busy, rank});
   }
-  result.efficiency = result.makespan > 0 ? result.total_seconds / (result.ranks * result.makespan) : 1.0;
+  result.efficiency =
+      result.makespan > 0 ? result.total_seconds / (result.ranks * result.makespan) : 1.0;
   return result;
 }
 

@@ -26,9 +26,9 @@ std::vector<WorkItem> build_work_list(const Sweep& sweep, const CostModel& model
                                       const std::vector<std::vector<std::uint8_t>>& done = {});
 
 struct ChunkPolicy {
-  double fraction = 0.5;              // chunk = fraction * remaining work / ranks
-  std::uint64_t max_points = 4096;    // bounds message size and lost work on a failure
-  double max_seconds = 600;           // bounds how long a rank holds predicted work
+  double fraction = 0.5;            // chunk = fraction * remaining work / ranks
+  std::uint64_t max_points = 4096;  // bounds message size and lost work on a failure
+  double max_seconds = 600;         // bounds how long a rank holds predicted work
 };
 
 class GuidedScheduler {

@@ -36,6 +36,13 @@ add_test(NAME engine.refuses_existing_output
 set_tests_properties(engine.refuses_existing_output PROPERTIES LABELS engine
                      FIXTURES_REQUIRED engine_mini)
 
+add_test(NAME engine.resume_refuses_other_spec
+         COMMAND ${CMAKE_COMMAND} -DEXE=${ROPESWEEP_EXE} -DSPEC=${ENGINE_DIR}/mini.yaml
+                 -DWORK=${ENGINE_WORK} -DOUT=${ENGINE_WORK}/mini_np2.h5
+                 -P ${ENGINE_DIR}/resume_other_spec.cmake)
+set_tests_properties(engine.resume_refuses_other_spec PROPERTIES LABELS engine
+                     FIXTURES_REQUIRED engine_mini)
+
 # Spec errors: every problem on its own line with file:line:column; run writes nothing.
 add_test(NAME engine.validate_reports_every_problem
          COMMAND ${ROPESWEEP_EXE} validate ${ENGINE_DIR}/bad.yaml)
