@@ -295,14 +295,14 @@ def bmin_vs_length(ds: xr.Dataset, experiment: str, path: str) -> str:
             f"{a}·L^{k} fitted by Men et al. (2024) for d = 128. " + (f"Slice shown: {note}." if note else ""))
 
 
-def encodings_map(ds: xr.Dataset, experiment: str, path: str) -> str:
-    """Figure 4: every encoding on one map."""
+def encodings_map(ds: xr.Dataset, experiment: str, path: str, prefer=None) -> str:
+    """Figure 4: every encoding on one map. `prefer` picks the slice of the other axes."""
     encoding_dim = axis_dimension(ds, "encoding")
     if encoding_dim is None:
         raise Skip(f"'{experiment}' has no encoding axis")
     has_length = axis_dimension(ds, "length") is not None
     keep = ["encoding", "length"] if has_length else ["encoding"]
-    view, note = select(ds, keep)
+    view, note = select(ds, keep, prefer)
     if has_length:
         view = view.sortby("length")
     encoding_dim = axis_dimension(view, "encoding")

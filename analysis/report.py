@@ -68,15 +68,19 @@ def section_failures(results, out_dir):
     if not candidates:
         s.notes.append("Skipped: the file has no pairwise experiment.")
     for name, ds in candidates:
-        # Precision changes aliasing from never to common: one figure per precision.
-        precision_dim = axis_dimension(ds, "precision")
-        if precision_dim is not None and 1 < ds.sizes[precision_dim] <= MAX_FACETS:
-            for value in ds.coords[precision_dim].values:
-                _draw(s, out_dir, f"fig1_failure_vs_length_{name}_{value}.png",
-                      functools.partial(figures.failure_vs_length, prefer={"precision": str(value)}), ds, name)
-        else:
-            _draw(s, out_dir, f"fig1_failure_vs_length_{name}.png", figures.failure_vs_length, ds, name)
+        _draw_per_precision(s, out_dir, f"fig1_failure_vs_length_{name}", figures.failure_vs_length, ds, name)
     return s
+
+
+def _draw_per_precision(section, out_dir, stem, draw, ds, name):
+    """Precision changes aliasing from never to common: one figure per precision."""
+    precision_dim = axis_dimension(ds, "precision")
+    if precision_dim is not None and 1 < ds.sizes[precision_dim] <= MAX_FACETS:
+        for value in ds.coords[precision_dim].values:
+            _draw(section, out_dir, f"{stem}_{value}.png",
+                  functools.partial(draw, prefer={"precision": str(value)}), ds, name)
+    else:
+        _draw(section, out_dir, f"{stem}.png", draw, ds, name)
 
 
 def _frontier_table(rows):
@@ -137,7 +141,7 @@ def section_encodings(results, out_dir):
     if not candidates:
         s.notes.append("Skipped: no pairwise experiment sweeps an encoding axis.")
     for name, ds in candidates:
-        _draw(s, out_dir, f"fig4_encodings_{name}.png", figures.encodings_map, ds, name)
+        _draw_per_precision(s, out_dir, f"fig4_encodings_{name}", figures.encodings_map, ds, name)
     return s
 
 

@@ -12,7 +12,8 @@ from conftest import SPEC, executable, report, run
 
 PAIRWISE_FIGURES = ["fig1_failure_vs_length_pairwise_fp64.png", "fig1_failure_vs_length_pairwise_bf16.png",
                     "fig2_tradeoff_pairwise.png",
-                    "fig4_encodings_pairwise.png", "fig1_failure_vs_length_ntk_scaled.png",
+                    "fig4_encodings_pairwise_fp64.png", "fig4_encodings_pairwise_bf16.png",
+                    "fig1_failure_vs_length_ntk_scaled.png",
                     "fig2_tradeoff_ntk_scaled.png"]
 PAIRWISE_GROUPS = ("pairwise", "ntk_scaled")
 BMIN_FIGURE = "fig3_bmin_bmin.png"
