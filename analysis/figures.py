@@ -389,7 +389,13 @@ def probe(ds: xr.Dataset, experiment: str, path: str) -> str:
     notes = []
     for col, axis in enumerate(sweep_axes):
         other = [a for a in ("heads", "layers") if a != axis and axis_dimension(ds, a) is not None]
-        view, note = select(ds, [axis] + other)
+        # The question is whether width or depth rescue long contexts: the longest length.
+        prefer = {}
+        length_dim = axis_dimension(ds, "length")
+        if length_dim is not None and length_dim in ds.coords:
+            longest = int(np.nanargmax(_values(ds.coords["length"])))
+            prefer[length_dim] = ds.coords[length_dim].values[longest]
+        view, note = select(ds, [axis] + other, prefer)
         view = view.sortby(axis)
         notes.append(note)
         x = _values(view.coords[axis])
@@ -430,7 +436,8 @@ def probe(ds: xr.Dataset, experiment: str, path: str) -> str:
     _save(fig, path)
     return ("Failure probabilities of the randomly initialised attention stack, read from the last layer's "
             "attention of the query to the needle: summed over heads (model level, solid) and each head's own "
-            "weight averaged over heads (dotted), against the number of heads and the number of layers. "
+            "weight averaged over heads (dotted), against the number of heads and the number of layers, at the "
+            "longest context length of the sweep. "
             + (f"Slice shown: {note}." if note else ""))
 
 
