@@ -185,6 +185,14 @@ def failure_vs_length(ds: xr.Dataset, experiment: str, path: str, prefer=None) -
             + (f"Slice shown: {note}." if note else ""))
 
 
+def _format_base(value) -> str:
+    """Bases span decades: three significant digits, exponent from 10^4 up."""
+    value = float(value)
+    if np.isnan(value):
+        return "none"
+    return f"{value:.3g}" if value >= 1e4 else f"{value:.4g}"
+
+
 def _panel_grid(count, width=3.6, height=3.3, max_cols=4):
     cols = min(max_cols, count)
     rows = math.ceil(count / cols)
@@ -245,8 +253,8 @@ def tradeoff(ds: xr.Dataset, experiment: str, path: str):
         best_t = result["best_token_base"]
         if length_dim:
             best_p, best_t = best_p.isel({length_dim: index}), best_t.isel({length_dim: index})
-        rows.append((length_text, [format_value(b) for b in bases[mask]],
-                     format_value(float(best_p.values)), format_value(float(best_t.values))))
+        rows.append((length_text, [_format_base(b) for b in bases[mask]],
+                     _format_base(float(best_p.values)), _format_base(float(best_t.values))))
     _base_colourbar(fig, axes, cmap, norm)
     notes = "; ".join(n for n in (note, picked_note) if n)
     _title(fig, f"{experiment}: base trade-off, one point per base "
