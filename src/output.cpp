@@ -417,6 +417,9 @@ std::string describe_output(const std::string& path) {
       out << (d ? " x " : " ") << (scale.empty() ? "?" : scale) << "[" << shape[d] << "]";
     }
     if (shape.empty()) out << " none (one point)";
+    if (const auto coordinates = h5::read_string_attribute(done.get(), "coordinates", path)) {
+      out << " (zip coordinates: " << *coordinates << ")";
+    }
     Listing members;
     check(H5Literate(group.get(), H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, list_link, &members),
           path, "list " + name);

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <deque>
 #include <iostream>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -512,7 +513,12 @@ ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
   }
   // Every rank expands the same spec text to map point ids to parameters.
   const std::string text = comm.broadcast(comm.is_root() ? prepared.sweep.text : std::string());
-  if (!comm.is_root()) prepared.sweep = parse_sweep(text, options.spec_path).sweep;
+  if (!comm.is_root()) {
+    SpecOptions quick;  // rank 0 has validated every point already
+    quick.max_points = std::numeric_limits<std::uint64_t>::max();
+    quick.max_point_checks = 0;
+    prepared.sweep = parse_sweep(text, options.spec_path, quick).sweep;
+  }
   const Sweep& sweep = prepared.sweep;
 
   std::unique_ptr<Progress> progress;

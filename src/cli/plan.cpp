@@ -51,7 +51,7 @@ CommandAction setup_plan(CLI::App& app) {
       for (const WorkItem& item : items) {
         if (item.id >= offsets[e] && item.id < offsets[e + 1]) seconds += item.seconds;
       }
-      std::printf("  %-12s %-10s %10llu points  %10.4g core-hours  (%.3g s/work unit)\n",
+      std::printf("  %-16s %-10s %10llu points  %10.4g core-hours  (%.3g s/work unit)\n",
                   grid.name.c_str(), grid.kind.c_str(),
                   static_cast<unsigned long long>(grid.point_count()), seconds / 3600,
                   model.seconds_per_work_of(grid.kind));

@@ -140,7 +140,7 @@ experiments:
   other:
     kind: nosuch
 )");
-  const std::vector<std::string> expected = {
+  std::vector<std::string> expected = {
       "s.yaml:2:1: unknown top-level key 'colour' (known: name, seed, experiments, max_points)",
       "s.yaml:5:14: samples must be a number, got 'many'",
       "s.yaml:7:12: rho must be in [0, 1] (got 1.5)",
@@ -153,8 +153,10 @@ experiments:
       "s.yaml:14:19: axis 'separation' is empty",
       "s.yaml:15:7: axis 'verbose' is not a parameter of experiment 'toy' (its parameters: base, "
       "head_dim, length, encoding, rho, separation, samples)",
-      "s.yaml:17:11: unknown experiment kind 'nosuch' (known: toy)",
   };
+  std::string known;
+  for (const std::string& name : experiment_names()) known += (known.empty() ? "" : ", ") + name;
+  expected.push_back("s.yaml:17:11: unknown experiment kind 'nosuch' (known: " + known + ")");
   EXPECT_EQ(lines, expected);
 }
 
