@@ -31,7 +31,7 @@ trap 'rm -rf "$work"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-echo "== ropesweep performance ($(date -u +%FT%TZ), $(nproc) cores, $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+echo "== ropesweep performance ($(date -u +%FT%TZ), $(nproc) cores, build $build)"
 
 # 1 + 2: one benchmark run on one core.
 echo "-- load before the pinned runs: $(load)"

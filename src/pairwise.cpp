@@ -74,17 +74,22 @@ DistancePair draw_distinct_pair(RandomStream& stream, std::int64_t length) {
   return {std::min(first, second), std::max(first, second)};
 }
 
-void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent& content) {
+void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent& content,
+                  bool irrelevant) {
   content.q.resize(head_dim);
   content.relevant.resize(head_dim);
-  content.irrelevant.resize(head_dim);
+  content.irrelevant.resize(irrelevant ? head_dim : 0);
   stream.fill_normal(content.q.data(), head_dim);
-  stream.fill_normal(content.relevant.data(), head_dim);  // xi
-  stream.fill_normal(content.irrelevant.data(), head_dim);
-  const double noise = std::sqrt(std::max(0.0, 1.0 - rho * rho));
-  for (int i = 0; i < head_dim; ++i) {
-    content.relevant[i] = rho * content.q[i] + noise * content.relevant[i];
+  if (rho == 1.0) {
+    content.relevant = content.q;
+  } else {
+    stream.fill_normal(content.relevant.data(), head_dim);  // xi
+    const double noise = std::sqrt(std::max(0.0, 1.0 - rho * rho));
+    for (int i = 0; i < head_dim; ++i) {
+      content.relevant[i] = rho * content.q[i] + noise * content.relevant[i];
+    }
   }
+  if (irrelevant) stream.fill_normal(content.irrelevant.data(), head_dim);
 }
 
 template <typename T>
@@ -260,16 +265,56 @@ void BlockKernel::set_distances(const std::int64_t* distances, std::int64_t coun
   }
 }
 
-void BlockKernel::exact_factors() {
-  const std::size_t cells = static_cast<std::size_t>(pairs_ * stride_);
-  angles_.resize(cells);
-  table_.resize(2 * cells);
+void BlockKernel::build_split_tables() {
+  split_ = std::max<std::int64_t>(
+      1, static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(length_)))));
+  coarse_count_ = (length_ + split_ - 1) / split_;
   const std::vector<double>& w = encoding_.frequencies();
-  for (int t = 0; t < pairs_; ++t) {
-    double* row = angles_.data() + t * stride_;
-    for (std::int64_t j = 0; j < stride_; ++j) row[j] = static_cast<double>(distances_[j]) * w[t];
+  auto build = [&](std::int64_t count, std::int64_t step, std::vector<double>& cos_out,
+                   std::vector<double>& sin_out) {
+    const auto cells = static_cast<std::size_t>(pairs_ * count);
+    angles_.resize(cells);
+    cos_out.resize(cells);
+    sin_out.resize(cells);
+    for (int t = 0; t < pairs_; ++t) {
+      for (std::int64_t i = 0; i < count; ++i) {
+        angles_[t * count + i] = static_cast<double>(i * step) * w[t];
+      }
+    }
+    sincos_bulk(angles_.data(), cells, cos_out.data(), sin_out.data());
+  };
+  build(coarse_count_, split_, coarse_cos_, coarse_sin_);
+  build(split_, 1, fine_cos_, fine_sin_);
+}
+
+void BlockKernel::exact_factors() {
+  if (split_ == 0) build_split_tables();
+  const std::size_t cells = static_cast<std::size_t>(pairs_ * stride_);
+  table_.resize(2 * cells);
+  high_.resize(stride_);
+  low_.resize(stride_);
+  for (std::int64_t j = 0; j < stride_; ++j) {
+    if (distances_[j] < 0 || distances_[j] >= length_) {
+      throw Error("BlockKernel: distance " + std::to_string(distances_[j]) + " outside [0, L)");
+    }
+    high_[j] = distances_[j] / split_;
+    low_[j] = distances_[j] % split_;
   }
-  sincos_bulk(angles_.data(), cells, table_.data(), table_.data() + cells);
+  double* cos_table = table_.data();
+  double* sin_table = table_.data() + cells;
+  for (int t = 0; t < pairs_; ++t) {
+    const double* cc = coarse_cos_.data() + t * coarse_count_;
+    const double* cs = coarse_sin_.data() + t * coarse_count_;
+    const double* fc = fine_cos_.data() + t * split_;
+    const double* fs = fine_sin_.data() + t * split_;
+    double* cos_row = cos_table + t * stride_;
+    double* sin_row = sin_table + t * stride_;
+    for (std::int64_t j = 0; j < stride_; ++j) {
+      const double a = cc[high_[j]], b = cs[high_[j]], c = fc[low_[j]], d = fs[low_[j]];
+      cos_row[j] = a * c - b * d;  // cos(x + y)
+      sin_row[j] = b * c + a * d;  // sin(x + y)
+    }
+  }
 }
 
 void BlockKernel::finite_factors() {
@@ -538,18 +583,19 @@ bool use_conditional(const PairwiseConfig& config) {
   return config.estimator == EstimatorKind::kConditional && config.precision == Precision::kFp64;
 }
 
-// The content of one block: `queries` draws of (q, xi, eta) in this order, stored
-// row-major (queries x d) for the kernel.
+// The content of one block: `queries` draws of (q, xi, eta) in this order (as
+// detail::draw_content), stored row-major (queries x d) for the kernel.
 struct BlockContent {
   std::vector<double> q, relevant, irrelevant;
   detail::ClusterContent one;
-  void draw(RandomStream& stream, int head_dim, double rho, std::int64_t queries) {
+  void draw(RandomStream& stream, int head_dim, double rho, std::int64_t queries,
+            bool with_irrelevant) {
     const auto d = static_cast<std::size_t>(head_dim);
     q.resize(queries * d);
     relevant.resize(queries * d);
-    irrelevant.resize(queries * d);
+    irrelevant.resize(with_irrelevant ? queries * d : 0);
     for (std::int64_t c = 0; c < queries; ++c) {
-      detail::draw_content(stream, head_dim, rho, one);
+      detail::draw_content(stream, head_dim, rho, one, with_irrelevant);
       std::copy(one.q.begin(), one.q.end(), q.begin() + c * d);
       std::copy(one.relevant.begin(), one.relevant.end(), relevant.begin() + c * d);
       std::copy(one.irrelevant.begin(), one.irrelevant.end(), irrelevant.begin() + c * d);
@@ -589,7 +635,7 @@ Estimate estimate_position_inversion(const PairwiseConfig& config, const Encodin
   std::vector<double> values;
   return over_blocks(plan, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamPositionInversion, block);
-    content.draw(stream, d, rho, nq);
+    content.draw(stream, d, rho, nq, false);
     // Columns: near distances, far distances (and, conditional: gaps, then 0).
     distances.assign(conditional ? 3 * nr + 1 : 2 * nr, 0);
     for (std::int64_t j = 0; j < nr; ++j) {
@@ -640,7 +686,7 @@ Estimate estimate_position_aliasing(const PairwiseConfig& config, const Encoding
   std::vector<double> values;
   return over_blocks(plan, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamPositionAliasing, block);
-    content.draw(stream, d, config.rho, nq);
+    content.draw(stream, d, config.rho, nq, false);
     for (std::int64_t j = 0; j < nr; ++j) {
       const auto pair = detail::draw_distinct_pair(stream, config.length);
       distances[j] = pair.near;
@@ -672,7 +718,7 @@ Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& 
   std::vector<double> relevant, irrelevant;
   return over_blocks(plan, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenInversion, block);
-    content.draw(stream, d, rho, nq);
+    content.draw(stream, d, rho, nq, true);
     for (std::int64_t j = 0; j < nr; ++j) {
       distances[j] = static_cast<std::int64_t>(stream.uniform_int(length));
     }
@@ -726,7 +772,7 @@ Estimate estimate_token_aliasing(const PairwiseConfig& config, const Encoding& e
   std::vector<double> relevant, irrelevant;
   return over_blocks(plan, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenAliasing, block);
-    content.draw(stream, d, config.rho, nq);
+    content.draw(stream, d, config.rho, nq, true);
     for (std::int64_t j = 0; j < nr; ++j) {
       distances[j] = static_cast<std::int64_t>(stream.uniform_int(length));
     }

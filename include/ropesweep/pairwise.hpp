@@ -123,11 +123,14 @@ DistancePair draw_distinct_pair(RandomStream& stream, std::int64_t length);
 
 // The content of one query: q ~ N(0, I), k_rel = rho q + sqrt(1 - rho^2) xi and
 // k_irr = eta, drawn in this order (q, xi, eta) from the block's stream before
-// any distance.
+// any distance. Only what is used is drawn: no xi when rho = 1 (k_rel = q), no
+// eta for the position metrics (`irrelevant` false; content.irrelevant is then
+// left empty).
 struct ClusterContent {
   std::vector<double> q, relevant, irrelevant;
 };
-void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent& content);
+void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent& content,
+                  bool irrelevant = true);
 
 // The stream of replicate block `cluster` of a metric.
 inline RandomStream cluster_stream(std::uint64_t seed, std::uint64_t point_index, StreamId metric,
@@ -227,8 +230,8 @@ class BlockKernel {
   BlockKernel(const Encoding& encoding, Precision precision, std::int64_t length);
   bool exact() const { return precision_ == Precision::kFp64; }
 
-  // The block's distances; their cos/sin tables are computed here (exact path:
-  // relative angles r w_t in fp64; finite path: fp32 absolute angles).
+  // The block's distances in [0, L); their cos/sin tables are computed here (exact
+  // path: relative angles r w_t in fp64; finite path: fp32 absolute angles).
   void set_distances(const std::int64_t* distances, std::int64_t count);
   // The same with the factors supplied (pairs x count each, distance fastest):
   // lets tests feed Encoding::rotation_factors and compare bit for bit.
@@ -254,6 +257,7 @@ class BlockKernel {
   void product(const double* features, std::int64_t rows, std::int64_t depth,
                const double* table, double* out) const;
   void exact_factors();
+  void build_split_tables();
   void finite_factors();
 
   const Encoding& encoding_;
@@ -263,6 +267,13 @@ class BlockKernel {
   std::int64_t count_ = 0, stride_ = 0;  // distances, padded row length of the tables
   std::vector<std::int64_t> distances_;
   std::vector<double> table_;         // exact: [cos; sin] rows, pairs x stride each
+  // Exact path: cos/sin of r w_t from r = hi K + lo by one angle addition of a
+  // coarse (hi K w_t) and a fine (lo w_t) table, K = ceil(sqrt(L)); both computed
+  // once per kernel with vectorised sincos, so the error (a few ulp) does not grow
+  // with L and a block's table costs ~6 flops per entry instead of a sincos.
+  std::int64_t split_ = 0, coarse_count_ = 0;
+  std::vector<double> coarse_cos_, coarse_sin_, fine_cos_, fine_sin_;  // pairs x (H | K)
+  std::vector<std::int64_t> high_, low_;
   std::vector<double> angles_;        // scratch
   std::vector<float> cos32_, sin32_;  // finite: pairs x stride each
   std::vector<float> angles32_;
