@@ -122,7 +122,8 @@ print(f'3. scheduler overhead, mpirun -np 2, 100,000 trivial points: {l:.2f} s w
 quick() {
   /usr/bin/time -v "$mpirun" -np "$1" --oversubscribe "$exe" run "$root/sweeps/quick.yaml" \
     -o "$work/quick_$1.h5" -q 2>"$work/quick_$1.time"
-  awk -F': ' '/Elapsed/ {print $2} /Maximum resident/ {print $2}' "$work/quick_$1.time" | paste -sd' '
+  awk -F': ' '/Elapsed/ {e=$2} /Maximum resident/ {m=$2} /User time/ {u=$2} /System time/ {s=$2}
+              END {print e, m, u + s}' "$work/quick_$1.time"
 }
 echo "-- load: $(load)"
 one=$(quick 1)
@@ -135,6 +136,9 @@ def seconds(text):
     return sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
 one, two = '$one'.split(), '$two'.split()
 t1, t2 = seconds(one[0]), seconds(two[0])
-print(f'4. quick sweep: np=1 {t1:.1f} s, np=2 {t2:.1f} s, parallel efficiency {t1 / (2 * t2):.2f}')
+c1, c2 = float(one[2]), float(two[2])
+print(f'4. quick sweep: np=1 {t1:.1f} s, np=2 {t2:.1f} s wall, parallel efficiency {t1 / (2 * t2):.2f}'
+      f' (processor time np=1 {c1:.1f} s, np=2 {c2:.1f} s: {c1 / c2:.2f} of the work is useful;'
+      f' wall-time efficiency needs an idle machine)')
 print(f'5. peak memory (max RSS of one process) of the quick sweep: np=1 {int(one[1])/1024:.1f} MiB, np=2 {int(two[1])/1024:.1f} MiB')
 "
