@@ -21,18 +21,20 @@ void silence_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 namespace {
 
 struct StackLines {
-  std::string innermost;
-  std::string outermost;
+  std::string outermost;  // what the API call was doing
+  std::string innermost;  // the cause, with HDF5's minor error class
 };
 
 herr_t collect(unsigned depth, const H5E_error2_t* entry, void* data) {
   auto* lines = static_cast<StackLines*>(data);
   char minor[128] = "";
   H5Eget_msg(entry->min_num, nullptr, minor, sizeof minor);
-  std::string text = entry->desc ? entry->desc : "";
-  if (minor[0]) text += std::string(text.empty() ? "" : " (") + minor + (text.empty() ? "" : ")");
-  if (depth == 0) lines->outermost = text;
-  lines->innermost = text;
+  const std::string description = entry->desc ? entry->desc : "";
+  if (depth == 0) lines->outermost = description;
+  lines->innermost = description;
+  if (minor[0])
+    lines->innermost +=
+        std::string(description.empty() ? "" : " (") + minor + (description.empty() ? "" : ")");
   return 0;
 }
 
@@ -43,7 +45,8 @@ std::string error_stack() {
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &lines);
   H5Eclear2(H5E_DEFAULT);
   if (lines.innermost.empty()) return "HDF5 reported no cause";
-  if (lines.outermost == lines.innermost) return lines.innermost;
+  if (lines.outermost.empty() || lines.innermost.rfind(lines.outermost, 0) == 0)
+    return lines.innermost;
   return lines.outermost + ": " + lines.innermost;
 }
 
@@ -75,9 +78,9 @@ void write_raw_attribute(hid_t object, const std::string& name, hid_t file_type,
     check(H5Adelete(object, name.c_str()), path, "replace attribute '" + name + "'");
   }
   Handle space = adopt(H5Screate(H5S_SCALAR), H5Sclose, path, "create dataspace");
-  Handle attribute = adopt(H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT,
-                                      H5P_DEFAULT),
-                           H5Aclose, path, "create attribute '" + name + "'");
+  Handle attribute =
+      adopt(H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+            H5Aclose, path, "create attribute '" + name + "'");
   check(H5Awrite(attribute.get(), memory_type, data), path, "write attribute '" + name + "'");
 }
 
@@ -135,7 +138,8 @@ std::optional<std::string> read_string_attribute(hid_t object, const std::string
   std::string value(size, '\0');
   Handle memory = adopt(H5Tcopy(H5T_C_S1), H5Tclose, path, "copy string type");
   check(H5Tset_size(memory.get(), size), path, "set string size");
-  check(H5Aread(attribute.get(), memory.get(), value.data()), path, "read attribute '" + name + "'");
+  check(H5Aread(attribute.get(), memory.get(), value.data()), path,
+        "read attribute '" + name + "'");
   value.resize(value.find('\0') == std::string::npos ? size : value.find('\0'));
   return value;
 }

@@ -60,7 +60,8 @@ std::string utc_now() {
   return text;
 }
 
-void send(const Communicator& comm, int destination, Tag tag, const std::vector<std::uint64_t>& data) {
+void send(const Communicator& comm, int destination, Tag tag,
+          const std::vector<std::uint64_t>& data) {
   check_mpi(MPI_Send(data.data(), int(data.size()), MPI_UINT64_T, destination, tag, comm.get()),
             "MPI_Send");
 }
@@ -151,7 +152,9 @@ class ComputeThread {
         busy_ = true;
       }
       const std::size_t e =
-          std::size_t(std::upper_bound(offsets_.begin(), offsets_.end(), item.id) - offsets_.begin()) - 1;
+          std::size_t(std::upper_bound(offsets_.begin(), offsets_.end(), item.id) -
+                      offsets_.begin()) -
+          1;
       const ExperimentGrid& grid = sweep_.experiments[e];
       const std::uint64_t point = item.id - offsets_[e];
       Completed result{item, {}};
@@ -171,7 +174,8 @@ class ComputeThread {
         if (trouble.empty()) {
           completed_.push_back(std::move(result));
         } else {
-          failure_ = "experiment '" + grid.name + "' point " + std::to_string(point) + ": " + trouble;
+          failure_ =
+              "experiment '" + grid.name + "' point " + std::to_string(point) + ": " + trouble;
           quit_ = true;
         }
       }
@@ -195,8 +199,7 @@ class ComputeThread {
 class RankRun {
  public:
   RankRun(const Communicator& comm, const Sweep& sweep, const RunOptions& options)
-      : comm_(comm),
-        sweep_(sweep),
+      : sweep_(sweep),
         options_(options),
         offsets_(experiment_offsets(sweep)),
         writer_(options.output_path, sweep, comm.get()),
@@ -211,9 +214,12 @@ class RankRun {
     double seconds = 0;
     for (Completed& result : compute_.take()) {
       const std::size_t e =
-          std::size_t(std::upper_bound(offsets_.begin(), offsets_.end(), result.item.id) - offsets_.begin()) - 1;
+          std::size_t(std::upper_bound(offsets_.begin(), offsets_.end(), result.item.id) -
+                      offsets_.begin()) -
+          1;
       pending_points_[e].push_back(result.item.id - offsets_[e]);
-      pending_values_[e].insert(pending_values_[e].end(), result.values.begin(), result.values.end());
+      pending_values_[e].insert(pending_values_[e].end(), result.values.begin(),
+                                result.values.end());
       ++pending_count_;
       ++points;
       seconds += result.item.seconds;
@@ -228,7 +234,8 @@ class RankRun {
 
   void flush_if_due() {
     const double since = std::chrono::duration<double>(Clock::now() - last_flush_).count();
-    if (pending_count_ >= options_.flush_points || (pending_count_ > 0 && since >= options_.flush_seconds)) {
+    if (pending_count_ >= options_.flush_points ||
+        (pending_count_ > 0 && since >= options_.flush_seconds)) {
       flush();
     }
   }
@@ -260,7 +267,6 @@ class RankRun {
 
  private:
   using Clock = std::chrono::steady_clock;
-  const Communicator& comm_;
   const Sweep& sweep_;
   const RunOptions& options_;
   std::vector<std::uint64_t> offsets_;
@@ -350,7 +356,8 @@ bool run_worker(const Communicator& comm, RankRun& rank) {
         awaiting = false;
         if (data.empty()) exhausted = true;
         std::vector<WorkItem> chunk;
-        for (std::size_t i = 0; i + 1 < data.size(); i += 2) chunk.push_back({data[i], from_bits(data[i + 1])});
+        for (std::size_t i = 0; i + 1 < data.size(); i += 2)
+          chunk.push_back({data[i], from_bits(data[i + 1])});
         rank.compute().submit(chunk);
       }
     }
@@ -393,12 +400,13 @@ std::vector<std::vector<std::uint8_t>> rebuild_from_journal(const std::string& p
   const std::string journal = journal_directory(path);
   const std::string stored = journal_spec(path);
   if (stored.empty()) {
-    throw IoError(path, std::string("cannot be resumed (") + cause.what() + ") and there is no journal " +
-                            journal + " to rebuild it from");
+    throw IoError(path, std::string("cannot be resumed (") + cause.what() +
+                            ") and there is no journal " + journal + " to rebuild it from");
   }
   const SpecResult journal_sweep = parse_sweep(stored, journal + "/spec.yaml");
   if (!journal_sweep.ok() || canonical_form(journal_sweep.sweep) != canonical_form(sweep)) {
-    throw SweepMismatch(journal, "the journal belongs to a different sweep; resume needs the same spec");
+    throw SweepMismatch(journal,
+                        "the journal belongs to a different sweep; resume needs the same spec");
   }
   const std::string kept = path + ".unreadable";
   std::cerr << "ropesweep: " << cause.what() << "\nropesweep: rebuilding " << path << " from "
@@ -412,7 +420,8 @@ std::vector<std::vector<std::uint8_t>> rebuild_from_journal(const std::string& p
   for (JournalRecord& record : read_journal(path)) {
     if (record.experiment >= sweep.experiments.size()) continue;
     const ExperimentGrid& grid = sweep.experiments[record.experiment];
-    if (record.point >= grid.point_count() || record.values.size() != grid.experiment->metrics().size()) {
+    if (record.point >= grid.point_count() ||
+        record.values.size() != grid.experiment->metrics().size()) {
       continue;
     }
     points[record.experiment].push_back(record.point);
@@ -527,14 +536,15 @@ ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
     double predicted = 0;
     for (const WorkItem& item : prepared.work) predicted += item.seconds;
     if (!options.quiet) {
-      std::fprintf(stderr, "ropesweep: %s: %llu points in %zu experiment%s, %llu to do on %d rank%s\n",
+      std::fprintf(stderr,
+                   "ropesweep: %s: %llu points in %zu experiment%s, %llu to do on %d rank%s\n",
                    sweep.name.c_str(), static_cast<unsigned long long>(sweep.point_count()),
                    sweep.experiments.size(), sweep.experiments.size() == 1 ? "" : "s",
                    static_cast<unsigned long long>(prepared.work.size()), comm.size(),
                    comm.size() == 1 ? "" : "s");
-      progress = std::make_unique<Progress>(sweep.point_count(), prepared.already_done, predicted,
-                                            stderr, isatty(STDERR_FILENO) != 0,
-                                            options.progress_seconds);
+      progress =
+          std::make_unique<Progress>(sweep.point_count(), prepared.already_done, predicted, stderr,
+                                     isatty(STDERR_FILENO) != 0, options.progress_seconds);
     }
     scheduler = std::make_unique<GuidedScheduler>(std::move(prepared.work), comm.size());
   }

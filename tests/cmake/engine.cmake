@@ -36,6 +36,13 @@ add_test(NAME engine.refuses_existing_output
 set_tests_properties(engine.refuses_existing_output PROPERTIES LABELS engine
                      FIXTURES_REQUIRED engine_mini)
 
+add_test(NAME engine.resume_refuses_other_spec
+         COMMAND ${CMAKE_COMMAND} -DEXE=${ROPESWEEP_EXE} -DSPEC=${ENGINE_DIR}/mini.yaml
+                 -DWORK=${ENGINE_WORK} -DOUT=${ENGINE_WORK}/mini_np2.h5
+                 -P ${ENGINE_DIR}/resume_other_spec.cmake)
+set_tests_properties(engine.resume_refuses_other_spec PROPERTIES LABELS engine
+                     FIXTURES_REQUIRED engine_mini)
+
 # Spec errors: every problem on its own line with file:line:column; run writes nothing.
 add_test(NAME engine.validate_reports_every_problem
          COMMAND ${ROPESWEEP_EXE} validate ${ENGINE_DIR}/bad.yaml)
@@ -58,7 +65,7 @@ add_test(NAME engine.kill_reference
                  --overwrite -q)
 set_tests_properties(engine.kill_reference PROPERTIES LABELS engine FIXTURES_SETUP engine_slow
                      RESOURCE_LOCK engine_cores)
-foreach(case "kill-rank;20" "kill-job;65" "term;40" "corrupt;50")
+foreach(case "kill-rank;20" "kill-job;65" "term;40" "corrupt;50" "kill-timed;35")
   list(GET case 0 mode)
   list(GET case 1 percent)
   add_test(NAME engine.resume_after_${mode}

@@ -1,11 +1,11 @@
 // The write-ahead journal: records read back exactly, a record cut short by a
 // kill is dropped, and the spec it was started with is kept.
-#include "ropesweep/journal.hpp"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "ropesweep/journal.hpp"
 
 namespace ropesweep {
 namespace {
