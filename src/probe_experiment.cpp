@@ -98,8 +98,9 @@ class ProbeExperiment : public Experiment {
         text("encoding", "rope", encoding_names(), "position encoding of q and k"),
         text("precision", "bf16", precision_names(),
              "precision of the last-layer KV cache and logits in the aliasing tests"),
-        number("samples", integer, 16, at_least(1),
-               "independent samples (a fresh model and sequence set each)"),
+        number("samples", integer, 16, at_least(2),
+               "independent samples (a fresh model and sequence set each); two or more "
+               "for a standard error"),
         number("vocab", integer, 4096, at_least(3), "vocabulary size V"),
         number("mlp", integer, 0, within(0, 1), "1: an MLP block after each attention block"),
         number("qk_tied", integer, 0, within(0, 1),

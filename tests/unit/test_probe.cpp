@@ -308,6 +308,13 @@ TEST(ProbeExperiment, RegisteredWithItsMetricsAndPointChecks) {
   bad = point;
   bad.set("head_dim", 7.0);
   EXPECT_NE(probe.check_point(bad), "");
+  const ParameterInfo* samples = nullptr;
+  for (const ParameterInfo& info : probe.parameters()) {
+    if (info.name == "samples") samples = &info;
+  }
+  ASSERT_NE(samples, nullptr);
+  EXPECT_NE(samples->check(Value{1.0}), "");  // no standard error from one sample
+  EXPECT_EQ(samples->check(Value{2.0}), "");
 }
 
 TEST(ProbeExperiment, WorkGrowsAsLayersTimesLengthSquaredForLongContexts) {
