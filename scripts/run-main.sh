@@ -19,3 +19,6 @@ mkdir -p "$here/results"
 mpirun "${mpirun_flags[@]}" -np "$(nproc)" "$exe" run "$here/sweeps/quick.yaml" \
   -o "$here/results/quick.h5" --resume
 "$exe" info "$here/results/quick.h5"
+
+# The report: figures and a self-contained index.html for the quick sweep.
+cd "$here" && /usr/bin/python3 -m analysis.report results/quick.h5 -o results/report

@@ -454,3 +454,12 @@ std::string describe_output(const std::string& path) {
 }
 
 }  // namespace ropesweep
+
+namespace ropesweep {
+
+h5::Handle open_output(const std::string& path, unsigned flags) {
+  h5::silence_library_errors();
+  return open_ours(path, flags);
+}
+
+}  // namespace ropesweep

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "ropesweep/cost_model.hpp"
+#include "ropesweep/frontier_file.hpp"
 #include "ropesweep/h5.hpp"
 #include "ropesweep/journal.hpp"
 #include "ropesweep/output.hpp"
@@ -575,6 +576,12 @@ ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
   }
   finish_output(options.output_path, utc_now(), comm.size());
   remove_journal(options.output_path);
+  try {
+    write_frontier(options.output_path);
+  } catch (const Error& error) {
+    throw IoError(options.output_path, std::string("results are complete, but writing the frontier failed (") +
+                                           error.what() + "); retry with `ropesweep frontier`");
+  }
   if (progress) progress->finish("wrote " + options.output_path);
   return ExitCode::kOk;
 }

@@ -80,3 +80,11 @@ class ResultWriter {
 std::string describe_output(const std::string& path);
 
 }  // namespace ropesweep
+
+namespace ropesweep {
+
+// Serial. Opens an existing results file after checking it is one of ours
+// (IoError naming the path otherwise); `flags` as for H5Fopen.
+h5::Handle open_output(const std::string& path, unsigned flags);
+
+}  // namespace ropesweep

@@ -1,0 +1,78 @@
+"""The base trade-off frontier of SCIENCE.md.
+
+For every slice over the non-base axes, a base is Pareto optimal when no other
+base of the slice is at least as good on both position discrimination
+(1 - position_inversion) and token discrimination (1 - token_inversion) and
+strictly better on one. Equal points do not dominate each other, so ties are
+all kept. Points that were not computed (NaN) are never optimal and dominate
+nothing. The best base for one objective alone is the first base along the
+axis (spec order) that reaches that objective's maximum; NaN when the slice
+has no computed point. The C++ side (include/ropesweep/frontier.hpp) follows
+the same rules, and the tests check the two agree on a real run.
+"""
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from .results import axis_dimension
+
+POSITION = "position_inversion"
+TOKEN = "token_inversion"
+
+
+def pareto_mask(position_discrimination, token_discrimination, axis: int = -1) -> np.ndarray:
+    """Boolean mask of the Pareto-optimal entries along `axis` (larger is better on both)."""
+    p = np.moveaxis(np.asarray(position_discrimination, dtype=np.float64), axis, -1)
+    t = np.moveaxis(np.asarray(token_discrimination, dtype=np.float64), axis, -1)
+    if p.shape != t.shape:
+        raise ValueError(f"shape mismatch: {p.shape} vs {t.shape}")
+    valid = np.isfinite(p) & np.isfinite(t)
+    # [..., i, j]: does entry j dominate entry i?
+    p_i, p_j = p[..., :, None], p[..., None, :]
+    t_i, t_j = t[..., :, None], t[..., None, :]
+    with np.errstate(invalid="ignore"):
+        dominates = (valid[..., None, :] & (p_j >= p_i) & (t_j >= t_i) & ((p_j > p_i) | (t_j > t_i)))
+    mask = valid & ~dominates.any(axis=-1)
+    return np.moveaxis(mask, -1, axis)
+
+
+def _first_argmax_value(values: np.ndarray, bases: np.ndarray, axis: int) -> np.ndarray:
+    values = np.moveaxis(values, axis, -1)
+    finite = np.isfinite(values)
+    filled = np.where(finite, values, -np.inf)
+    index = np.argmax(filled, axis=-1)  # first occurrence of the maximum
+    best = bases[index]
+    return np.where(finite.any(axis=-1), best, np.nan)
+
+
+def has_frontier(ds: xr.Dataset) -> bool:
+    """A frontier exists for experiments with both inversions and a swept base."""
+    return POSITION in ds and TOKEN in ds and axis_dimension(ds, "base") is not None
+
+
+def frontier(ds: xr.Dataset) -> xr.Dataset:
+    """pareto_optimal (uint8, dims of the metrics), best_position_base and
+    best_token_base (float64, the non-base dims)."""
+    base_dim = axis_dimension(ds, "base")
+    if base_dim is None or POSITION not in ds or TOKEN not in ds:
+        raise ValueError("no frontier: the experiment needs a swept 'base' and both inversion metrics")
+    position = 1.0 - ds[POSITION]
+    token = 1.0 - ds[TOKEN]
+    dims = position.dims
+    axis = dims.index(base_dim)
+    mask = pareto_mask(position.values, token.values, axis=axis)
+    bases = np.asarray(ds.coords["base"].values, dtype=np.float64)
+    other_dims = [d for d in dims if d != base_dim]
+    coords = {name: coord for name, coord in ds.coords.items() if set(coord.dims) <= set(dims)}
+    out = xr.Dataset(
+        {
+            "pareto_optimal": (dims, mask.astype(np.uint8)),
+            "best_position_base": (other_dims, _first_argmax_value(position.values, bases, axis)),
+            "best_token_base": (other_dims, _first_argmax_value(token.values, bases, axis)),
+        },
+        coords=coords,
+    )
+    out["best_position_base"].attrs["units"] = "base"
+    out["best_token_base"].attrs["units"] = "base"
+    return out

@@ -1,0 +1,193 @@
+"""Reading a ropesweep results file (layout: docs/file-format.md) into xarray.
+
+The reader uses h5py directly rather than xarray's netCDF engines so that it
+accepts everything the format allows (variable-length UTF-8 axes, zip
+coordinates, dimension scales shared between groups) and can refuse a foreign
+file with a one-line reason before touching anything else.
+"""
+from __future__ import annotations
+
+import os
+
+import h5py
+import numpy as np
+import xarray as xr
+
+FORMAT = "ropesweep/1"
+
+# Bookkeeping of dimension scales (HDF5) and of coordinates (netCDF conventions),
+# already expressed by the Dataset's structure; not user metadata.
+_HDF5_INTERNAL_ATTRS = {"CLASS", "NAME", "DIMENSION_LIST", "REFERENCE_LIST", "DIMENSION_LABELS",
+                        "coordinates", "_Netcdf4Dimid", "_Netcdf4Coordinates"}
+
+
+class ResultsFileError(Exception):
+    """The file cannot be read as ropesweep results; the message names the path and why."""
+
+
+class Results(dict):
+    """Experiment name -> xarray.Dataset, plus the file's provenance and frontier.
+
+    ``attrs``: the root attributes (spec, version, ranks, times, ...).
+    ``frontier``: experiment name -> Dataset read from ``/frontier/<experiment>/``
+    (empty when the file has none).
+    """
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+        self.attrs: dict = {}
+        self.frontier: dict = {}
+
+
+def _text(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OSU" and value.ndim == 0:
+        return _text(value[()])
+    return value
+
+
+def _plain(value):
+    """An attribute value as a Python scalar/str (numpy scalars unwrapped)."""
+    value = _text(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "OS":
+            return [_text(v) for v in value.tolist()]
+        return value.tolist()
+    return value
+
+
+def _attrs(obj) -> dict:
+    return {k: _plain(v) for k, v in obj.attrs.items() if k not in _HDF5_INTERNAL_ATTRS}
+
+
+def open_file(path: str) -> h5py.File:
+    """Opens `path` read-only and checks it is a ropesweep file; raises ResultsFileError."""
+    if not os.path.exists(path):
+        raise ResultsFileError(f"{path}: no such file")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as error:
+        raise ResultsFileError(f"{path}: not a readable HDF5 file ({error})") from None
+    try:
+        check_format(f, path)
+    except ResultsFileError:
+        f.close()
+        raise
+    return f
+
+
+def check_format(f: h5py.File, path: str) -> None:
+    if "format" not in f.attrs:
+        raise ResultsFileError(
+            f"{path}: not a ropesweep results file (no root attribute 'format'; expected '{FORMAT}')")
+    found = _text(f.attrs["format"])
+    if found == FORMAT:
+        return
+    if isinstance(found, str) and found.startswith("ropesweep/"):
+        raise ResultsFileError(f"{path}: ropesweep file format '{found}' is not supported "
+                               f"(this analysis reads '{FORMAT}')")
+    raise ResultsFileError(
+        f"{path}: not a ropesweep results file (root attribute format = {found!r}, expected '{FORMAT}')")
+
+
+def _values(dataset: h5py.Dataset) -> np.ndarray:
+    if h5py.check_string_dtype(dataset.dtype) is not None:
+        return np.array(dataset.asstr()[...], dtype=object)
+    return dataset[...]
+
+
+def _dims_of(dataset: h5py.Dataset) -> list:
+    names = []
+    for i, dim in enumerate(dataset.dims):
+        if len(dim) > 0:
+            names.append(dim[0].name.rsplit("/", 1)[-1])
+        elif dim.label:
+            names.append(dim.label)
+        else:
+            names.append(None)
+    return names
+
+
+def _is_data_variable(name: str, dataset: h5py.Dataset, names) -> bool:
+    """Metrics (with units), their _se/_n companions and `done` are data; the
+    remaining 1-D datasets are coordinates (the extra axes of a zip group)."""
+    if dataset.ndim != 1 or name == "done" or "units" in dataset.attrs:
+        return True
+    for suffix in ("_se", "_n"):
+        if name.endswith(suffix) and name[: -len(suffix)] in names:
+            return True
+    return False
+
+
+def read_group(group: h5py.Group) -> xr.Dataset:
+    """One experiment (or frontier) group as a labelled Dataset."""
+    datasets = {name: obj for name, obj in group.items() if isinstance(obj, h5py.Dataset)}
+    scales = {name: obj for name, obj in datasets.items() if h5py.h5ds.is_scale(obj.id)}
+    others = {name: obj for name, obj in datasets.items() if name not in scales}
+    variables = {n: d for n, d in others.items() if _is_data_variable(n, d, others)}
+    zip_coords = {n: d for n, d in others.items() if n not in variables}
+
+    coords = {}
+    data_vars = {}
+    dim_sizes = {}
+    for name, dataset in variables.items():
+        dims = _dims_of(dataset)
+        for i, dim in enumerate(dims):
+            if dim is None:
+                dims[i] = f"{name}_dim{i}"
+            else:
+                dim_sizes[dims[i]] = dataset.shape[i]
+                if dims[i] not in coords:
+                    # The scale may live in this group or be shared from another one.
+                    coords[dims[i]] = (dims[i], _values(dataset.dims[i][0]))
+        data_vars[name] = (dims, _values(dataset), _attrs(dataset))
+    for name, dataset in scales.items():
+        if name not in coords:
+            coords[name] = (name, _values(dataset), _attrs(dataset))
+            dim_sizes[name] = dataset.shape[0]
+    for name, dataset in zip_coords.items():
+        dims = _dims_of(dataset)
+        dim = dims[0] if dims and dims[0] is not None else None
+        if dim is None:
+            # Not attached: it belongs to the one dimension of its length.
+            matches = [d for d, size in dim_sizes.items() if size == dataset.shape[0]]
+            dim = matches[0] if len(matches) == 1 else f"{name}_dim0"
+        coords[name] = (dim, _values(dataset), _attrs(dataset))
+    return xr.Dataset(data_vars=data_vars, coords=coords, attrs=_attrs(group))
+
+
+def load(path: str) -> Results:
+    """Every experiment of a ropesweep file as an xarray Dataset, by group name.
+
+    Raises ResultsFileError with a one-line reason for a missing, non-HDF5 or
+    foreign file.
+    """
+    results = Results(path)
+    with open_file(path) as f:
+        results.attrs = _attrs(f)
+        for name, obj in f.items():
+            if isinstance(obj, h5py.Group) and "experiment" in obj.attrs:
+                results[name] = read_group(obj)
+        if "frontier" in f and isinstance(f["frontier"], h5py.Group):
+            for name, obj in f["frontier"].items():
+                if isinstance(obj, h5py.Group):
+                    results.frontier[name] = read_group(obj)
+    return results
+
+
+def axis_dimension(ds: xr.Dataset, axis: str):
+    """The dimension along which parameter `axis` varies (itself, or the dimension
+    of the zip group it belongs to); None when the axis is not swept."""
+    if axis in ds.dims:
+        return axis
+    if axis in ds.coords and ds.coords[axis].ndim == 1:
+        return ds.coords[axis].dims[0]
+    return None
+
+
+def kind(ds: xr.Dataset) -> str:
+    return str(ds.attrs.get("experiment", ""))

@@ -1,0 +1,40 @@
+#pragma once
+// The base trade-off frontier of SCIENCE.md: for every slice of an experiment over
+// its non-base axes, the bases that no other base beats on both position
+// discrimination (1 - position_inversion) and token discrimination
+// (1 - token_inversion), and the base that maximises each one alone.
+//
+// Pure functions of in-memory arrays; the file step (reading the metrics and
+// writing /frontier/<experiment>/) lives in frontier_file.hpp.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace ropesweep {
+
+// 1 for each entry that no other entry dominates (at least as good on both, strictly
+// better on one; larger is better). Equal points do not dominate each other, so ties
+// are all kept. Entries with a NaN in either objective (points not computed) are
+// never optimal and dominate nothing. Throws Error when the sizes differ.
+std::vector<std::uint8_t> pareto_mask(const std::vector<double>& position_discrimination,
+                                      const std::vector<double>& token_discrimination);
+
+struct Frontier {
+  // Same shape as the metrics (row-major over every dimension).
+  std::vector<std::uint8_t> pareto_optimal;
+  // Row-major over the dimensions without the base dimension. The first base along
+  // the axis reaching the maximum; NaN when the slice has no computed point.
+  std::vector<double> best_position_base;
+  std::vector<double> best_token_base;
+  std::vector<std::uint64_t> reduced_shape;  // shape without the base dimension
+};
+
+// position_inversion and token_inversion are row-major arrays of `shape`; the
+// dimension `base_dimension` carries the values `bases`. Throws Error on
+// inconsistent sizes.
+Frontier compute_frontier(const std::vector<double>& position_inversion,
+                          const std::vector<double>& token_inversion,
+                          const std::vector<std::uint64_t>& shape, std::size_t base_dimension,
+                          const std::vector<double>& bases);
+
+}  // namespace ropesweep
