@@ -9,6 +9,12 @@
 # Everything (keys, sockets, spool, state, logs) lives under DIR; nothing in
 # /etc is touched. Ports are chosen from the PID to avoid clashing with another
 # run on the same machine.
+#
+# MPI under this cluster (Debian 12: Slurm 22.05, Open MPI 4.1 built against
+# PMIx 4): direct launch needs `srun --mpi=pmix` (Slurm's pmix_v4 plugin).
+# `--mpi=pmi2` and `--mpi=none` fail inside MPI_Init, because Debian's Open MPI
+# has no PMI-1/PMI-2 client. `mpirun` inside an allocation (salloc/sbatch) also
+# works: Open MPI reads the allocation from the SLURM_* environment.
 
 cluster_can_run() {
   # Prints why the daemons cannot run here and returns 1, or returns 0.
@@ -56,7 +62,9 @@ SrunPortRange=$((port_base + 100))-$((port_base + 300))
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
-AuthInfo=socket=$CLUSTER_DIR/munge/munge.sock
+# cred_expire also sets how long a requeued job waits before it may start
+# again (default 120 s); a short value keeps the requeue tests quick.
+AuthInfo=socket=$CLUSTER_DIR/munge/munge.sock,cred_expire=10
 CredType=cred/munge
 StateSaveLocation=$CLUSTER_DIR/state
 SlurmdSpoolDir=$CLUSTER_DIR/spool
@@ -73,7 +81,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 JobRequeue=1
 TmpFS=$CLUSTER_DIR/tmp
-KillWait=30
+KillWait=10
 MinJobAge=600
 InactiveLimit=0
 JobCompType=jobcomp/none
