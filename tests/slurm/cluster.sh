@@ -77,6 +77,8 @@ TaskPlugin=task/none
 MpiDefault=none
 ReturnToService=2
 SchedulerType=sched/backfill
+# Frequent scheduling passes: a requeued job starts as soon as it is eligible.
+SchedulerParameters=bf_interval=2,sched_interval=2
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 JobRequeue=1
@@ -85,6 +87,7 @@ KillWait=10
 MinJobAge=600
 InactiveLimit=0
 JobCompType=jobcomp/none
+MailProg=/bin/true
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
