@@ -54,7 +54,7 @@ cores=$cpus
 [[ $ranks =~ ^[0-9]+$ && $ranks -ge 1 ]] || die "-n $ranks: the rank count must be a positive integer"
 
 launcher=("$mpirun" -np "$ranks")
-if "$mpirun" --version 2>/dev/null | grep -q 'Open MPI'; then
+if "$mpirun" --version 2>/dev/null | grep -qE 'Open MPI|OpenRTE|open-mpi'; then
   if [[ $ranks -gt $cores ]]; then
     [[ $oversubscribe -eq 1 ]] ||
       die "$ranks ranks but only $cores cores; use -n $cores or fewer, or pass --oversubscribe"
