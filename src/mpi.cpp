@@ -15,7 +15,14 @@ void check_mpi(int status, const char* what) {
 MpiSession::MpiSession(int* argc, char*** argv) {
   int initialised = 0;
   MPI_Initialized(&initialised);
-  if (!initialised) check_mpi(MPI_Init(argc, argv), "MPI_Init");
+  if (!initialised) {
+    // FUNNELED: a run computes on worker threads, but only the main thread calls MPI.
+    int provided = MPI_THREAD_SINGLE;
+    check_mpi(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    if (provided < MPI_THREAD_FUNNELED) {
+      throw MpiError("the MPI library does not support MPI_THREAD_FUNNELED");
+    }
+  }
   // Errors come back as codes so they can become exceptions with context.
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 }

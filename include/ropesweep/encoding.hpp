@@ -27,11 +27,15 @@ struct EncodingConfig {
   double partial_fraction = 1.0;  // p in [0, 1]: partial rotates the top fraction of frequencies
   double alibi_slope = 0.0;       // alibi: slope m; 0 means "head 0 of alibi_heads"
   int alibi_heads = 8;            // alibi: H used for the default slope
+  // Pair layout of the rotary encodings; rope_half always uses kHalfSplit.
+  PairLayout layout = PairLayout::kInterleaved;
 };
 
 EncodingKind parse_encoding(const std::string& name);  // throws Error on unknown names
 std::string encoding_name(EncodingKind kind);
 std::vector<std::string> encoding_names();
+PairLayout parse_layout(const std::string& name);  // "interleaved" | "half_split"
+std::string layout_name(PairLayout layout);
 
 // ALiBi head slopes of Press et al. (2022): for H a power of two, the geometric
 // sequence 2^(-8/H), 2^(-16/H), ...; otherwise the published rule (the slopes of
@@ -64,7 +68,8 @@ class Encoding {
   // ALiBi penalty included).
   double score(const double* q, const double* k, double r) const;
   // C(r) = sum_t |qh_t|^2 cos(r w_t) (times qk_scale^2), so s(q, q; r) = C(r)
-  // for rotary encodings and C(0) = qk_scale^2 |q|^2.
+  // for rotary encodings and C(0) = qk_scale^2 |q|^2. ALiBi's penalty is not part
+  // of C: s(q, q; r) = C(r) - m r there.
   double C(const double* q, double r) const;
   // out = qk_scale * R_position x, angles computed in fp64.
   void rotate(const double* x, double position, double* out) const;
@@ -72,9 +77,20 @@ class Encoding {
   // frequency) and the rotation done in fp32, as low-precision implementations do.
   void rotate(const float* x, double position, float* out) const;
 
+  // cos and sin of the angles position * w_t of every pair: in fp64, and in fp32
+  // (fp32 position times fp32 frequency, fp32 cos/sin). rotate() is built on these,
+  // so kernels that reuse one set of factors for several vectors agree with it bit
+  // for bit.
+  void rotation_factors(double position, double* cos_out, double* sin_out) const;
+  void rotation_factors(double position, float* cos_out, float* sin_out) const;
+  // Number of pairs with a non-zero frequency (d/2 for the rotary encodings).
+  int rotated_pairs() const { return rotated_pairs_; }
+
  private:
   EncodingConfig config_;
   std::vector<double> frequencies_;
+  std::vector<float> frequencies_fp32_;
+  int rotated_pairs_ = 0;
   double qk_scale_ = 1.0;
   double distance_slope_ = 0.0;
 };

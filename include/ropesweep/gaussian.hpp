@@ -1,0 +1,14 @@
+#pragma once
+// Normal probabilities used by the conditional (Gaussian-given-q) estimators.
+
+namespace ropesweep {
+
+// Phi(x), the standard normal distribution function.
+double normal_cdf(double x);
+
+// P(X > h, Y > k) for standard normal X, Y with correlation r in [-1, 1]: Genz's
+// BVNU (Drezner & Wesolowsky 1990 with Genz's 2004 refinements), absolute error
+// about 1e-15. Infinite h or k are allowed.
+double bivariate_normal_upper(double h, double k, double r);
+
+}  // namespace ropesweep

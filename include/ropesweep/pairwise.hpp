@@ -1,0 +1,160 @@
+#pragma once
+// The pairwise experiment of SCIENCE.md: the four failure probabilities of one
+// attention score (position_inversion, position_aliasing, token_inversion,
+// token_aliasing) for a Gaussian query and keys, under any encoding and
+// precision, each with an honest standard error.
+//
+// Sampling scheme (docs/science-notes.md): the samples of a metric are grouped in
+// clusters; a cluster draws its content (q, xi, eta) once and then `per_cluster`
+// distances. Clusters are independent (each is its own random substream), so the
+// standard error is the spread of the cluster means, never the per-sample variance.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ropesweep/encoding.hpp"
+#include "ropesweep/precision.hpp"
+#include "ropesweep/rng.hpp"
+
+namespace ropesweep {
+
+enum class EstimatorKind {
+  kPlain,       // Monte Carlo over every random quantity: the reference
+  kConditional  // inversions: exact Gaussian probability given (q, distances), averaged
+};
+EstimatorKind parse_estimator(const std::string& name);  // "plain" | "conditional"
+std::string estimator_name(EstimatorKind kind);
+
+struct PairwiseConfig {
+  EncodingConfig encoding;
+  std::int64_t length = 4096;  // L >= 2
+  double rho = 1.0;            // similarity of the relevant key, in [0, 1]
+  double separation = 0.25;    // g: position pairs satisfy r2 - r1 >= max(1, ceil(g L))
+  Precision precision = Precision::kFp64;
+  std::int64_t samples = 20000;  // per metric (rounded up to whole clusters)
+  EstimatorKind estimator = EstimatorKind::kConditional;
+};
+
+// Throws Error naming the first problem (ranges, and separation too large for length).
+void validate(const PairwiseConfig& config);
+
+struct Estimate {
+  double value = 0.0;
+  double se = 0.0;     // standard error from independent cluster means
+  std::int64_t n = 0;  // number of samples behind the value
+};
+
+// Each estimator reads its own stream (rng.hpp kStreamPositionInversion, ...) of
+// (seed, point_index), so the four are independent and each is reproducible alone.
+Estimate position_inversion(const PairwiseConfig& config, std::uint64_t seed,
+                            std::uint64_t point_index);
+Estimate position_aliasing(const PairwiseConfig& config, std::uint64_t seed,
+                           std::uint64_t point_index);
+Estimate token_inversion(const PairwiseConfig& config, std::uint64_t seed,
+                         std::uint64_t point_index);
+Estimate token_aliasing(const PairwiseConfig& config, std::uint64_t seed,
+                        std::uint64_t point_index);
+
+// Expected number of aliased (equal-score) position pairs in one context:
+// P * L (L - 1) / 2, with the standard error scaled alike.
+Estimate aliased_pairs(const Estimate& position_aliasing, std::int64_t length);
+
+struct PairwiseResult {
+  Estimate position_inversion, position_aliasing, aliased_pairs, token_inversion, token_aliasing;
+};
+PairwiseResult pairwise_metrics(const PairwiseConfig& config, std::uint64_t seed,
+                                std::uint64_t point_index);
+
+namespace detail {
+
+// Cluster layout of `samples` draws: clusters * per_cluster >= samples.
+struct ClusterPlan {
+  std::int64_t clusters = 0;
+  std::int64_t per_cluster = 0;
+};
+constexpr std::int64_t kMinClusters = 64;    // enough cluster means for a stable SE
+constexpr std::int64_t kMaxPerCluster = 32;  // distances sharing one content draw
+ClusterPlan plan_clusters(std::int64_t samples);
+
+// Failure indicator of "a should beat b": 1[a < b] + 0.5 * 1[a == b].
+inline double failure(double a, double b) { return a < b ? 1.0 : (a == b ? 0.5 : 0.0); }
+// Token-inversion indicator: signs of x and y differ; a zero on either side is 1/2.
+inline double sign_flip(double x, double y) {
+  if (x == 0.0 || y == 0.0) return 0.5;
+  return (x > 0.0) != (y > 0.0) ? 1.0 : 0.0;
+}
+
+// max(1, ceil(g L)): the smallest allowed r2 - r1.
+std::int64_t minimum_gap(std::int64_t length, double separation);
+
+struct DistancePair {
+  std::int64_t near = 0, far = 0;  // r1 < r2
+};
+// Uniform over 0 <= r1 < r2 < L with r2 - r1 >= gap (exact, no rejection).
+DistancePair draw_separated_pair(RandomStream& stream, std::int64_t length, std::int64_t gap);
+// Uniform over r1 != r2 in [0, L) (ordered so that near < far).
+DistancePair draw_distinct_pair(RandomStream& stream, std::int64_t length);
+
+// The content of one cluster: q ~ N(0, I), k_rel = rho q + sqrt(1 - rho^2) xi and
+// k_irr = eta, drawn in this order (q, xi, eta) from the cluster's stream before
+// any distance.
+struct ClusterContent {
+  std::vector<double> q, relevant, irrelevant;
+};
+void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent& content);
+
+// The stream of cluster `cluster` of a metric.
+inline RandomStream cluster_stream(std::uint64_t seed, std::uint64_t point_index, StreamId metric,
+                                   std::int64_t cluster) {
+  return RandomStream(StreamKey{seed, point_index, metric, static_cast<std::uint64_t>(cluster)});
+}
+
+// Scores of one query at absolute position m = L - 1 against keys at distance r
+// (position n = L - 1 - r) in precision p, as SCIENCE.md prescribes: angles in fp64
+// for fp64 and fp32 otherwise, rotated q and k rounded to p, dot product
+// accumulated in T in memory order, ALiBi penalty subtracted in T, score rounded to p.
+// T is double for fp64 and float otherwise.
+class ScoreKernel {
+ public:
+  ScoreKernel(const Encoding& encoding, Precision precision, std::int64_t length);
+  void set_query(const double* q);
+  double score(const double* key, std::int64_t distance);
+  // Two keys at the same distance share one set of rotation factors.
+  void score_pair(const double* key_a, const double* key_b, std::int64_t distance, double* score_a,
+                  double* score_b);
+
+ private:
+  template <typename T>
+  struct Buffers {
+    std::vector<T> query, key_a, key_b, rotated_a, rotated_b, cos_f, sin_f;
+  };
+  template <typename T>
+  void rotate_key(Buffers<T>& b, const double* key, std::vector<T>& in, std::vector<T>& out);
+  template <typename T>
+  double dot(const Buffers<T>& b, const std::vector<T>& rotated, std::int64_t distance) const;
+  template <typename T>
+  void set_query_impl(Buffers<T>& b, const double* q);
+  template <typename T>
+  void score_impl(Buffers<T>& b, const double* key_a, const double* key_b, std::int64_t distance,
+                  double* score_a, double* score_b);
+
+  const Encoding& encoding_;
+  Precision precision_;
+  std::int64_t length_;
+  Buffers<double> fp64_;
+  Buffers<float> fp32_;
+};
+
+// C(r) for one query with its |qh_t|^2 precomputed (exact arithmetic, fp64).
+class QueryProfile {
+ public:
+  QueryProfile(const Encoding& encoding, const double* q);
+  double C(double r) const;
+
+ private:
+  std::vector<double> weight_, frequency_;
+  double scale_squared_;
+};
+
+}  // namespace detail
+}  // namespace ropesweep

@@ -1,0 +1,76 @@
+// `ropesweep plan SPEC --ranks 1,64,4096`: predicted cost and makespan, without running the sweep.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "ropesweep/cli.hpp"
+#include "ropesweep/cost_model.hpp"
+#include "ropesweep/progress.hpp"
+#include "ropesweep/scheduler.hpp"
+#include "ropesweep/spec.hpp"
+
+namespace ropesweep::cli {
+namespace {
+
+CommandAction setup_plan(CLI::App& app) {
+  auto* command = app.add_subcommand(
+      "plan", "Predict core-hours, makespan and efficiency of a sweep on N ranks (runs nothing)");
+  auto path = std::make_shared<std::string>();
+  auto ranks = std::make_shared<std::vector<int>>(std::vector<int>{1, 2, 16, 64, 256});
+  auto max_points = std::make_shared<std::uint64_t>(0);
+  auto no_calibrate = std::make_shared<bool>(false);
+  command->add_option("spec", *path, "Sweep spec (YAML)")->required();
+  command->add_option("--ranks", *ranks, "Rank counts to simulate, e.g. 1,64,4096")->capture_default_str()
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
+  command->add_option("--max-points", *max_points, "Grid-size limit (default: the spec's or 1e8)");
+  command->add_flag("--no-calibrate", *no_calibrate,
+                    "Use the uncalibrated cost model instead of timing a few small points");
+  return [path, ranks, max_points, no_calibrate] {
+    SpecOptions options;
+    if (*max_points) options.max_points = *max_points;
+    const SpecResult result = read_sweep(*path, options);
+    if (!result.ok()) {
+      for (const SpecError& problem : result.problems) std::cerr << problem.what() << "\n";
+      throw Error(std::to_string(result.problems.size()) + " problem" +
+                      (result.problems.size() == 1 ? "" : "s") + " in " + *path,
+                  ExitCode::kSpec);
+    }
+    const Sweep& sweep = result.sweep;
+    const CostModel model = *no_calibrate ? default_cost_model() : calibrate(sweep);
+    const std::vector<WorkItem> items = build_work_list(sweep, model);
+    double total = 0;
+    for (const WorkItem& item : items) total += item.seconds;
+
+    std::printf("sweep '%s': %llu points\n", sweep.name.c_str(),
+                static_cast<unsigned long long>(sweep.point_count()));
+    const auto offsets = experiment_offsets(sweep);
+    for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
+      const ExperimentGrid& grid = sweep.experiments[e];
+      double seconds = 0;
+      for (const WorkItem& item : items) {
+        if (item.id >= offsets[e] && item.id < offsets[e + 1]) seconds += item.seconds;
+      }
+      std::printf("  %-12s %-10s %10llu points  %10.4g core-hours  (%.3g s/work unit)\n",
+                  grid.name.c_str(), grid.kind.c_str(),
+                  static_cast<unsigned long long>(grid.point_count()), seconds / 3600,
+                  model.seconds_per_work_of(grid.kind));
+    }
+    std::printf("cost model: %s\n", model.calibrated ? "calibrated on this machine" : "uncalibrated");
+    std::printf("estimated total: %.4g core-hours (%s on one core); largest point %s\n",
+                total / 3600, format_duration(total).c_str(),
+                format_duration(items.empty() ? 0 : items.front().seconds).c_str());
+    std::printf("%8s  %12s  %10s  %8s\n", "ranks", "makespan", "efficiency", "chunks");
+    for (int n : *ranks) {
+      const ScheduleSimulation sim = simulate(items, n);
+      std::printf("%8d  %12s  %9.1f%%  %8llu\n", n, format_duration(sim.makespan).c_str(),
+                  100 * sim.efficiency, static_cast<unsigned long long>(sim.chunks));
+    }
+    return 0;
+  };
+}
+
+const CommandRegistrar registrar("plan", setup_plan);
+
+}  // namespace
+}  // namespace ropesweep::cli

@@ -1,0 +1,156 @@
+// The `pairwise` sweep experiment: the four failure probabilities of pairwise.hpp
+// (plus the expected number of aliased pairs) on one grid point.
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ropesweep/encoding.hpp"
+#include "ropesweep/error.hpp"
+#include "ropesweep/experiment.hpp"
+#include "ropesweep/pairwise.hpp"
+#include "ropesweep/parameter_checks.hpp"
+#include "ropesweep/precision.hpp"
+
+namespace ropesweep {
+namespace {
+
+using detail::at_least;
+using detail::greater_than;
+using detail::within;
+
+ParameterInfo number(const std::string& name, ValueKind kind, double default_value,
+                     detail::ValueCheck check, const std::string& description) {
+  return detail::number_parameter(name, kind, default_value, std::move(check), description);
+}
+
+ParameterInfo text(const std::string& name, const std::string& default_value,
+                   std::vector<std::string> choices, const std::string& description) {
+  return detail::text_parameter(name, default_value, std::move(choices), description);
+}
+
+MetricInfo stochastic(const std::string& name, const std::string& units,
+                      const std::string& description) {
+  return MetricInfo{name, true, units, description};
+}
+
+PairwiseConfig config_of(const Parameters& point) {
+  PairwiseConfig config;
+  EncodingConfig& encoding = config.encoding;
+  encoding.kind = parse_encoding(point.text("encoding"));
+  encoding.head_dim = static_cast<int>(point.integer("head_dim"));
+  encoding.base = point.number("base");
+  encoding.scale = point.number("scale");
+  encoding.train_length = point.number("train_length");
+  encoding.yarn_alpha = point.number("yarn_alpha");
+  encoding.yarn_beta = point.number("yarn_beta");
+  encoding.partial_fraction = point.number("partial_fraction");
+  encoding.alibi_slope = point.number("alibi_slope");
+  encoding.alibi_heads = static_cast<int>(point.integer("alibi_heads"));
+  encoding.layout = parse_layout(point.text("layout"));
+  config.length = point.integer("length");
+  config.rho = point.number("rho");
+  config.separation = point.number("separation");
+  config.precision = parse_precision(point.text("precision"));
+  config.samples = point.integer("samples");
+  config.estimator = parse_estimator(point.text("estimator"));
+  return config;
+}
+
+MetricValue metric(const Estimate& estimate) {
+  return MetricValue{estimate.value, estimate.se, static_cast<double>(estimate.n)};
+}
+
+class PairwiseExperiment final : public Experiment {
+ public:
+  PairwiseExperiment() {
+    parameters_ = {
+        number("base", ValueKind::kNumber, 10000.0, greater_than(1.0), "RoPE base b"),
+        number("head_dim", ValueKind::kInteger, 128, detail::even_at_least_two(),
+               "head dimension d"),
+        number("length", ValueKind::kInteger, 4096, at_least(2),
+               "context length L; distances are uniform on {0..L-1}"),
+        text("encoding", "rope", encoding_names(), "position encoding"),
+        text("precision", "fp64", precision_names(),
+             "numeric precision of rotated q/k and of the score"),
+        number("rho", ValueKind::kNumber, 1.0, within(0.0, 1.0),
+               "similarity of the relevant key: k_rel = rho q + sqrt(1 - rho^2) xi"),
+        number("separation", ValueKind::kNumber, 0.25, within(0.0, 1.0, true),
+               "position pairs need r2 - r1 >= max(1, ceil(separation * L))"),
+        number("scale", ValueKind::kNumber, 1.0, greater_than(0.0),
+               "context extension factor s of pi, ntk and yarn"),
+        number("train_length", ValueKind::kNumber, 4096, greater_than(0.0),
+               "training length of yarn's ramp"),
+        number("yarn_alpha", ValueKind::kNumber, 1.0, at_least(0.0), "yarn ramp lower bound"),
+        number("yarn_beta", ValueKind::kNumber, 32.0, greater_than(0.0),
+               "yarn ramp upper bound (> yarn_alpha)"),
+        number("partial_fraction", ValueKind::kNumber, 1.0, within(0.0, 1.0),
+               "partial: fraction of the (highest) frequencies that rotate"),
+        number("alibi_slope", ValueKind::kNumber, 0.0, at_least(0.0),
+               "alibi: slope m; 0 takes head 0 of alibi_heads (Press et al.)"),
+        number("alibi_heads", ValueKind::kInteger, 8, at_least(1),
+               "alibi: head count H behind the default slope"),
+        text("layout", "interleaved", {"interleaved", "half_split"},
+             "pair layout of rotary encodings (rope_half is always half_split)"),
+        text("estimator", "conditional", {"conditional", "plain"},
+             "conditional (variance-reduced, fp64 inversions) or plain Monte Carlo"),
+        number("samples", ValueKind::kInteger, 20000, at_least(2),
+               "samples per metric (rounded up to whole clusters)"),
+    };
+    metrics_ = {
+        stochastic("position_inversion", "probability",
+                   "P(the nearer of two copies of the relevant key scores lower), ties 1/2"),
+        stochastic("position_aliasing", "probability",
+                   "P(the relevant key scores the same at two distinct distances)"),
+        stochastic("aliased_pairs", "pairs",
+                   "expected number of aliased position pairs in a context, P * L(L-1)/2"),
+        stochastic("token_inversion", "probability",
+                   "P(relevant vs irrelevant key order at distance r differs from distance 0)"),
+        stochastic("token_aliasing", "probability",
+                   "P(relevant and irrelevant key score the same at a distance r)"),
+    };
+  }
+
+  std::string name() const override { return "pairwise"; }
+  std::string description() const override {
+    return "failure probabilities of one attention score: position/token inversion and aliasing";
+  }
+  const std::vector<ParameterInfo>& parameters() const override { return parameters_; }
+  const std::vector<MetricInfo>& metrics() const override { return metrics_; }
+
+  std::string check_point(const Parameters& point) const override {
+    try {
+      validate(config_of(point));
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return {};
+  }
+
+  std::vector<MetricValue> compute(const Parameters& point, std::uint64_t seed,
+                                   std::uint64_t point_index) const override {
+    const PairwiseResult r = pairwise_metrics(config_of(point), seed, point_index);
+    return {metric(r.position_inversion), metric(r.position_aliasing), metric(r.aliased_pairs),
+            metric(r.token_inversion), metric(r.token_aliasing)};
+  }
+
+  // Four metrics of `samples` draws each; a draw rotates one or two keys at one or
+  // two distances, i.e. about 6 key rotations per sample set, each d/2 sin/cos pairs
+  // plus ~2d multiply-adds (the conditional path's C(r) evaluations cost about the
+  // same). Work = 6 * samples * head_dim: linear in samples, as calibration assumes.
+  double work(const Parameters& point) const override {
+    return 6.0 * point.number("samples") * point.number("head_dim");
+  }
+
+ private:
+  std::vector<ParameterInfo> parameters_;
+  std::vector<MetricInfo> metrics_;
+};
+
+const ExperimentRegistrar registrar("pairwise", []() -> std::unique_ptr<Experiment> {
+  return std::make_unique<PairwiseExperiment>();
+});
+
+}  // namespace
+}  // namespace ropesweep
