@@ -427,6 +427,7 @@ std::vector<std::vector<std::uint8_t>> rebuild_from_journal(const std::string& p
 struct Prepared {
   Sweep sweep;
   std::vector<WorkItem> work;
+  std::uint64_t total_points = 0;  // of the sweep, or of the shard
   std::uint64_t already_done = 0;
 };
 
@@ -470,8 +471,13 @@ Prepared prepare(const Communicator& comm, const RunOptions& options) {
     create_output(path, prepared.sweep, provenance);
     start_journal(path, prepared.sweep.text);
   }
+  // A shard run computes only its slice, into a file that holds only that slice.
+  const auto in_shard = shard_masks(prepared.sweep, options.shard);
+  claim_shard_file(path, options.shard, done, in_shard);
+  for (const auto& mask : in_shard) prepared.total_points += std::count(mask.begin(), mask.end(), 1);
   for (const auto& mask : done) prepared.already_done += std::count(mask.begin(), mask.end(), 1);
-  prepared.work = build_work_list(prepared.sweep, model, done);
+  prepared.work = build_work_list(prepared.sweep, model,
+                                  options.shard.whole() ? done : done_or_outside(in_shard, done));
   return prepared;
 }
 
@@ -526,7 +532,11 @@ ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
                    sweep.experiments.size(), sweep.experiments.size() == 1 ? "" : "s",
                    static_cast<unsigned long long>(prepared.work.size()), comm.size(),
                    comm.size() == 1 ? "" : "s");
-      progress = std::make_unique<Progress>(sweep.point_count(), prepared.already_done, predicted,
+      if (!options.shard.whole()) {
+        std::fprintf(stderr, "ropesweep: shard %s: %llu of the points\n", options.shard.str().c_str(),
+                     static_cast<unsigned long long>(prepared.total_points));
+      }
+      progress = std::make_unique<Progress>(prepared.total_points, prepared.already_done, predicted,
                                             stderr, isatty(STDERR_FILENO) != 0,
                                             options.progress_seconds);
     }
