@@ -458,6 +458,8 @@ Prepared prepare(const Communicator& comm, const RunOptions& options) {
   provenance.start_time = utc_now();
   provenance.cost_model = model.to_json();
   provenance.ranks = comm.size();
+  // A shard run computes only its slice, into a file that holds only that slice.
+  const auto in_shard = shard_masks(prepared.sweep, options.shard);
   if (exists && options.resume) {
     try {
       done = read_done_masks(path, prepared.sweep);
@@ -466,14 +468,13 @@ Prepared prepare(const Communicator& comm, const RunOptions& options) {
     } catch (const IoError& error) {
       done = rebuild_from_journal(path, prepared.sweep, provenance, error);
     }
+    claim_shard_file(path, options.shard, done, in_shard);
     if (journal_spec(path).empty()) start_journal(path, prepared.sweep.text);
   } else {
     create_output(path, prepared.sweep, provenance);
+    claim_shard_file(path, options.shard, done, in_shard);
     start_journal(path, prepared.sweep.text);
   }
-  // A shard run computes only its slice, into a file that holds only that slice.
-  const auto in_shard = shard_masks(prepared.sweep, options.shard);
-  claim_shard_file(path, options.shard, done, in_shard);
   for (const auto& mask : in_shard) prepared.total_points += std::count(mask.begin(), mask.end(), 1);
   for (const auto& mask : done) prepared.already_done += std::count(mask.begin(), mask.end(), 1);
   prepared.work = build_work_list(prepared.sweep, model,

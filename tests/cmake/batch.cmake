@@ -1,0 +1,18 @@
+# Batch submission: shards merged equal one run, and the live Slurm test (a
+# single-node cluster on localhost running jobscripts/slurm.sbatch, with a
+# requeue across a time limit). The live test skips, saying why, only where the
+# Slurm daemons cannot run at all.
+set(ROPESWEEP_AS_ROOT_ENV "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
+
+add_test(NAME batch.shard_merge
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/batch/shard_merge.sh ${ROPESWEEP_EXE}
+                 ${ROPESWEEP_MPIRUN} ${ROPESWEEP_PYTHON} ${CMAKE_SOURCE_DIR})
+set_tests_properties(batch.shard_merge PROPERTIES LABELS "batch;mpi" TIMEOUT 300
+  ENVIRONMENT "${ROPESWEEP_AS_ROOT_ENV}")
+
+add_test(NAME batch.slurm_live
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/batch/slurm_live.sh ${ROPESWEEP_EXE}
+                 ${ROPESWEEP_MPIRUN} ${ROPESWEEP_PYTHON} ${CMAKE_SOURCE_DIR})
+# Serial: its time-limit scenario is timed against this machine's speed.
+set_tests_properties(batch.slurm_live PROPERTIES LABELS "batch;slurm" TIMEOUT 600 RUN_SERIAL TRUE
+  SKIP_RETURN_CODE 77 ENVIRONMENT "${ROPESWEEP_AS_ROOT_ENV}")
