@@ -4,7 +4,9 @@
 #
 #  1. The small sweep with 2 tasks: the job completes and its file is complete,
 #     says ranks=2 and is bitwise identical to a local 2-rank run.
-#  2. A sweep of about a minute on 2 ranks under a 1-minute time limit with an
+#  2. jobscripts/slurm-array.sbatch: the small sweep as 3 shards in a job array,
+#     merged by a dependent job; the merged file is identical to the local run.
+#  3. A sweep of about a minute on 2 ranks under a 1-minute time limit with an
 #     early SIGTERM: the run flushes and exits 75, the job requeues itself and
 #     resumes until done; the final file is complete and identical to a local run.
 #
@@ -102,7 +104,24 @@ report "$job" $((SECONDS - t0))
 "$python" "$source_dir/tests/batch/compare_results.py" local_small.h5 slurm_small.h5 --ranks 2 ||
   fail "job $job's file differs from the local run"
 
-# ------------------------------------------------------------ 2. time limit
+# ------------------------------------------------------------ 2. job array
+# 3 shards of the small sweep, one task each, then the merge job.
+t0=$SECONDS
+ids=$("$source_dir/jobscripts/slurm-array.sbatch" "$small" "$work/array_small.h5" 3 \
+  --output="$work/job-%A_%a.out") || fail "array submission failed: $ids"
+read -r array merge <<<"$ids"
+say "submitted array job $array (3 shards, 1 task each) and merge job $merge (afterok)"
+wait_job "$merge" 180 || fail "merge job $merge did not finish"
+for k in 0 1 2; do
+  say "array task ${array}_$k: state $(field "${array}_$k" JobState), exit code $(field "${array}_$k" ExitCode), ran $(field "${array}_$k" RunTime)"
+done
+report "$merge" $((SECONDS - t0))
+[[ $(field "$merge" JobState) == COMPLETED ]] ||
+  { cat "$work"/job-"${array}"_*.out "$work"/ropesweep-merge-"$merge".out; fail "merge job $merge did not complete"; }
+"$python" "$source_dir/tests/batch/compare_results.py" local_small.h5 array_small.h5 --ranks 3 ||
+  fail "the merged shards differ from the local run"
+
+# ------------------------------------------------------------ 3. time limit
 # A pairwise sweep scaled to about a minute on 2 ranks on this machine: time the
 # same sweep with few samples, then scale the samples (work grows linearly).
 make_spec() {
