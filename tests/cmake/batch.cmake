@@ -1,4 +1,5 @@
-# Batch submission: shards merged equal one run, and the live Slurm test (a
+# Batch submission: shards merged equal one run, local.sh and pbs.sh stop and
+# resume with the real engine, and the live Slurm test (a
 # single-node cluster on localhost running jobscripts/slurm.sbatch, with a
 # requeue across a time limit). The live test skips, saying why, only where the
 # Slurm daemons cannot run at all.
@@ -16,3 +17,9 @@ add_test(NAME batch.slurm_live
 # Serial: its time-limit scenario is timed against this machine's speed.
 set_tests_properties(batch.slurm_live PROPERTIES LABELS "batch;slurm" TIMEOUT 600 RUN_SERIAL TRUE
   SKIP_RETURN_CODE 77 ENVIRONMENT "${ROPESWEEP_AS_ROOT_ENV}")
+
+add_test(NAME batch.launchers
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/batch/launchers.sh ${ROPESWEEP_EXE}
+                 ${ROPESWEEP_MPIRUN} ${ROPESWEEP_PYTHON} ${CMAKE_SOURCE_DIR})
+set_tests_properties(batch.launchers PROPERTIES LABELS "batch;mpi" TIMEOUT 300
+  ENVIRONMENT "${ROPESWEEP_AS_ROOT_ENV}")
