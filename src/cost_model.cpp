@@ -15,7 +15,8 @@ double CostModel::seconds_per_work_of(const std::string& kind) const {
 }
 
 double CostModel::seconds(const ExperimentGrid& grid, const Parameters& point) const {
-  return overhead_seconds + seconds_per_work_of(grid.kind) * std::max(0.0, grid.experiment->work(point));
+  return overhead_seconds +
+         seconds_per_work_of(grid.kind) * std::max(0.0, grid.experiment->work(point));
 }
 
 std::string CostModel::to_json() const {

@@ -1,6 +1,7 @@
 #include "ropesweep/encoding.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 #include "ropesweep/error.hpp"
@@ -20,9 +21,11 @@ constexpr EncodingName kEncodingNames[] = {
     {EncodingKind::kAlibi, "alibi"}, {EncodingKind::kNope, "nope"},
 };
 
+// Shortest round-trip-ish text of a parameter value for messages ("0.9", not "0.900000").
 std::string number_text(double value) {
-  std::string text = std::to_string(value);
-  return text;
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g", value);
+  return buffer;
 }
 
 void validate(const EncodingConfig& c) {

@@ -75,9 +75,9 @@ void write_raw_attribute(hid_t object, const std::string& name, hid_t file_type,
     check(H5Adelete(object, name.c_str()), path, "replace attribute '" + name + "'");
   }
   Handle space = adopt(H5Screate(H5S_SCALAR), H5Sclose, path, "create dataspace");
-  Handle attribute = adopt(H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT,
-                                      H5P_DEFAULT),
-                           H5Aclose, path, "create attribute '" + name + "'");
+  Handle attribute =
+      adopt(H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+            H5Aclose, path, "create attribute '" + name + "'");
   check(H5Awrite(attribute.get(), memory_type, data), path, "write attribute '" + name + "'");
 }
 
@@ -135,7 +135,8 @@ std::optional<std::string> read_string_attribute(hid_t object, const std::string
   std::string value(size, '\0');
   Handle memory = adopt(H5Tcopy(H5T_C_S1), H5Tclose, path, "copy string type");
   check(H5Tset_size(memory.get(), size), path, "set string size");
-  check(H5Aread(attribute.get(), memory.get(), value.data()), path, "read attribute '" + name + "'");
+  check(H5Aread(attribute.get(), memory.get(), value.data()), path,
+        "read attribute '" + name + "'");
   value.resize(value.find('\0') == std::string::npos ? size : value.find('\0'));
   return value;
 }

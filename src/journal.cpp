@@ -70,7 +70,8 @@ std::vector<JournalRecord> read_journal(const std::string& output_path) {
       if (header.magic != kRecordMagic || header.metrics > 4096) break;
       JournalRecord record{header.experiment, header.point, {}};
       std::vector<double> numbers(3 * std::size_t(header.metrics));
-      if (!in.read(reinterpret_cast<char*>(numbers.data()), std::streamsize(numbers.size() * sizeof(double)))) {
+      if (!in.read(reinterpret_cast<char*>(numbers.data()),
+                   std::streamsize(numbers.size() * sizeof(double)))) {
         break;  // cut short by a kill: the points are recomputed
       }
       for (std::size_t m = 0; m < header.metrics; ++m) {
@@ -100,7 +101,8 @@ void JournalWriter::append(std::uint32_t experiment, const std::vector<std::uint
     part_path_ = journal_directory(output_path_) + "/" + host_name() + "-" +
                  std::to_string(getpid()) + ".bin";
     fd_ = ::open(part_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw IoError(part_path_, std::string("cannot open the journal: ") + std::strerror(errno));
+    if (fd_ < 0)
+      throw IoError(part_path_, std::string("cannot open the journal: ") + std::strerror(errno));
   }
   std::string buffer;
   buffer.reserve(points.size() * (sizeof(RecordHeader) + metrics * 3 * sizeof(double)));
@@ -117,7 +119,9 @@ void JournalWriter::append(std::uint32_t experiment, const std::vector<std::uint
   while (written < buffer.size()) {
     const ssize_t n = ::write(fd_, buffer.data() + written, buffer.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw IoError(part_path_, std::string("cannot append to the journal: ") + std::strerror(errno));
+    if (n <= 0)
+      throw IoError(part_path_,
+                    std::string("cannot append to the journal: ") + std::strerror(errno));
     written += std::size_t(n);
   }
 }

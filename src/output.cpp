@@ -50,9 +50,9 @@ Handle filled_dataset(hid_t group, const std::string& name, hid_t file_type, hid
   check(H5Pset_fill_value(dcpl.get(), memory_type, fill), path, "set fill value");
   check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), path, "set allocation time");
   check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_ALLOC), path, "set fill time");
-  return adopt(H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
-                          H5P_DEFAULT),
-               H5Dclose, path, "create dataset '" + name + "'");
+  return adopt(
+      H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+      H5Dclose, path, "create dataset '" + name + "'");
 }
 
 Handle axis_dataset(hid_t group, const Axis& axis, const std::string& path) {
@@ -98,7 +98,8 @@ void build_experiment(hid_t file, const ExperimentGrid& grid, const std::string&
   Handle group = adopt(H5Gcreate2(file, grid.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                        H5Gclose, path, "create group '" + grid.name + "'");
   h5::write_attribute(group.get(), "experiment", grid.kind, path);
-  for (const auto& [name, value] : grid.fixed.all()) write_parameter(group.get(), name, value, path);
+  for (const auto& [name, value] : grid.fixed.all())
+    write_parameter(group.get(), name, value, path);
 
   std::vector<Handle> scales;
   std::string coordinates;  // zip members other than the first: coordinates along its dimension
@@ -135,15 +136,16 @@ void build_experiment(hid_t file, const ExperimentGrid& grid, const std::string&
     }
     for (const Field& field : fields) {
       const std::string name = metric.name + field.suffix;
-      Handle dataset = filled_dataset(group.get(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &nan,
-                                      shape, path);
+      Handle dataset =
+          filled_dataset(group.get(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &nan, shape, path);
       h5::write_attribute(dataset.get(), "units", field.units, path);
       h5::write_attribute(dataset.get(), "description", field.description, path);
       attach(dataset.get(), name);
     }
   }
   const std::uint8_t zero = 0;
-  Handle done = filled_dataset(group.get(), "done", H5T_STD_U8LE, H5T_NATIVE_UINT8, &zero, shape, path);
+  Handle done =
+      filled_dataset(group.get(), "done", H5T_STD_U8LE, H5T_NATIVE_UINT8, &zero, shape, path);
   h5::write_attribute(done.get(), "description",
                       std::string("1 where the point's results are written"), path);
   attach(done.get(), "done");
@@ -222,7 +224,8 @@ void create_output(const std::string& path, const Sweep& sweep, const Provenance
   }
 }
 
-std::vector<std::vector<std::uint8_t>> read_done_masks(const std::string& path, const Sweep& sweep) {
+std::vector<std::vector<std::uint8_t>> read_done_masks(const std::string& path,
+                                                       const Sweep& sweep) {
   h5::silence_library_errors();
   Handle file = open_ours(path, H5F_ACC_RDONLY);
   const auto stored_text = h5::read_string_attribute(file.get(), "spec", path);
@@ -231,13 +234,13 @@ std::vector<std::vector<std::uint8_t>> read_done_masks(const std::string& path, 
   const SpecResult stored = parse_sweep(*stored_text, stored_path.value_or("<stored spec>"));
   if (!stored.ok()) {
     throw SweepMismatch(path, "its stored spec no longer validates (" +
-                            std::string(stored.problems.front().what()) + ")");
+                                  std::string(stored.problems.front().what()) + ")");
   }
   const std::string difference =
       first_difference(canonical_form(stored.sweep), canonical_form(sweep));
   if (!difference.empty()) {
     throw SweepMismatch(path, "was written for a different sweep (" + difference +
-                            "); resume needs the same spec, or use --overwrite");
+                                  "); resume needs the same spec, or use --overwrite");
   }
   std::vector<std::vector<std::uint8_t>> masks;
   for (const ExperimentGrid& grid : sweep.experiments) {
@@ -285,7 +288,8 @@ ResultWriter::ResultWriter(const std::string& path, const Sweep& sweep, MPI_Comm
     group.done = adopt(H5Dopen2(group.group.get(), "done", H5P_DEFAULT), H5Dclose, path,
                        "open '" + grid.name + "/done'");
     group.shape = grid.shape();
-    for (const MetricInfo& metric : grid.experiment->metrics()) group.stochastic.push_back(metric.stochastic);
+    for (const MetricInfo& metric : grid.experiment->metrics())
+      group.stochastic.push_back(metric.stochastic);
     groups_.push_back(std::move(group));
   }
 }
@@ -407,7 +411,8 @@ std::string describe_output(const std::string& path) {
     all_done += finished;
     all_points += points;
     char percent[32];
-    std::snprintf(percent, sizeof percent, "%.1f%%", points ? 100.0 * double(finished) / double(points) : 100.0);
+    std::snprintf(percent, sizeof percent, "%.1f%%",
+                  points ? 100.0 * double(finished) / double(points) : 100.0);
     out << "/" << name << " (" << *kind << "): " << finished << "/" << points << " points done ("
         << percent << ")\n  dimensions:";
     for (std::size_t d = 0; d < shape.size(); ++d) {
@@ -417,6 +422,9 @@ std::string describe_output(const std::string& path) {
       out << (d ? " x " : " ") << (scale.empty() ? "?" : scale) << "[" << shape[d] << "]";
     }
     if (shape.empty()) out << " none (one point)";
+    if (const auto coordinates = h5::read_string_attribute(done.get(), "coordinates", path)) {
+      out << " (zip coordinates: " << *coordinates << ")";
+    }
     Listing members;
     check(H5Literate(group.get(), H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, list_link, &members),
           path, "list " + name);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <type_traits>
 
 #include "ropesweep/error.hpp"
 #include "ropesweep/gaussian.hpp"
@@ -73,8 +75,40 @@ void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent
   }
 }
 
-ScoreKernel::ScoreKernel(const Encoding& encoding, Precision precision, std::int64_t length)
-    : encoding_(encoding), precision_(precision), length_(length) {
+template <typename T>
+RotationTable<T>::RotationTable(const Encoding& encoding, std::int64_t length)
+    : length_(length),
+      pairs_(encoding.pairs()),
+      cos_(static_cast<std::size_t>(length * encoding.pairs())),
+      sin_(static_cast<std::size_t>(length * encoding.pairs())) {
+  for (std::int64_t position = 0; position < length; ++position) {
+    encoding.rotation_factors(static_cast<double>(position), cos_.data() + position * pairs_,
+                              sin_.data() + position * pairs_);
+  }
+}
+
+template class RotationTable<double>;
+template class RotationTable<float>;
+
+bool use_rotation_table(const PairwiseConfig& config) {
+  const std::int64_t entries = config.length * (config.encoding.head_dim / 2);
+  return entries <= kMaxTableEntries && config.length <= 4 * config.samples;
+}
+
+RotationTables make_rotation_tables(const Encoding& encoding, const PairwiseConfig& config) {
+  RotationTables tables;
+  if (!use_rotation_table(config)) return tables;
+  if (config.precision == Precision::kFp64) {
+    tables.fp64 = std::make_unique<RotationTable<double>>(encoding, config.length);
+  } else {
+    tables.fp32 = std::make_unique<RotationTable<float>>(encoding, config.length);
+  }
+  return tables;
+}
+
+ScoreKernel::ScoreKernel(const Encoding& encoding, Precision precision, std::int64_t length,
+                         const RotationTables* tables)
+    : encoding_(encoding), precision_(precision), length_(length), tables_(tables) {
   const std::size_t d = encoding.head_dim(), pairs = encoding.pairs();
   auto allocate = [&](auto& b) {
     b.query.assign(d, 0);
@@ -93,7 +127,27 @@ ScoreKernel::ScoreKernel(const Encoding& encoding, Precision precision, std::int
 }
 
 template <typename T>
-void ScoreKernel::rotate_key(Buffers<T>& b, const double* key, std::vector<T>& in,
+void ScoreKernel::factors(Buffers<T>& b, std::int64_t position, const T** cos_f, const T** sin_f) {
+  const RotationTable<T>* table = nullptr;
+  if (tables_ != nullptr) {
+    if constexpr (std::is_same_v<T, double>) {
+      table = tables_->fp64.get();
+    } else {
+      table = tables_->fp32.get();
+    }
+  }
+  if (table != nullptr && position < table->length()) {
+    *cos_f = table->cos_row(position);
+    *sin_f = table->sin_row(position);
+    return;
+  }
+  encoding_.rotation_factors(static_cast<double>(position), b.cos_f.data(), b.sin_f.data());
+  *cos_f = b.cos_f.data();
+  *sin_f = b.sin_f.data();
+}
+
+template <typename T>
+void ScoreKernel::rotate_key(const T* cos_f, const T* sin_f, const double* key, std::vector<T>& in,
                              std::vector<T>& out) {
   const int d = encoding_.head_dim();
   for (int i = 0; i < d; ++i) in[i] = static_cast<T>(key[i]);
@@ -101,8 +155,8 @@ void ScoreKernel::rotate_key(Buffers<T>& b, const double* key, std::vector<T>& i
   for (int t = 0; t < encoding_.pairs(); ++t) {
     const int re = encoding_.real_index(t), im = encoding_.imag_index(t);
     const T x = in[re], y = in[im];
-    out[re] = scale * (x * b.cos_f[t] - y * b.sin_f[t]);
-    out[im] = scale * (x * b.sin_f[t] + y * b.cos_f[t]);
+    out[re] = scale * (x * cos_f[t] - y * sin_f[t]);
+    out[im] = scale * (x * sin_f[t] + y * cos_f[t]);
   }
   round_to(out.data(), out.size(), precision_);
 }
@@ -120,19 +174,20 @@ double ScoreKernel::dot(const Buffers<T>& b, const std::vector<T>& rotated,
 
 template <typename T>
 void ScoreKernel::set_query_impl(Buffers<T>& b, const double* q) {
-  encoding_.rotation_factors(static_cast<double>(length_ - 1), b.cos_f.data(), b.sin_f.data());
-  rotate_key(b, q, b.key_a, b.query);
+  const T *cos_f, *sin_f;
+  factors(b, length_ - 1, &cos_f, &sin_f);
+  rotate_key(cos_f, sin_f, q, b.key_a, b.query);
 }
 
 template <typename T>
 void ScoreKernel::score_impl(Buffers<T>& b, const double* key_a, const double* key_b,
                              std::int64_t distance, double* score_a, double* score_b) {
-  encoding_.rotation_factors(static_cast<double>(length_ - 1 - distance), b.cos_f.data(),
-                             b.sin_f.data());
-  rotate_key(b, key_a, b.key_a, b.rotated_a);
+  const T *cos_f, *sin_f;
+  factors(b, length_ - 1 - distance, &cos_f, &sin_f);
+  rotate_key(cos_f, sin_f, key_a, b.key_a, b.rotated_a);
   *score_a = dot(b, b.rotated_a, distance);
   if (key_b != nullptr) {
-    rotate_key(b, key_b, b.key_b, b.rotated_b);
+    rotate_key(cos_f, sin_f, key_b, b.key_b, b.rotated_b);
     *score_b = dot(b, b.rotated_b, distance);
   }
 }
@@ -164,10 +219,12 @@ void ScoreKernel::score_pair(const double* key_a, const double* key_b, std::int6
   }
 }
 
-QueryProfile::QueryProfile(const Encoding& encoding, const double* q)
+QueryProfile::QueryProfile(const Encoding& encoding, const double* q,
+                           const RotationTable<double>* table)
     : weight_(encoding.pairs()),
       frequency_(encoding.frequencies()),
-      scale_squared_(encoding.qk_scale() * encoding.qk_scale()) {
+      scale_squared_(encoding.qk_scale() * encoding.qk_scale()),
+      table_(table) {
   for (int t = 0; t < encoding.pairs(); ++t) {
     const double a = q[encoding.real_index(t)], b = q[encoding.imag_index(t)];
     weight_[t] = a * a + b * b;
@@ -176,11 +233,28 @@ QueryProfile::QueryProfile(const Encoding& encoding, const double* q)
 
 double QueryProfile::C(double r) const {
   double sum = 0.0;
+  const auto position = static_cast<std::int64_t>(r);
+  if (table_ != nullptr && static_cast<double>(position) == r && position >= 0 &&
+      position < table_->length()) {
+    const double* cos_row = table_->cos_row(position);
+    for (std::size_t t = 0; t < weight_.size(); ++t) sum += weight_[t] * cos_row[t];
+    return scale_squared_ * sum;
+  }
   for (std::size_t t = 0; t < weight_.size(); ++t) sum += weight_[t] * std::cos(r * frequency_[t]);
   return scale_squared_ * sum;
 }
 
 }  // namespace detail
+
+namespace {
+
+std::string number_text(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g", value);
+  return buffer;
+}
+
+}  // namespace
 
 void validate(const PairwiseConfig& config) {
   const Encoding encoding(config.encoding);  // checks the encoding's own parameters
@@ -188,13 +262,13 @@ void validate(const PairwiseConfig& config) {
     throw Error("length must be >= 2 (got " + std::to_string(config.length) + ")");
   }
   if (!(config.rho >= 0.0 && config.rho <= 1.0)) {
-    throw Error("rho must be in [0, 1] (got " + std::to_string(config.rho) + ")");
+    throw Error("rho must be in [0, 1] (got " + number_text(config.rho) + ")");
   }
   if (!(config.separation >= 0.0 && config.separation < 1.0)) {
-    throw Error("separation must be in [0, 1) (got " + std::to_string(config.separation) + ")");
+    throw Error("separation must be in [0, 1) (got " + number_text(config.separation) + ")");
   }
   if (detail::minimum_gap(config.length, config.separation) > config.length - 1) {
-    throw Error("separation " + std::to_string(config.separation) + " leaves no distance pair " +
+    throw Error("separation " + number_text(config.separation) + " leaves no distance pair " +
                 "at length " + std::to_string(config.length) +
                 " (needs ceil(separation * length) <= length - 1)");
   }
@@ -232,18 +306,15 @@ bool use_conditional(const PairwiseConfig& config) {
   return config.estimator == EstimatorKind::kConditional && config.precision == Precision::kFp64;
 }
 
-}  // namespace
-
-Estimate position_inversion(const PairwiseConfig& config, std::uint64_t seed,
-                            std::uint64_t point_index) {
-  validate(config);
-  const Encoding encoding(config.encoding);
+Estimate estimate_position_inversion(const PairwiseConfig& config, const Encoding& encoding,
+                                     const detail::RotationTables& tables, std::uint64_t seed,
+                                     std::uint64_t point_index) {
   const detail::ClusterPlan plan = detail::plan_clusters(config.samples);
   const std::int64_t gap = detail::minimum_gap(config.length, config.separation);
   const double rho = config.rho;
   const double slope = encoding.distance_slope();
   const double scale_squared = encoding.qk_scale() * encoding.qk_scale();
-  detail::ScoreKernel kernel(encoding, config.precision, config.length);
+  detail::ScoreKernel kernel(encoding, config.precision, config.length, &tables);
   detail::ClusterContent content;
   const bool conditional = use_conditional(config);
   return over_clusters(plan, [&](std::int64_t cluster) {
@@ -254,7 +325,7 @@ Estimate position_inversion(const PairwiseConfig& config, std::uint64_t seed,
     if (conditional) {
       // Given q, s(r1) - s(r2) is Gaussian: mean rho (C(r1) - C(r2)) + m (r2 - r1),
       // variance (1 - rho^2) 2 c^2 (C(0) - C(r2 - r1)) (c: qk scale, m: ALiBi slope).
-      const detail::QueryProfile profile(encoding, content.q.data());
+      const detail::QueryProfile profile(encoding, content.q.data(), tables.fp64.get());
       const double c0 = profile.C(0.0);
       for (std::int64_t i = 0; i < plan.per_cluster; ++i) {
         const auto pair = detail::draw_separated_pair(stream, config.length, gap);
@@ -279,12 +350,11 @@ Estimate position_inversion(const PairwiseConfig& config, std::uint64_t seed,
   });
 }
 
-Estimate position_aliasing(const PairwiseConfig& config, std::uint64_t seed,
-                           std::uint64_t point_index) {
-  validate(config);
-  const Encoding encoding(config.encoding);
+Estimate estimate_position_aliasing(const PairwiseConfig& config, const Encoding& encoding,
+                                    const detail::RotationTables& tables, std::uint64_t seed,
+                                    std::uint64_t point_index) {
   const detail::ClusterPlan plan = detail::plan_clusters(config.samples);
-  detail::ScoreKernel kernel(encoding, config.precision, config.length);
+  detail::ScoreKernel kernel(encoding, config.precision, config.length, &tables);
   detail::ClusterContent content;
   return over_clusters(plan, [&](std::int64_t cluster) {
     RandomStream stream =
@@ -302,15 +372,14 @@ Estimate position_aliasing(const PairwiseConfig& config, std::uint64_t seed,
   });
 }
 
-Estimate token_inversion(const PairwiseConfig& config, std::uint64_t seed,
-                         std::uint64_t point_index) {
-  validate(config);
-  const Encoding encoding(config.encoding);
+Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& encoding,
+                                  const detail::RotationTables& tables, std::uint64_t seed,
+                                  std::uint64_t point_index) {
   const detail::ClusterPlan plan = detail::plan_clusters(config.samples);
   const double rho = config.rho;
   const auto length = static_cast<std::uint64_t>(config.length);
   const double scale_squared = encoding.qk_scale() * encoding.qk_scale();
-  detail::ScoreKernel kernel(encoding, config.precision, config.length);
+  detail::ScoreKernel kernel(encoding, config.precision, config.length, &tables);
   detail::ClusterContent content;
   const bool conditional = use_conditional(config);
   return over_clusters(plan, [&](std::int64_t cluster) {
@@ -321,7 +390,7 @@ Estimate token_inversion(const PairwiseConfig& config, std::uint64_t seed,
       // Given q, X = s(k_rel; r) - s(k_irr; r) and Y = the same at r = 0 are jointly
       // Gaussian: means rho C(r), rho C(0); common variance c^2 C(0) (2 - rho^2);
       // correlation C(r) / C(0) (the ALiBi penalty cancels). Failure is P(XY < 0).
-      const detail::QueryProfile profile(encoding, content.q.data());
+      const detail::QueryProfile profile(encoding, content.q.data(), tables.fp64.get());
       const double c0 = profile.C(0.0);
       const double sigma = std::sqrt(scale_squared * c0 * (2.0 - rho * rho));
       const double mean_y = rho * c0 / sigma;
@@ -350,13 +419,12 @@ Estimate token_inversion(const PairwiseConfig& config, std::uint64_t seed,
   });
 }
 
-Estimate token_aliasing(const PairwiseConfig& config, std::uint64_t seed,
-                        std::uint64_t point_index) {
-  validate(config);
-  const Encoding encoding(config.encoding);
+Estimate estimate_token_aliasing(const PairwiseConfig& config, const Encoding& encoding,
+                                 const detail::RotationTables& tables, std::uint64_t seed,
+                                 std::uint64_t point_index) {
   const detail::ClusterPlan plan = detail::plan_clusters(config.samples);
   const auto length = static_cast<std::uint64_t>(config.length);
-  detail::ScoreKernel kernel(encoding, config.precision, config.length);
+  detail::ScoreKernel kernel(encoding, config.precision, config.length, &tables);
   detail::ClusterContent content;
   return over_clusters(plan, [&](std::int64_t cluster) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenAliasing, cluster);
@@ -373,6 +441,40 @@ Estimate token_aliasing(const PairwiseConfig& config, std::uint64_t seed,
   });
 }
 
+}  // namespace
+
+Estimate position_inversion(const PairwiseConfig& config, std::uint64_t seed,
+                            std::uint64_t point_index) {
+  validate(config);
+  const Encoding encoding(config.encoding);
+  const detail::RotationTables tables = detail::make_rotation_tables(encoding, config);
+  return estimate_position_inversion(config, encoding, tables, seed, point_index);
+}
+
+Estimate position_aliasing(const PairwiseConfig& config, std::uint64_t seed,
+                           std::uint64_t point_index) {
+  validate(config);
+  const Encoding encoding(config.encoding);
+  const detail::RotationTables tables = detail::make_rotation_tables(encoding, config);
+  return estimate_position_aliasing(config, encoding, tables, seed, point_index);
+}
+
+Estimate token_inversion(const PairwiseConfig& config, std::uint64_t seed,
+                         std::uint64_t point_index) {
+  validate(config);
+  const Encoding encoding(config.encoding);
+  const detail::RotationTables tables = detail::make_rotation_tables(encoding, config);
+  return estimate_token_inversion(config, encoding, tables, seed, point_index);
+}
+
+Estimate token_aliasing(const PairwiseConfig& config, std::uint64_t seed,
+                        std::uint64_t point_index) {
+  validate(config);
+  const Encoding encoding(config.encoding);
+  const detail::RotationTables tables = detail::make_rotation_tables(encoding, config);
+  return estimate_token_aliasing(config, encoding, tables, seed, point_index);
+}
+
 Estimate aliased_pairs(const Estimate& position_aliasing, std::int64_t length) {
   const double pairs = 0.5 * static_cast<double>(length) * static_cast<double>(length - 1);
   return {position_aliasing.value * pairs, position_aliasing.se * pairs, position_aliasing.n};
@@ -380,12 +482,18 @@ Estimate aliased_pairs(const Estimate& position_aliasing, std::int64_t length) {
 
 PairwiseResult pairwise_metrics(const PairwiseConfig& config, std::uint64_t seed,
                                 std::uint64_t point_index) {
+  validate(config);
+  const Encoding encoding(config.encoding);
+  // One table serves all four metrics.
+  const detail::RotationTables tables = detail::make_rotation_tables(encoding, config);
   PairwiseResult result;
-  result.position_inversion = position_inversion(config, seed, point_index);
-  result.position_aliasing = position_aliasing(config, seed, point_index);
+  result.position_inversion =
+      estimate_position_inversion(config, encoding, tables, seed, point_index);
+  result.position_aliasing =
+      estimate_position_aliasing(config, encoding, tables, seed, point_index);
   result.aliased_pairs = aliased_pairs(result.position_aliasing, config.length);
-  result.token_inversion = token_inversion(config, seed, point_index);
-  result.token_aliasing = token_aliasing(config, seed, point_index);
+  result.token_inversion = estimate_token_inversion(config, encoding, tables, seed, point_index);
+  result.token_aliasing = estimate_token_aliasing(config, encoding, tables, seed, point_index);
   return result;
 }
 

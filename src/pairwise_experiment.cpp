@@ -135,12 +135,25 @@ class PairwiseExperiment final : public Experiment {
             metric(r.token_inversion), metric(r.token_aliasing)};
   }
 
-  // Four metrics of `samples` draws each; a draw rotates one or two keys at one or
-  // two distances, i.e. about 6 key rotations per sample set, each d/2 sin/cos pairs
-  // plus ~2d multiply-adds (the conditional path's C(r) evaluations cost about the
-  // same). Work = 6 * samples * head_dim: linear in samples, as calibration assumes.
+  // Four metrics of `samples` draws each; a sample set rotates about six keys at
+  // one or two distances. Unit: one multiply-add, with a sin/cos pair counted as
+  // one unit too (measured: both cost ~30 ns here). Computing the rotation factors
+  // on the fly costs ~6 d units per sample set for the factors plus ~2 d for the
+  // rotations and dot products the conditional path's C(r) replaces: 6 d per
+  // sample. With a precomputed table (detail::use_rotation_table) the factors
+  // cost L d/2 once and a sample set ~2 d. Linear in samples either way, as the
+  // engine's calibration assumes.
   double work(const Parameters& point) const override {
-    return 6.0 * point.number("samples") * point.number("head_dim");
+    const double samples = point.number("samples");
+    const double d = point.number("head_dim");
+    PairwiseConfig config;
+    config.length = point.integer("length");
+    config.samples = point.integer("samples");
+    config.encoding.head_dim = static_cast<int>(point.integer("head_dim"));
+    if (detail::use_rotation_table(config)) {
+      return 2.0 * samples * d + 0.5 * static_cast<double>(config.length) * d;
+    }
+    return 6.0 * samples * d;
   }
 
  private:

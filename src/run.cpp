@@ -10,6 +10,7 @@
 #include <ctime>
 #include <deque>
 #include <iostream>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -59,7 +60,8 @@ std::string utc_now() {
   return text;
 }
 
-void send(const Communicator& comm, int destination, Tag tag, const std::vector<std::uint64_t>& data) {
+void send(const Communicator& comm, int destination, Tag tag,
+          const std::vector<std::uint64_t>& data) {
   check_mpi(MPI_Send(data.data(), int(data.size()), MPI_UINT64_T, destination, tag, comm.get()),
             "MPI_Send");
 }
@@ -150,7 +152,9 @@ class ComputeThread {
         busy_ = true;
       }
       const std::size_t e =
-          std::size_t(std::upper_bound(offsets_.begin(), offsets_.end(), item.id) - offsets_.begin()) - 1;
+          std::size_t(std::upper_bound(offsets_.begin(), offsets_.end(), item.id) -
+                      offsets_.begin()) -
+          1;
       const ExperimentGrid& grid = sweep_.experiments[e];
       const std::uint64_t point = item.id - offsets_[e];
       Completed result{item, {}};
@@ -170,7 +174,8 @@ class ComputeThread {
         if (trouble.empty()) {
           completed_.push_back(std::move(result));
         } else {
-          failure_ = "experiment '" + grid.name + "' point " + std::to_string(point) + ": " + trouble;
+          failure_ =
+              "experiment '" + grid.name + "' point " + std::to_string(point) + ": " + trouble;
           quit_ = true;
         }
       }
@@ -210,9 +215,12 @@ class RankRun {
     double seconds = 0;
     for (Completed& result : compute_.take()) {
       const std::size_t e =
-          std::size_t(std::upper_bound(offsets_.begin(), offsets_.end(), result.item.id) - offsets_.begin()) - 1;
+          std::size_t(std::upper_bound(offsets_.begin(), offsets_.end(), result.item.id) -
+                      offsets_.begin()) -
+          1;
       pending_points_[e].push_back(result.item.id - offsets_[e]);
-      pending_values_[e].insert(pending_values_[e].end(), result.values.begin(), result.values.end());
+      pending_values_[e].insert(pending_values_[e].end(), result.values.begin(),
+                                result.values.end());
       ++pending_count_;
       ++points;
       seconds += result.item.seconds;
@@ -227,7 +235,8 @@ class RankRun {
 
   void flush_if_due() {
     const double since = std::chrono::duration<double>(Clock::now() - last_flush_).count();
-    if (pending_count_ >= options_.flush_points || (pending_count_ > 0 && since >= options_.flush_seconds)) {
+    if (pending_count_ >= options_.flush_points ||
+        (pending_count_ > 0 && since >= options_.flush_seconds)) {
       flush();
     }
   }
@@ -349,7 +358,8 @@ bool run_worker(const Communicator& comm, RankRun& rank) {
         awaiting = false;
         if (data.empty()) exhausted = true;
         std::vector<WorkItem> chunk;
-        for (std::size_t i = 0; i + 1 < data.size(); i += 2) chunk.push_back({data[i], from_bits(data[i + 1])});
+        for (std::size_t i = 0; i + 1 < data.size(); i += 2)
+          chunk.push_back({data[i], from_bits(data[i + 1])});
         rank.compute().submit(chunk);
       }
     }
@@ -392,12 +402,13 @@ std::vector<std::vector<std::uint8_t>> rebuild_from_journal(const std::string& p
   const std::string journal = journal_directory(path);
   const std::string stored = journal_spec(path);
   if (stored.empty()) {
-    throw IoError(path, std::string("cannot be resumed (") + cause.what() + ") and there is no journal " +
-                            journal + " to rebuild it from");
+    throw IoError(path, std::string("cannot be resumed (") + cause.what() +
+                            ") and there is no journal " + journal + " to rebuild it from");
   }
   const SpecResult journal_sweep = parse_sweep(stored, journal + "/spec.yaml");
   if (!journal_sweep.ok() || canonical_form(journal_sweep.sweep) != canonical_form(sweep)) {
-    throw SweepMismatch(journal, "the journal belongs to a different sweep; resume needs the same spec");
+    throw SweepMismatch(journal,
+                        "the journal belongs to a different sweep; resume needs the same spec");
   }
   const std::string kept = path + ".unreadable";
   std::cerr << "ropesweep: " << cause.what() << "\nropesweep: rebuilding " << path << " from "
@@ -411,7 +422,8 @@ std::vector<std::vector<std::uint8_t>> rebuild_from_journal(const std::string& p
   for (JournalRecord& record : read_journal(path)) {
     if (record.experiment >= sweep.experiments.size()) continue;
     const ExperimentGrid& grid = sweep.experiments[record.experiment];
-    if (record.point >= grid.point_count() || record.values.size() != grid.experiment->metrics().size()) {
+    if (record.point >= grid.point_count() ||
+        record.values.size() != grid.experiment->metrics().size()) {
       continue;
     }
     points[record.experiment].push_back(record.point);
@@ -519,7 +531,12 @@ ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
   }
   // Every rank expands the same spec text to map point ids to parameters.
   const std::string text = comm.broadcast(comm.is_root() ? prepared.sweep.text : std::string());
-  if (!comm.is_root()) prepared.sweep = parse_sweep(text, options.spec_path).sweep;
+  if (!comm.is_root()) {
+    SpecOptions quick;  // rank 0 has validated every point already
+    quick.max_points = std::numeric_limits<std::uint64_t>::max();
+    quick.max_point_checks = 0;
+    prepared.sweep = parse_sweep(text, options.spec_path, quick).sweep;
+  }
   const Sweep& sweep = prepared.sweep;
 
   std::unique_ptr<Progress> progress;
@@ -528,7 +545,8 @@ ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
     double predicted = 0;
     for (const WorkItem& item : prepared.work) predicted += item.seconds;
     if (!options.quiet) {
-      std::fprintf(stderr, "ropesweep: %s: %llu points in %zu experiment%s, %llu to do on %d rank%s\n",
+      std::fprintf(stderr,
+                   "ropesweep: %s: %llu points in %zu experiment%s, %llu to do on %d rank%s\n",
                    sweep.name.c_str(), static_cast<unsigned long long>(sweep.point_count()),
                    sweep.experiments.size(), sweep.experiments.size() == 1 ? "" : "s",
                    static_cast<unsigned long long>(prepared.work.size()), comm.size(),
@@ -537,9 +555,9 @@ ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
         std::fprintf(stderr, "ropesweep: shard %s: %llu of the points\n", options.shard.str().c_str(),
                      static_cast<unsigned long long>(prepared.total_points));
       }
-      progress = std::make_unique<Progress>(prepared.total_points, prepared.already_done, predicted,
-                                            stderr, isatty(STDERR_FILENO) != 0,
-                                            options.progress_seconds);
+      progress =
+          std::make_unique<Progress>(prepared.total_points, prepared.already_done, predicted, stderr,
+                                     isatty(STDERR_FILENO) != 0, options.progress_seconds);
     }
     scheduler = std::make_unique<GuidedScheduler>(std::move(prepared.work), comm.size());
   }

@@ -9,7 +9,8 @@ namespace ropesweep {
 
 std::vector<std::uint64_t> experiment_offsets(const Sweep& sweep) {
   std::vector<std::uint64_t> offsets{0};
-  for (const ExperimentGrid& grid : sweep.experiments) offsets.push_back(offsets.back() + grid.point_count());
+  for (const ExperimentGrid& grid : sweep.experiments)
+    offsets.push_back(offsets.back() + grid.point_count());
   return offsets;
 }
 
@@ -51,7 +52,7 @@ std::vector<WorkItem> GuidedScheduler::next_chunk() {
 }
 
 ScheduleSimulation simulate(const std::vector<WorkItem>& items, int ranks, ChunkPolicy policy,
-                            double dispatch_seconds) {
+                            double dispatch_seconds, double service_seconds) {
   ScheduleSimulation result;
   result.ranks = std::max(1, ranks);
   for (const WorkItem& item : items) result.total_seconds += item.seconds;
@@ -60,16 +61,25 @@ ScheduleSimulation simulate(const std::vector<WorkItem>& items, int ranks, Chunk
   using Entry = std::pair<double, int>;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> free_at;
   for (int rank = 0; rank < result.ranks; ++rank) free_at.push({0.0, rank});
+  // Rank 0's dispatcher answers one request at a time: at large rank counts with
+  // short points, requests queue up behind it.
+  double dispatcher_free = 0;
   while (scheduler.remaining_points() > 0) {
     auto [time, rank] = free_at.top();
     free_at.pop();
+    const double served = std::max(time, dispatcher_free);
+    const std::vector<WorkItem> chunk = scheduler.next_chunk();
+    dispatcher_free = served + (service_seconds > 0 ? service_seconds + kDispatchSecondsPerPoint *
+                                                                            double(chunk.size())
+                                                    : 0);
     double busy = dispatch_seconds;
-    for (const WorkItem& item : scheduler.next_chunk()) busy += item.seconds;
+    for (const WorkItem& item : chunk) busy += item.seconds;
     ++result.chunks;
-    result.makespan = std::max(result.makespan, time + busy);
-    free_at.push({time + busy, rank});
+    result.makespan = std::max(result.makespan, served + busy);
+    free_at.push({served + busy, rank});
   }
-  result.efficiency = result.makespan > 0 ? result.total_seconds / (result.ranks * result.makespan) : 1.0;
+  result.efficiency =
+      result.makespan > 0 ? result.total_seconds / (result.ranks * result.makespan) : 1.0;
   return result;
 }
 

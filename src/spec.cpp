@@ -28,7 +28,8 @@ namespace {
 
 std::int64_t checked_count(std::int64_t count) {
   if (count < 1) throw std::invalid_argument("needs a count >= 1, got " + std::to_string(count));
-  if (count > 100000000) throw std::invalid_argument("count " + std::to_string(count) + " is too large");
+  if (count > 100000000)
+    throw std::invalid_argument("count " + std::to_string(count) + " is too large");
   return count;
 }
 
@@ -150,7 +151,8 @@ std::string common_rule(const std::string& name, double value) {
 
 class SpecReader {
  public:
-  SpecReader(const std::string& path, const SpecOptions& options) : path_(path), options_(options) {}
+  SpecReader(const std::string& path, const SpecOptions& options)
+      : path_(path), options_(options) {}
 
   SpecResult read(const std::string& text) {
     SpecResult result;
@@ -177,7 +179,9 @@ class SpecReader {
     return SourceLocation{path_, mark.line + 1, mark.column + 1};
   }
 
-  void problem(const SourceLocation& at, const std::string& text) { problems_.emplace_back(at, text); }
+  void problem(const SourceLocation& at, const std::string& text) {
+    problems_.emplace_back(at, text);
+  }
   void problem(const YAML::Node& node, const std::string& text) { problem(where(node), text); }
 
   void read_root(const YAML::Node& root, Sweep& sweep) {
@@ -201,7 +205,8 @@ class SpecReader {
       } else if (key == "max_points") {
         max_points.emplace(it->second);
       } else {
-        problem(it->first, "unknown top-level key '" + key + "' (known: " + join(kTopLevelKeys) + ")");
+        problem(it->first,
+                "unknown top-level key '" + key + "' (known: " + join(kTopLevelKeys) + ")");
       }
     }
     if (sweep.name.empty()) sweep.name = default_name();
@@ -222,19 +227,21 @@ class SpecReader {
       return;
     }
     if (!experiments->IsMap() || experiments->size() == 0) {
-      problem(*experiments, "experiments must be a non-empty mapping from group name to experiment");
+      problem(*experiments,
+              "experiments must be a non-empty mapping from group name to experiment");
       return;
     }
     for (auto it = experiments->begin(); it != experiments->end(); ++it) {
       ExperimentGrid grid;
-      if (read_experiment(it->first, it->second, grid)) sweep.experiments.push_back(std::move(grid));
+      if (read_experiment(it->first, it->second, grid))
+        sweep.experiments.push_back(std::move(grid));
     }
     double total = 0;
     for (const ExperimentGrid& grid : sweep.experiments) total += double(grid.point_count());
     if (total > double(limit)) {
-      problem(*experiments, "the sweep has " + format_number(total) + " points, above the limit of " +
-                               format_number(double(limit)) +
-                               " (raise it with max_points: or --max-points)");
+      problem(*experiments, "the sweep has " + format_number(total) +
+                                " points, above the limit of " + format_number(double(limit)) +
+                                " (raise it with max_points: or --max-points)");
     }
   }
 
@@ -308,7 +315,7 @@ class SpecReader {
     }
     if (!is_experiment(grid.kind)) {
       problem(kind_node ? *kind_node : key, "unknown experiment kind '" + grid.kind +
-                                               "' (known: " + join(experiment_names()) + ")");
+                                                "' (known: " + join(experiment_names()) + ")");
       return false;
     }
     grid.experiment = &experiment_by_name(grid.kind);
@@ -318,7 +325,8 @@ class SpecReader {
     auto claim = [&](const YAML::Node& name_node, const std::string& name) {
       const auto found = assigned.find(name);
       if (found != assigned.end()) {
-        problem(name_node, "parameter '" + name + "' is set twice (also at " + found->second.str() + ")");
+        problem(name_node,
+                "parameter '" + name + "' is set twice (also at " + found->second.str() + ")");
         return false;
       }
       assigned.emplace(name, where(name_node));
@@ -341,7 +349,8 @@ class SpecReader {
       } else {
         for (auto it = fixed->begin(); it != fixed->end(); ++it) {
           const std::string name = it->first.Scalar();
-          const ParameterInfo* info = known_parameter(experiment, it->first, name, "fixed parameter");
+          const ParameterInfo* info =
+              known_parameter(experiment, it->first, name, "fixed parameter");
           if (!info) continue;
           if (it->second.IsSequence() || it->second.IsMap()) {
             problem(it->second, "fixed parameter '" + name +
@@ -403,13 +412,14 @@ class SpecReader {
   }
 
   void unknown_experiment_key(const YAML::Node& key, const std::string& name) {
-    std::string text = "unknown key '" + name + "' in an experiment (known: " +
-                       join(kExperimentKeys) + ")";
+    std::string text =
+        "unknown key '" + name + "' in an experiment (known: " + join(kExperimentKeys) + ")";
     if (name == "zip") text += "; a zip: group goes under axes:";
     problem(key, text);
   }
 
-  static const ParameterInfo* find_parameter(const Experiment& experiment, const std::string& name) {
+  static const ParameterInfo* find_parameter(const Experiment& experiment,
+                                             const std::string& name) {
     for (const ParameterInfo& info : experiment.parameters()) {
       if (info.name == name) return &info;
     }
@@ -537,14 +547,16 @@ class SpecReader {
     if (!arguments.IsSequence() || arguments.size() != 3) {
       problem(arguments, form + " takes three numbers: [" +
                              (form == "range" ? std::string("start, stop, step")
-                                              : std::string("first, last, count")) + "]");
+                                              : std::string("first, last, count")) +
+                             "]");
       return false;
     }
     double args[3];
     for (int i = 0; i < 3; ++i) {
       const auto number = scalar_number(arguments[i]);
       if (!number) {
-        problem(arguments[i], form + " argument must be a number, got '" + describe(arguments[i]) + "'");
+        problem(arguments[i],
+                form + " argument must be a number, got '" + describe(arguments[i]) + "'");
         return false;
       }
       args[i] = *number;
@@ -673,7 +685,8 @@ void append_value(std::string& out, const Value& value) {
 
 }  // namespace
 
-SpecResult parse_sweep(const std::string& text, const std::string& path, const SpecOptions& options) {
+SpecResult parse_sweep(const std::string& text, const std::string& path,
+                       const SpecOptions& options) {
   SpecResult result = SpecReader(path, options).read(text);
   std::stable_sort(result.problems.begin(), result.problems.end(),
                    [](const SpecError& a, const SpecError& b) {

@@ -9,6 +9,7 @@
 // distances. Clusters are independent (each is its own random substream), so the
 // standard error is the spread of the cluster means, never the per-sample variance.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,34 @@ inline RandomStream cluster_stream(std::uint64_t seed, std::uint64_t point_index
   return RandomStream(StreamKey{seed, point_index, metric, static_cast<std::uint64_t>(cluster)});
 }
 
+// cos and sin of position * w_t for every position in [0, L) and every pair,
+// computed by Encoding::rotation_factors itself, so that a kernel reading the table
+// gives bitwise the same scores as one computing the factors on the fly.
+template <typename T>
+class RotationTable {
+ public:
+  RotationTable(const Encoding& encoding, std::int64_t length);
+  std::int64_t length() const { return length_; }
+  const T* cos_row(std::int64_t position) const { return cos_.data() + position * pairs_; }
+  const T* sin_row(std::int64_t position) const { return sin_.data() + position * pairs_; }
+
+ private:
+  std::int64_t length_;
+  std::int64_t pairs_;
+  std::vector<T> cos_, sin_;
+};
+
+// Tables of the working type of one point (double for fp64, float otherwise), or none.
+struct RotationTables {
+  std::unique_ptr<RotationTable<double>> fp64;
+  std::unique_ptr<RotationTable<float>> fp32;
+};
+// A table pays off when it is cheaper to build (L d/2 sin/cos) than the factors the
+// samples would compute (~6 samples d/2), and stays small (<= 2^20 entries: 16 MB).
+constexpr std::int64_t kMaxTableEntries = std::int64_t{1} << 20;
+bool use_rotation_table(const PairwiseConfig& config);
+RotationTables make_rotation_tables(const Encoding& encoding, const PairwiseConfig& config);
+
 // Scores of one query at absolute position m = L - 1 against keys at distance r
 // (position n = L - 1 - r) in precision p, as SCIENCE.md prescribes: angles in fp64
 // for fp64 and fp32 otherwise, rotated q and k rounded to p, dot product
@@ -116,7 +145,9 @@ inline RandomStream cluster_stream(std::uint64_t seed, std::uint64_t point_index
 // T is double for fp64 and float otherwise.
 class ScoreKernel {
  public:
-  ScoreKernel(const Encoding& encoding, Precision precision, std::int64_t length);
+  // `tables` (optional) must outlive the kernel and cover [0, length).
+  ScoreKernel(const Encoding& encoding, Precision precision, std::int64_t length,
+              const RotationTables* tables = nullptr);
   void set_query(const double* q);
   double score(const double* key, std::int64_t distance);
   // Two keys at the same distance share one set of rotation factors.
@@ -129,7 +160,11 @@ class ScoreKernel {
     std::vector<T> query, key_a, key_b, rotated_a, rotated_b, cos_f, sin_f;
   };
   template <typename T>
-  void rotate_key(Buffers<T>& b, const double* key, std::vector<T>& in, std::vector<T>& out);
+  void rotate_key(const T* cos_f, const T* sin_f, const double* key, std::vector<T>& in,
+                  std::vector<T>& out);
+  // Rotation factors at `position`: a table row, or computed into the buffers.
+  template <typename T>
+  void factors(Buffers<T>& b, std::int64_t position, const T** cos_f, const T** sin_f);
   template <typename T>
   double dot(const Buffers<T>& b, const std::vector<T>& rotated, std::int64_t distance) const;
   template <typename T>
@@ -141,6 +176,7 @@ class ScoreKernel {
   const Encoding& encoding_;
   Precision precision_;
   std::int64_t length_;
+  const RotationTables* tables_;
   Buffers<double> fp64_;
   Buffers<float> fp32_;
 };
@@ -148,12 +184,15 @@ class ScoreKernel {
 // C(r) for one query with its |qh_t|^2 precomputed (exact arithmetic, fp64).
 class QueryProfile {
  public:
-  QueryProfile(const Encoding& encoding, const double* q);
+  // `table` (optional) serves integer r in [0, table->length()) bit for bit.
+  QueryProfile(const Encoding& encoding, const double* q,
+               const RotationTable<double>* table = nullptr);
   double C(double r) const;
 
  private:
   std::vector<double> weight_, frequency_;
   double scale_squared_;
+  const RotationTable<double>* table_;
 };
 
 }  // namespace detail

@@ -26,9 +26,9 @@ std::vector<WorkItem> build_work_list(const Sweep& sweep, const CostModel& model
                                       const std::vector<std::vector<std::uint8_t>>& done = {});
 
 struct ChunkPolicy {
-  double fraction = 0.5;              // chunk = fraction * remaining work / ranks
-  std::uint64_t max_points = 4096;    // bounds message size and lost work on a failure
-  double max_seconds = 600;           // bounds how long a rank holds predicted work
+  double fraction = 0.5;            // chunk = fraction * remaining work / ranks
+  std::uint64_t max_points = 4096;  // bounds message size and lost work on a failure
+  double max_seconds = 600;         // bounds how long a rank holds predicted work
 };
 
 class GuidedScheduler {
@@ -56,9 +56,16 @@ struct ScheduleSimulation {
   std::uint64_t chunks = 0;
 };
 
-// Replays GuidedScheduler on `ranks` identical ranks (rank 0 computes too), each
-// request costing `dispatch_seconds` of latency.
+// Rank 0's time to answer one chunk request (receive, pick the chunk, send),
+// plus a little per point in it.
+inline constexpr double kDispatchServiceSeconds = 5e-6;
+inline constexpr double kDispatchSecondsPerPoint = 2e-8;
+
+// Replays GuidedScheduler on `ranks` identical ranks (rank 0 computes too): each
+// request costs `dispatch_seconds` of round-trip latency and is served by rank
+// 0's dispatcher one at a time (kDispatchServiceSeconds each).
 ScheduleSimulation simulate(const std::vector<WorkItem>& items, int ranks, ChunkPolicy policy = {},
-                            double dispatch_seconds = 50e-6);
+                            double dispatch_seconds = 50e-6,
+                            double service_seconds = kDispatchServiceSeconds);
 
 }  // namespace ropesweep

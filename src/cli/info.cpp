@@ -9,7 +9,8 @@ namespace ropesweep::cli {
 namespace {
 
 CommandAction setup_info(CLI::App& app) {
-  auto* command = app.add_subcommand("info", "Summarise a results file (experiments, axes, completion, provenance)");
+  auto* command = app.add_subcommand(
+      "info", "Summarise a results file (experiments, axes, completion, provenance)");
   auto path = std::make_shared<std::string>();
   command->add_option("file", *path, "Results file (HDF5)")->required();
   return [path] {

@@ -34,7 +34,8 @@ CommandAction setup_plan(CLI::App& app) {
   auto max_points = std::make_shared<std::uint64_t>(0);
   auto no_calibrate = std::make_shared<bool>(false);
   command->add_option("spec", *path, "Sweep spec (YAML)")->required();
-  command->add_option("--ranks", *ranks, "Rank counts to simulate, e.g. 1,64,4096")->capture_default_str()
+  command->add_option("--ranks", *ranks, "Rank counts to simulate, e.g. 1,64,4096")
+      ->capture_default_str()
       ->delimiter(',')
       ->check(CLI::PositiveNumber);
   command->add_option("--max-points", *max_points, "Grid-size limit (default: the spec's or 1e8)");
@@ -91,12 +92,13 @@ CommandAction setup_plan(CLI::App& app) {
           ++points;
         }
       }
-      std::printf("  %-12s %-10s %10llu points  %10.4g core-hours  (%.3g s/work unit)\n",
+      std::printf("  %-16s %-10s %10llu points  %10.4g core-hours  (%.3g s/work unit)\n",
                   grid.name.c_str(), grid.kind.c_str(),
                   static_cast<unsigned long long>(points), seconds / 3600,
                   model.seconds_per_work_of(grid.kind));
     }
-    std::printf("cost model: %s\n", model.calibrated ? "calibrated on this machine" : "uncalibrated");
+    std::printf("cost model: %s\n",
+                model.calibrated ? "calibrated on this machine" : "uncalibrated");
     std::printf("estimated total: %.4g core-hours (%s on one core); largest point %s\n",
                 total / 3600, format_duration(total).c_str(),
                 format_duration(items.empty() ? 0 : items.front().seconds).c_str());

@@ -1,9 +1,10 @@
 // `ropesweep run SPEC -o OUT.h5`: compute a sweep on all ranks of the MPI job.
+#include "ropesweep/run.hpp"
+
 #include <memory>
 
 #include "ropesweep/cli.hpp"
 #include "ropesweep/mpi.hpp"
-#include "ropesweep/run.hpp"
 #include "ropesweep/shard.hpp"
 
 namespace ropesweep::cli {
@@ -21,15 +22,20 @@ CommandAction setup_run(CLI::App& app) {
                                    "Continue the file's sweep: compute only points not yet done");
   command->add_flag("--overwrite,--force", options->overwrite, "Replace an existing results file")
       ->excludes(resume);
-  command->add_option("--flush-seconds", options->flush_seconds,
-                      "Write results at least this often (seconds)")->capture_default_str()
+  command
+      ->add_option("--flush-seconds", options->flush_seconds,
+                   "Write results at least this often (seconds)")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  command->add_option("--flush-points", options->flush_points,
-                      "...or after this many points per rank")->capture_default_str()
+  command
+      ->add_option("--flush-points", options->flush_points, "...or after this many points per rank")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber);
   command->add_option("--max-points", *max_points, "Grid-size limit (default: the spec's or 1e8)");
-  command->add_option("--progress-interval", options->progress_seconds,
-                      "Seconds between progress lines when stderr is not a terminal")->capture_default_str()
+  command
+      ->add_option("--progress-interval", options->progress_seconds,
+                   "Seconds between progress lines when stderr is not a terminal")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber);
   command->add_flag("--no-calibrate", *no_calibrate,
                     "Skip the cost-model calibration (order work by uncalibrated estimates)");

@@ -9,10 +9,12 @@ namespace ropesweep::cli {
 namespace {
 
 std::string describe_grid(const ExperimentGrid& grid) {
-  std::string text = grid.name + " (" + grid.kind + "): " + std::to_string(grid.point_count()) + " points";
+  std::string text =
+      grid.name + " (" + grid.kind + "): " + std::to_string(grid.point_count()) + " points";
   std::string dims;
   for (const Dimension& dimension : grid.dimensions) {
-    dims += (dims.empty() ? "" : " x ") + dimension.name() + "[" + std::to_string(dimension.size()) + "]";
+    dims += (dims.empty() ? "" : " x ") + dimension.name() + "[" +
+            std::to_string(dimension.size()) + "]";
     for (std::size_t i = 1; i < dimension.axes.size(); ++i) dims += "+" + dimension.axes[i].name;
   }
   return text + (dims.empty() ? "" : " = " + dims);
@@ -37,7 +39,8 @@ CommandAction setup_validate(CLI::App& app) {
     const Sweep& sweep = result.sweep;
     std::cout << *path << ": valid sweep '" << sweep.name << "', seed " << sweep.seed << ", "
               << sweep.point_count() << " points\n";
-    for (const ExperimentGrid& grid : sweep.experiments) std::cout << "  " << describe_grid(grid) << "\n";
+    for (const ExperimentGrid& grid : sweep.experiments)
+      std::cout << "  " << describe_grid(grid) << "\n";
     return 0;
   };
 }

@@ -1,14 +1,13 @@
 // The results file built and read serially: layout, done masks, spec checks, and
 // rejection of files that are not ours. (Parallel writing is covered by the MPI
 // integration tests in tests/cmake/engine.cmake.)
-#include "ropesweep/output.hpp"
-
 #include <gtest/gtest.h>
 #include <hdf5_hl.h>
 
 #include <cmath>
 #include <fstream>
 
+#include "ropesweep/output.hpp"
 #include "ropesweep/progress.hpp"
 #include "ropesweep/spec.hpp"
 #include "toy_experiment.hpp"
@@ -108,9 +107,10 @@ TEST(Output, ResumeRefusesADifferentSweep) {
     FAIL() << "a different sweep was accepted";
   } catch (const IoError& e) {
     EXPECT_EQ(std::string(e.what()),
-              path + ": was written for a different sweep (file has ' dimension base=[100,1000]', "
-                     "spec has ' dimension base=[100,2000]'); resume needs the same spec, or use "
-                     "--overwrite");
+              path +
+                  ": was written for a different sweep (file has ' dimension base=[100,1000]', "
+                  "spec has ' dimension base=[100,2000]'); resume needs the same spec, or use "
+                  "--overwrite");
   }
 }
 
@@ -130,7 +130,8 @@ TEST(Output, ForeignAndCorruptFilesAreRejectedInOneLine) {
     describe_output(foreign);
     FAIL();
   } catch (const IoError& e) {
-    EXPECT_EQ(std::string(e.what()), foreign + ": not a ropesweep results file (no 'format' attribute)");
+    EXPECT_EQ(std::string(e.what()),
+              foreign + ": not a ropesweep results file (no 'format' attribute)");
   }
   // A results file cut short: HDF5's own cause ends up in the single line.
   const std::string whole = temp_path("whole.h5"), cut = temp_path("cut.h5");

@@ -299,6 +299,51 @@ TEST(Pairwise, KernelFollowsThePrecisionPipeline) {
   }
 }
 
+TEST(Pairwise, RotationTablesChangeNoBit) {
+  // The precomputed cos/sin tables are a speed-up only: scores and C(r) must be
+  // bitwise those computed on the fly.
+  for (Precision p : {Precision::kFp64, Precision::kFp32, Precision::kBf16, Precision::kFp16}) {
+    PairwiseConfig config = make_config(500.0, 32, 3000, 0.6, EstimatorKind::kPlain, 1000);
+    config.precision = p;
+    config.encoding.kind = EncodingKind::kYarn;
+    config.encoding.scale = 3.0;
+    config.encoding.train_length = 256;
+    const Encoding encoding(config.encoding);
+    ASSERT_TRUE(detail::use_rotation_table(config));
+    const detail::RotationTables tables = detail::make_rotation_tables(encoding, config);
+    ASSERT_EQ(tables.fp64 != nullptr, p == Precision::kFp64);
+    ASSERT_EQ(tables.fp32 != nullptr, p != Precision::kFp64);
+    detail::ScoreKernel with(encoding, p, config.length, &tables);
+    detail::ScoreKernel without(encoding, p, config.length);
+    RandomStream stream({8, 8, 8, 8});
+    detail::ClusterContent content;
+    detail::draw_content(stream, 32, config.rho, content);
+    with.set_query(content.q.data());
+    without.set_query(content.q.data());
+    for (std::int64_t r : {0, 1, 2, 1499, 2998, 2999}) {
+      double a1, b1, a2, b2;
+      with.score_pair(content.relevant.data(), content.irrelevant.data(), r, &a1, &b1);
+      without.score_pair(content.relevant.data(), content.irrelevant.data(), r, &a2, &b2);
+      EXPECT_EQ(a1, a2) << r;
+      EXPECT_EQ(b1, b2) << r;
+      EXPECT_EQ(with.score(content.relevant.data(), r), a2);
+    }
+    if (p == Precision::kFp64) {
+      const detail::QueryProfile fast(encoding, content.q.data(), tables.fp64.get());
+      const detail::QueryProfile slow(encoding, content.q.data());
+      for (double r : {0.0, 5.0, 2999.0, 3000.0, 12345.0}) {
+        EXPECT_EQ(fast.C(r), slow.C(r)) << r;
+        EXPECT_EQ(slow.C(r), encoding.C(content.q.data(), r)) << r;
+      }
+    }
+  }
+  // Large contexts or few samples: no table.
+  EXPECT_FALSE(detail::use_rotation_table(
+      make_config(1e4, 128, 1 << 20, 1.0, EstimatorKind::kPlain, 1 << 20)));
+  EXPECT_FALSE(
+      detail::use_rotation_table(make_config(1e4, 32, 4096, 1.0, EstimatorKind::kPlain, 100)));
+}
+
 TEST(Pairwise, SeparatedPairsAreUniform) {
   const std::int64_t length = 9, gap = 3;
   std::map<std::pair<std::int64_t, std::int64_t>, int> counts;

@@ -112,31 +112,43 @@ TEST(Scheduler, ChunkLimitsAndOversizedPoints) {
 
 TEST(Scheduler, SimulationOnOneRankIsSerialTime) {
   const std::vector<WorkItem> items = uniform_items(50, 2.0);
-  const ScheduleSimulation one = simulate(items, 1, {}, 0.0);
+  const ScheduleSimulation one = simulate(items, 1, {}, 0.0, 0.0);
   EXPECT_DOUBLE_EQ(one.total_seconds, 100.0);
   EXPECT_DOUBLE_EQ(one.makespan, 100.0);
   EXPECT_DOUBLE_EQ(one.efficiency, 1.0);
-  const ScheduleSimulation latency = simulate(items, 1, {}, 0.5);
+  const ScheduleSimulation latency = simulate(items, 1, {}, 0.5, 0.0);
   EXPECT_DOUBLE_EQ(latency.makespan, 100.0 + 0.5 * latency.chunks);
 }
 
 TEST(Scheduler, SimulationRespectsLowerBoundsAndBalances) {
   std::vector<WorkItem> items;
   // Costs spread over three decades, like lengths on a geometric axis.
-  for (std::uint64_t i = 0; i < 2000; ++i) items.push_back({i, 0.01 * double(1 + (i * 7919) % 1000)});
+  for (std::uint64_t i = 0; i < 2000; ++i)
+    items.push_back({i, 0.01 * double(1 + (i * 7919) % 1000)});
   std::stable_sort(items.begin(), items.end(),
                    [](const WorkItem& a, const WorkItem& b) { return a.seconds > b.seconds; });
   for (int ranks : {2, 8, 64}) {
-    const ScheduleSimulation sim = simulate(items, ranks, {}, 0.0);
+    const ScheduleSimulation sim = simulate(items, ranks, {}, 0.0, 0.0);
     EXPECT_GE(sim.makespan, sim.total_seconds / ranks - 1e-9);
     EXPECT_GE(sim.makespan, items.front().seconds);
     EXPECT_GT(sim.efficiency, 0.95) << ranks << " ranks";
     EXPECT_LE(sim.efficiency, 1.0 + 1e-12);
   }
   // More ranks than points: the longest point bounds the makespan.
-  const ScheduleSimulation wide = simulate(uniform_items(10, 3.0), 100, {}, 0.0);
+  const ScheduleSimulation wide = simulate(uniform_items(10, 3.0), 100, {}, 0.0, 0.0);
   EXPECT_DOUBLE_EQ(wide.makespan, 3.0);
   EXPECT_NEAR(wide.efficiency, 0.1, 1e-12);
+}
+
+TEST(Scheduler, SimulationQueuesRequestsAtTheDispatcher) {
+  // 100000 points of 1 ms on 10000 ranks: 100 s of work, 10 ms ideal makespan, but
+  // every chunk request passes through rank 0 one at a time.
+  const std::vector<WorkItem> items = uniform_items(100000, 1e-3);
+  const ScheduleSimulation free = simulate(items, 10000, {}, 0.0, 0.0);
+  const ScheduleSimulation queued = simulate(items, 10000, {}, 0.0, 1e-4);
+  EXPECT_GE(queued.makespan, double(queued.chunks) * 1e-4 - 1e-9);
+  EXPECT_LT(free.makespan, 0.0125);
+  EXPECT_LT(queued.efficiency, 0.2 * free.efficiency);
 }
 
 }  // namespace

@@ -1,0 +1,12 @@
+# run with an invalid spec: exit 3 (spec), the problems listed, no output file created.
+file(REMOVE ${OUT})
+execute_process(COMMAND ${EXE} run ${SPEC} -o ${OUT} -q RESULT_VARIABLE status ERROR_VARIABLE err)
+if(NOT status EQUAL 3)
+  message(FATAL_ERROR "expected exit code 3, got ${status}: ${err}")
+endif()
+if(NOT err MATCHES "bad.yaml:5:17: head_dim must be even")
+  message(FATAL_ERROR "problems not listed: ${err}")
+endif()
+if(EXISTS ${OUT})
+  message(FATAL_ERROR "an invalid spec produced ${OUT}")
+endif()

@@ -1,0 +1,13 @@
+# run on an existing results file without --resume/--overwrite: exit 4, file unchanged.
+file(SHA256 ${OUT} before)
+execute_process(COMMAND ${EXE} run ${SPEC} -o ${OUT} -q RESULT_VARIABLE status ERROR_VARIABLE err)
+file(SHA256 ${OUT} after)
+if(NOT status EQUAL 4)
+  message(FATAL_ERROR "expected exit code 4, got ${status}: ${err}")
+endif()
+if(NOT err MATCHES "already exists; continue it with --resume or replace it with --overwrite\n$")
+  message(FATAL_ERROR "unexpected message: ${err}")
+endif()
+if(NOT before STREQUAL after)
+  message(FATAL_ERROR "the existing file was modified")
+endif()
