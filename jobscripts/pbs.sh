@@ -189,9 +189,9 @@ case $rc in
       exit 75
     fi
     # Same command, one attempt further on, starting after this job ends.
-    command=$(sed "s/ROPESWEEP_ATTEMPT=[0-9]*/ROPESWEEP_ATTEMPT=$((attempt + 1))/" "$out.pbs-submit")
-    command=${command/qsub /qsub -W depend=afterany:$PBS_JOBID }
-    if next=$(eval "$command"); then
+    continuation=$(sed "s/ROPESWEEP_ATTEMPT=[0-9]*/ROPESWEEP_ATTEMPT=$((attempt + 1))/" "$out.pbs-submit")
+    continuation=${continuation/qsub /qsub -W depend=afterany:$PBS_JOBID }
+    if next=$(eval "$continuation"); then
       log "interrupted with results flushed; continuation is job $next"
       exit 0
     fi

@@ -37,9 +37,10 @@ std::string text_attribute(hid_t file, const char* name, const std::string& path
 
 std::vector<double> read_doubles(hid_t file, const std::string& name, std::uint64_t count,
                                  const std::string& path) {
-  h5::Handle dataset = h5::adopt(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, path,
-                                 "open '" + name + "'");
-  h5::Handle space = h5::adopt(H5Dget_space(dataset.get()), H5Sclose, path, "space of '" + name + "'");
+  h5::Handle dataset =
+      h5::adopt(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, path, "open '" + name + "'");
+  h5::Handle space =
+      h5::adopt(H5Dget_space(dataset.get()), H5Sclose, path, "space of '" + name + "'");
   const hssize_t elements = H5Sget_simple_extent_npoints(space.get());
   if (elements < 0 || std::uint64_t(elements) != count) {
     throw IoError(path, "'" + name + "' does not have the grid's shape");
@@ -52,8 +53,8 @@ std::vector<double> read_doubles(hid_t file, const std::string& name, std::uint6
 
 void write_dataset(hid_t file, const std::string& name, hid_t memory_type, const void* data,
                    const std::string& path) {
-  h5::Handle dataset = h5::adopt(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, path,
-                                 "open '" + name + "'");
+  h5::Handle dataset =
+      h5::adopt(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, path, "open '" + name + "'");
   h5::check(H5Dwrite(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), path,
             "write '" + name + "'");
 }
@@ -64,7 +65,8 @@ void check_shard_set(const std::vector<Input>& inputs) {
   std::map<std::uint64_t, std::string> seen;
   for (const Input& input : inputs) {
     if (input.shard.whole()) {
-      throw IoError(input.path, "is a whole run, not a shard (made without --shard); nothing to merge");
+      throw IoError(input.path,
+                    "is a whole run, not a shard (made without --shard); nothing to merge");
     }
     if (input.shard.count != count) {
       throw IoError(input.path, "holds shard " + input.shard.str() + " but " + inputs.front().path +
@@ -81,8 +83,9 @@ void check_shard_set(const std::vector<Input>& inputs) {
     if (!seen.count(k)) missing += (missing.empty() ? "" : ", ") + Shard{k, count}.str();
   }
   if (!missing.empty()) {
-    throw UsageError("missing shard" + std::string(missing.find(',') != std::string::npos ? "s " : " ") +
-                     missing + " of the " + std::to_string(count) + "; merge needs them all");
+    throw UsageError("missing shard" +
+                     std::string(missing.find(',') != std::string::npos ? "s " : " ") + missing +
+                     " of the " + std::to_string(count) + "; merge needs them all");
   }
 }
 
@@ -101,8 +104,9 @@ void check_complete(const Input& input, const Masks& done, const std::string& sp
                                   input.shard.str() + "; it was not made by `run --shard`");
   }
   if (missing > 0) {
-    throw IoError(input.path, "shard " + input.shard.str() + " is incomplete: " +
-                                  std::to_string(expected - missing) + " of " + std::to_string(expected) +
+    throw IoError(input.path, "shard " + input.shard.str() +
+                                  " is incomplete: " + std::to_string(expected - missing) + " of " +
+                                  std::to_string(expected) +
                                   " points done; finish it with `ropesweep run " +
                                   (spec_path.empty() ? std::string("SPEC") : spec_path) + " -o " +
                                   input.path + " --resume --shard " + input.shard.str() + "`");
@@ -157,8 +161,10 @@ MergeSummary merge_shards(const std::vector<std::string>& paths, const std::stri
     input.in_shard = shard_masks(sweep, input.shard);
     check_complete(input, input.done, input.spec_path);
     if (input.end_time.empty()) {
-      throw IoError(input.path, "shard " + input.shard.str() + " has every point but no end_time; "
-                                "finish it with `ropesweep run ... --resume --shard " + input.shard.str() + "`");
+      throw IoError(input.path, "shard " + input.shard.str() +
+                                    " has every point but no end_time; "
+                                    "finish it with `ropesweep run ... --resume --shard " +
+                                    input.shard.str() + "`");
     }
   }
   std::sort(inputs.begin(), inputs.end(),
@@ -193,7 +199,8 @@ MergeSummary merge_shards(const std::vector<std::string>& paths, const std::stri
         const std::string full = grid.name + "/" + name;
         std::vector<double> merged(points, std::numeric_limits<double>::quiet_NaN());
         for (std::size_t s = 0; s < inputs.size(); ++s) {
-          const std::vector<double> part = read_doubles(sources[s].get(), full, points, inputs[s].path);
+          const std::vector<double> part =
+              read_doubles(sources[s].get(), full, points, inputs[s].path);
           const std::vector<std::uint8_t>& mine = inputs[s].in_shard[e];
           for (std::uint64_t p = 0; p < points; ++p) {
             if (mine[p]) merged[p] = part[p];

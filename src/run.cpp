@@ -487,7 +487,8 @@ Prepared prepare(const Communicator& comm, const RunOptions& options) {
     claim_shard_file(path, options.shard, done, in_shard);
     start_journal(path, prepared.sweep.text);
   }
-  for (const auto& mask : in_shard) prepared.total_points += std::count(mask.begin(), mask.end(), 1);
+  for (const auto& mask : in_shard)
+    prepared.total_points += std::count(mask.begin(), mask.end(), 1);
   for (const auto& mask : done) prepared.already_done += std::count(mask.begin(), mask.end(), 1);
   prepared.work = build_work_list(prepared.sweep, model,
                                   options.shard.whole() ? done : done_or_outside(in_shard, done));
@@ -552,12 +553,13 @@ ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
                    static_cast<unsigned long long>(prepared.work.size()), comm.size(),
                    comm.size() == 1 ? "" : "s");
       if (!options.shard.whole()) {
-        std::fprintf(stderr, "ropesweep: shard %s: %llu of the points\n", options.shard.str().c_str(),
+        std::fprintf(stderr, "ropesweep: shard %s: %llu of the points\n",
+                     options.shard.str().c_str(),
                      static_cast<unsigned long long>(prepared.total_points));
       }
       progress =
-          std::make_unique<Progress>(prepared.total_points, prepared.already_done, predicted, stderr,
-                                     isatty(STDERR_FILENO) != 0, options.progress_seconds);
+          std::make_unique<Progress>(prepared.total_points, prepared.already_done, predicted,
+                                     stderr, isatty(STDERR_FILENO) != 0, options.progress_seconds);
     }
     scheduler = std::make_unique<GuidedScheduler>(std::move(prepared.work), comm.size());
   }

@@ -46,7 +46,8 @@ std::uint64_t count_outside(const std::vector<std::vector<std::uint8_t>>& done,
 Shard parse_shard(const std::string& text) {
   const std::size_t slash = text.find('/');
   if (slash == std::string::npos) {
-    throw UsageError("--shard " + text + ": expected K/N (shard K of N, counting from 0), e.g. 0/8");
+    throw UsageError("--shard " + text +
+                     ": expected K/N (shard K of N, counting from 0), e.g. 0/8");
   }
   Shard shard;
   shard.index = parse_count(text.substr(0, slash), text);

@@ -42,9 +42,10 @@ CommandAction setup_plan(CLI::App& app) {
   command->add_flag("--no-calibrate", *no_calibrate,
                     "Use the uncalibrated cost model instead of timing a few small points");
   auto format = std::make_shared<std::string>("table");
-  command->add_option("--format", *format,
-                      "table, or slurm-time: only a time limit for one --ranks value (sbatch "
-                      "--time syntax, D-HH:MM:SS), the predicted makespan x 1.25 + 5 minutes")
+  command
+      ->add_option("--format", *format,
+                   "table, or slurm-time: only a time limit for one --ranks value (sbatch "
+                   "--time syntax, D-HH:MM:SS), the predicted makespan x 1.25 + 5 minutes")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "slurm-time"}));
   auto shard_text = std::make_shared<std::string>();
@@ -66,8 +67,9 @@ CommandAction setup_plan(CLI::App& app) {
     const Sweep& sweep = result.sweep;
     const CostModel model = *no_calibrate ? default_cost_model() : calibrate(sweep);
     const std::vector<WorkItem> items =
-        shard.whole() ? build_work_list(sweep, model)
-                      : build_work_list(sweep, model, done_or_outside(shard_masks(sweep, shard), {}));
+        shard.whole()
+            ? build_work_list(sweep, model)
+            : build_work_list(sweep, model, done_or_outside(shard_masks(sweep, shard), {}));
     double total = 0;
     for (const WorkItem& item : items) total += item.seconds;
     if (*format == "slurm-time") {
@@ -93,9 +95,8 @@ CommandAction setup_plan(CLI::App& app) {
         }
       }
       std::printf("  %-16s %-10s %10llu points  %10.4g core-hours  (%.3g s/work unit)\n",
-                  grid.name.c_str(), grid.kind.c_str(),
-                  static_cast<unsigned long long>(points), seconds / 3600,
-                  model.seconds_per_work_of(grid.kind));
+                  grid.name.c_str(), grid.kind.c_str(), static_cast<unsigned long long>(points),
+                  seconds / 3600, model.seconds_per_work_of(grid.kind));
     }
     std::printf("cost model: %s\n",
                 model.calibrated ? "calibrated on this machine" : "uncalibrated");

@@ -29,7 +29,24 @@ expect_failure "as does part_1.h5" "$exe" merge part_0.h5 part_1.h5 part_1.h5 -o
 expect_failure "holds shard 0/3, not 1/3" "$exe" run "$spec" -o part_0.h5 --resume --shard 1/3
 expect_failure "continue it with --shard 0/3" "$exe" run "$spec" -o part_0.h5 --resume
 expect_failure "is a whole run" "$exe" merge whole.h5 -o merged.h5
+# A shard with one point not done, and one with a point of another shard done.
+cp part_2.h5 gap.h5
+cp part_2.h5 extra.h5
+"$python" - <<'PY'
+import h5py, numpy as np
+with h5py.File("gap.h5", "r+") as f:
+    done = f["pairwise/done"][()]
+    done.flat[np.flatnonzero(done)[0]] = 0
+    f["pairwise/done"][...] = done
+with h5py.File("extra.h5", "r+") as f:
+    done = f["pairwise/done"][()]
+    done.flat[np.flatnonzero(done == 0)[0]] = 1
+    f["pairwise/done"][...] = done
+PY
+expect_failure "shard 2/3 is incomplete" "$exe" merge part_0.h5 part_1.h5 gap.h5 -o merged.h5
+expect_failure "point(s) outside shard 2/3" "$exe" merge part_0.h5 part_1.h5 extra.h5 -o merged.h5
 [[ ! -e merged.h5 ]] || { echo "FAIL: a refused merge left merged.h5 behind"; exit 1; }
+rm gap.h5 extra.h5
 
 "$exe" merge part_*.h5 -o merged.h5
 # The shards' provenance adds up: 1 + 2 + 1 ranks.
