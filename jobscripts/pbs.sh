@@ -148,12 +148,18 @@ set -m
   "$exe" run "$spec" -o "$out" "${resume[@]}" "${extra[@]}" &
 job=$!
 set +m
+stopping=0
 stop() {
+  stopping=1
   log "$1 at $(date -u +%FT%TZ): asking the ranks to flush and stop"
   kill -USR1 "$job" 2>/dev/null || true
 }
+# Only our own timer leads to a continuation; a SIGTERM from PBS (qdel, or the
+# walltime reached without the timer) stops the run, and a continuation is
+# left to the user.
+timer_fired=0
 trap 'stop SIGTERM' TERM
-trap 'stop "the walltime timer"' USR2
+trap 'timer_fired=1; stop "the walltime timer"' USR2
 timer=""
 if [[ -n $walltime && $walltime -gt 0 ]]; then
   # Seconds this job has already used (PBS started counting before this script).
@@ -174,6 +180,15 @@ while :; do
 done
 [[ -n $timer ]] && { pkill -P "$timer" 2>/dev/null; kill "$timer" 2>/dev/null; }
 
+# A stop we asked for that hit the ranks before ropesweep had installed its
+# handler (a walltime shorter than ROPESWEEP_STOP_BEFORE) ends
+# the step by the signal instead of exit 75; it is still an interruption,
+# and resuming is safe whatever the file holds (the run's journal covers it).
+if [[ $stopping -eq 1 && $rc -ne 0 && $rc -ne 75 ]]; then
+  log "the step ended with code $rc after the stop request; treating it as interrupted"
+  rc=75
+fi
+
 case $rc in
   0)
     log "complete: $out ($(date -u +%FT%TZ))"
@@ -182,6 +197,10 @@ case $rc in
   75)
     if [[ $attempt -gt $max_restarts ]]; then
       log "stopped after $attempt attempts (ROPESWEEP_MAX_RESTARTS=$max_restarts); submit again to continue"
+      exit 75
+    fi
+    if [[ $timer_fired -eq 0 ]]; then
+      log "stopped by SIGTERM with results flushed; submit again to resume $out"
       exit 75
     fi
     if [[ ! -r $out.pbs-submit ]]; then

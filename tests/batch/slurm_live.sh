@@ -9,6 +9,8 @@
 #  3. A sweep of about a minute on 2 ranks under a 1-minute time limit with an
 #     early SIGTERM: the run flushes and exits 75, the job requeues itself and
 #     resumes until done; the final file is complete and identical to a local run.
+#  4. scancel of a running job: it flushes and ends CANCELLED, never requeued;
+#     the same command submitted again resumes the file to the identical result.
 #
 # Skips (exit 77) only when the daemons cannot run here at all, and says why.
 # Every daemon it starts is stopped by PID on exit, whatever happened.
@@ -172,4 +174,39 @@ grep -q 'exit code 75\|interrupted with results flushed' "$work/job-$job.out" ||
   fail "job $job was requeued, but not after a flushed stop"
 "$python" "$source_dir/tests/batch/compare_results.py" local_long.h5 slurm_long.h5 --ranks 2 ||
   fail "job $job's file differs from the local run"
-say "PASS: job $job completed after $restarts requeue(s) in ${wall}s; file identical to the local run"
+requeued_job=$job requeued_wall=$wall
+
+# ------------------------------------------------------------ 4. cancel, resubmit
+# scancel flushes but must not requeue; the same command submitted again resumes.
+t0=$SECONDS
+job=$(submit long.yaml "$work/slurm_cancel.h5" --ntasks=2)
+say "submitted job $job (requeue sweep, 2 tasks, time limit from ropesweep plan)"
+for _ in $(seq 120); do
+  [[ $(field "$job" JobState) == RUNNING && -e slurm_cancel.h5 ]] && break
+  sleep 0.5
+done
+sleep 5
+scancel "$job"
+say "scancel $job"
+wait_job "$job" 120 || fail "cancelled job $job did not end"
+report "$job" $((SECONDS - t0))
+[[ $(field "$job" JobState) == CANCELLED && $(field "$job" Restarts) == 0 ]] ||
+  { cat "$work/job-$job.out"; fail "job $job should be CANCELLED and never requeued"; }
+grep -q 'so no requeue' "$work/job-$job.out" || { cat "$work/job-$job.out"; fail "job $job did not stop cleanly"; }
+"$python" - slurm_cancel.h5 <<'PY' || fail "the cancelled job should leave a partial, flushed file"
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    done = f["pairwise/done"][()]
+    print(f"slurm_live: cancelled file: {int(done.sum())} of {done.size} points done")
+    sys.exit(0 if 0 < done.sum() < done.size else 1)
+PY
+job=$(submit long.yaml "$work/slurm_cancel.h5" --ntasks=2)
+say "resubmitted as job $job"
+wait_job "$job" 300 || fail "job $job did not finish"
+report "$job" $((SECONDS - t0))
+grep -q -- "--resume" "$work/job-$job.out" || fail "job $job did not resume the file"
+"$python" "$source_dir/tests/batch/compare_results.py" local_long.h5 slurm_cancel.h5 --ranks 2 ||
+  fail "the resumed file differs from the local run"
+
+say "PASS: job $requeued_job completed after $restarts requeue(s) in ${requeued_wall}s, a cancelled" \
+  "job stayed cancelled and its resubmission completed the file; all files identical to local runs"
