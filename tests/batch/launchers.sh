@@ -6,7 +6,8 @@
 #  - pbs.sh as a PBS job (PBS_JOBID, PBS_NODEFILE set; qstat and qsub replaced by
 #    stand-ins that report a walltime and record submissions): its own timer stops
 #    the run before the walltime, it submits its continuation with
-#    -W depend=afterany and attempt 2, and that continuation completes the file.
+#    -W depend=afterany and attempt 2; that one, stopped by a SIGTERM (qdel),
+#    flushes and submits nothing; submitted again, the job completes the file.
 #
 # Both final files must be complete and bitwise identical to a plain 2-rank run.
 #   launchers.sh ROPESWEEP MPIRUN PYTHON SOURCE_DIR
@@ -58,6 +59,15 @@ incomplete local.h5 || fail "the stopped run should leave a partial file"
 grep -q -- '--resume' local.log || fail "the second local.sh run did not resume"
 "$python" "$compare" reference.h5 local.h5 --ranks 2 || fail "local.sh result differs"
 
+# More ranks than cores: refused unless asked for, and then announced.
+cores=$(($(nproc) + 1))
+if "$source_dir/jobscripts/local.sh" "$spec" over.h5 -n $cores >over.log 2>&1; then
+  fail "local.sh ran $cores ranks without --oversubscribe"
+fi
+grep -q "pass --oversubscribe" over.log || { cat over.log; fail "no clear refusal: $(cat over.log)"; }
+[[ ! -e over.h5 ]] || fail "a refused local.sh run created its file"
+say "refused as expected: $(cat over.log)"
+
 # ---------------------------------------------------------------- pbs.sh
 mkdir stubs
 cat >stubs/qstat <<'STUB'
@@ -97,13 +107,26 @@ vars=$(grep -A1 '^-v$' stubs/qsub.2 | tail -n 1)
 [[ $vars == *ROPESWEEP_ATTEMPT=2* ]] || fail "the continuation is not attempt 2: $vars"
 say "continuation: qsub $(paste -sd' ' stubs/qsub.2)"
 
-# The continuation: a long walltime; it resumes and completes.
+# The continuation, stopped by a SIGTERM from PBS (qdel): it flushes, exits 75
+# and submits nothing.
 IFS=, read -ra assignments <<<"$vars"
 env "${assignments[@]}" PBS_JOBID=2.stub PBS_NODEFILE="$work/nodefile" PBS_O_WORKDIR="$work" \
-  STUB_WALLTIME=01:00:00 bash "$source_dir/jobscripts/pbs.sh" >>pbs.log 2>&1 ||
-  { cat pbs.log; fail "pbs.sh attempt 2 failed"; }
+  STUB_WALLTIME=01:00:00 bash "$source_dir/jobscripts/pbs.sh" >>pbs.log 2>&1 &
+launched=$!
+sleep 4
+kill -TERM "$launched"
+wait "$launched"
+rc=$?
+launched=""
+[[ $rc -eq 75 ]] || { cat pbs.log; fail "pbs.sh stopped by SIGTERM exited $rc, expected 75"; }
+[[ ! -e stubs/qsub.3 ]] || fail "a job stopped by SIGTERM (qdel) submitted a continuation"
 grep -q 'attempt 2, 2 ranks.*--resume' pbs.log || { cat pbs.log; fail "attempt 2 did not resume"; }
+
+# Submitted again by hand (attempt 3 of the same command): it completes.
+env "${assignments[@]/ROPESWEEP_ATTEMPT=2/ROPESWEEP_ATTEMPT=3}" PBS_JOBID=3.stub \
+  PBS_NODEFILE="$work/nodefile" PBS_O_WORKDIR="$work" STUB_WALLTIME=01:00:00 \
+  bash "$source_dir/jobscripts/pbs.sh" >>pbs.log 2>&1 || { cat pbs.log; fail "pbs.sh attempt 3 failed"; }
 [[ ! -e stubs/qsub.3 ]] || fail "a completed job submitted another continuation"
-grep -E '^pbs.sh: (job|walltime|the walltime|interrupted|complete)' pbs.log | sed 's/^/    /'
+grep -E '^pbs.sh: (job|walltime|the walltime|SIGTERM|interrupted|stopped|complete)' pbs.log | sed 's/^/    /'
 "$python" "$compare" reference.h5 pbs.h5 --ranks 2 || fail "pbs.sh result differs"
 say "PASS"
