@@ -41,7 +41,7 @@ void validate(const EncodingConfig& c) {
   if (!(c.train_length > 0.0)) {
     throw Error("train_length must be > 0 (got " + number_text(c.train_length) + ")");
   }
-  if (!(c.yarn_beta > c.yarn_alpha)) {
+  if (c.kind == EncodingKind::kYarn && !(c.yarn_beta > c.yarn_alpha)) {
     throw Error("yarn_beta must be > yarn_alpha");
   }
   if (!(c.partial_fraction >= 0.0 && c.partial_fraction <= 1.0)) {

@@ -20,8 +20,11 @@
 namespace ropesweep {
 
 enum class EstimatorKind {
-  kPlain,       // Monte Carlo over every random quantity: the reference
-  kConditional  // inversions: exact Gaussian probability given (q, distances), averaged
+  kPlain,  // Monte Carlo over every random quantity: the reference
+  // Inversions in fp64: the exact Gaussian failure probability given (q, distances),
+  // averaged. Under fp32/bf16/fp16 rounding that law does not hold and the
+  // inversions use plain Monte Carlo; aliasing is always plain Monte Carlo.
+  kConditional
 };
 EstimatorKind parse_estimator(const std::string& name);  // "plain" | "conditional"
 std::string estimator_name(EstimatorKind kind);

@@ -54,6 +54,24 @@ TEST(Decay, WalkerMatchesDirectEvaluation) {
   EXPECT_EQ(long_term_decay(10000.0, 128, 0.0), 64.0);
 }
 
+TEST(Decay, AdmissibilityMatchesTheMinimum) {
+  // is_admissible splits fast and slow terms and bounds the slow ones; it must
+  // agree with the plain minimum over [0, L] everywhere, including near b_min.
+  int admissible = 0, inadmissible = 0;
+  for (int d : {16, 64, 128}) {
+    for (std::int64_t length : {100, 1000, 5000}) {
+      for (double log_base = 1.0; log_base < 7.0; log_base += 0.037) {
+        const double base = std::pow(10.0, log_base);
+        const bool expected = min_decay(base, d, length) >= 0.0;
+        ASSERT_EQ(is_admissible(base, d, length), expected) << base << " " << d << " " << length;
+        ++(expected ? admissible : inadmissible);
+      }
+    }
+  }
+  EXPECT_GT(admissible, 100);
+  EXPECT_GT(inadmissible, 100);
+}
+
 TEST(Decay, FirstNegativeMatchesBruteForce) {
   for (double base : {100.0, 2000.0, 10000.0}) {
     for (int d : {16, 64, 128}) {

@@ -80,6 +80,8 @@ TEST(PhysicsExperiments, PairwiseCrossParameterChecks) {
   EXPECT_NE(problem.find("separation"), std::string::npos) << problem;
   point = defaults_of(pairwise);
   point.set("yarn_alpha", 40.0);
+  EXPECT_EQ(pairwise.check_point(point), "");  // only yarn reads the ramp
+  point.set("encoding", std::string("yarn"));
   EXPECT_NE(pairwise.check_point(point).find("yarn_beta"), std::string::npos);
 }
 
