@@ -36,6 +36,7 @@ cluster_can_run() {
 cluster_start() {
   CLUSTER_DIR=$(cd "$1" && pwd)
   mkdir -p "$CLUSTER_DIR"/{state,spool,log,munge,tmp,pmix}
+  _cluster_guard
   chmod 700 "$CLUSTER_DIR/munge"
   local port_base=$((20000 + ($$ % 2000) * 4))
   local host
@@ -113,7 +114,6 @@ CONF
 
 cluster_stop() {
   [[ -n "${CLUSTER_DIR:-}" ]] || return 0
-  local pidfile pid
   # Cancel jobs first: their slurmstepd processes outlive slurmd otherwise.
   if [[ -s "$CLUSTER_DIR/slurmctld.pid" ]] && kill -0 "$(cat "$CLUSTER_DIR/slurmctld.pid")" 2>/dev/null; then
     scancel --quiet --full --user="$(id -un)" 2>/dev/null || true
@@ -122,11 +122,33 @@ cluster_stop() {
       sleep 0.5
     done
   fi
-  for pidfile in "$CLUSTER_DIR/slurmd.pid" "$CLUSTER_DIR/slurmctld.pid" "$CLUSTER_DIR/munge/munged.pid"; do
-    [[ -s "$pidfile" ]] || continue
-    pid=$(cat "$pidfile")
-    kill "$pid" 2>/dev/null || continue
+  _cluster_kill "$CLUSTER_DIR/slurmd.pid" slurmd
+  _cluster_kill "$CLUSTER_DIR/slurmctld.pid" slurmctld
+  _cluster_kill "$CLUSTER_DIR/munge/munged.pid" munged
+}
+
+# Stops the daemon whose PID is in PIDFILE, if that PID still is NAME (a PID
+# left in a stale file may belong to another process by now), and removes the file.
+_cluster_kill() {
+  local pidfile=$1 name=$2 pid
+  [[ -s $pidfile ]] || return 0
+  pid=$(cat "$pidfile")
+  if [[ $pid =~ ^[0-9]+$ && "$(ps -o comm= -p "$pid" 2>/dev/null)" == "$name" ]]; then
+    kill "$pid" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
-  done
+  fi
+  rm -f "$pidfile"
+}
+
+# A watcher in its own session: if the shell that started the cluster dies
+# without running cluster_stop (killed by a test timeout), it stops the daemons.
+_cluster_guard() {
+  setsid bash -c '
+    source "$0"
+    CLUSTER_DIR=$1
+    export SLURM_CONF=$1/slurm.conf
+    while kill -0 "$2" 2>/dev/null && [[ -d $1 ]]; do sleep 2; done
+    [[ -d $1 ]] && cluster_stop' "${BASH_SOURCE[0]}" "$CLUSTER_DIR" "$$" \
+    </dev/null >/dev/null 2>&1 &
 }
