@@ -55,16 +55,24 @@ PairwiseConfig point_config(std::int64_t length, int precision, int estimator) {
 
 void BM_Metric(benchmark::State& state) {
   const int metric = static_cast<int>(state.range(0));
-  const PairwiseConfig config =
-      point_config(state.range(1), static_cast<int>(state.range(2)), static_cast<int>(state.range(3)));
+  const PairwiseConfig config = point_config(state.range(1), static_cast<int>(state.range(2)),
+                                             static_cast<int>(state.range(3)));
   Estimate estimate;
   std::uint64_t point = 0;
   for (auto _ : state) {
     switch (metric) {
-      case 0: estimate = position_inversion(config, 1, point); break;
-      case 1: estimate = position_aliasing(config, 1, point); break;
-      case 2: estimate = token_inversion(config, 1, point); break;
-      default: estimate = token_aliasing(config, 1, point); break;
+      case 0:
+        estimate = position_inversion(config, 1, point);
+        break;
+      case 1:
+        estimate = position_aliasing(config, 1, point);
+        break;
+      case 2:
+        estimate = token_inversion(config, 1, point);
+        break;
+      default:
+        estimate = token_aliasing(config, 1, point);
+        break;
     }
     benchmark::DoNotOptimize(estimate);
     ++point;
@@ -110,8 +118,8 @@ KernelInputs kernel_inputs(std::int64_t length) {
 constexpr std::int64_t kKernelLength = 1 << 20;  // no rotation table: factors per distance
 
 void set_flop_rate(benchmark::State& state, double flops_per_iteration) {
-  state.counters["flops"] = benchmark::Counter(flops_per_iteration * state.iterations(),
-                                               benchmark::Counter::kIsRate);
+  state.counters["flops"] =
+      benchmark::Counter(flops_per_iteration * state.iterations(), benchmark::Counter::kIsRate);
 }
 
 void BM_ScalarKernel(benchmark::State& state) {

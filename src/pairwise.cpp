@@ -241,7 +241,8 @@ namespace {
 constexpr std::int64_t kColumnBlock = 8;  // distances per register block of the product
 
 std::int64_t padded(std::int64_t count) {
-  return std::max<std::int64_t>(kColumnBlock, (count + kColumnBlock - 1) / kColumnBlock * kColumnBlock);
+  return std::max<std::int64_t>(kColumnBlock,
+                                (count + kColumnBlock - 1) / kColumnBlock * kColumnBlock);
 }
 
 }  // namespace
@@ -479,9 +480,11 @@ void BlockKernel::finite_scores(const double* key, double* scores) {
     const float* cos_row = cos32_.data() + t * stride;
     const float* sin_row = sin32_.data() + t * stride;
     if (imaginary) {
-      for (std::int64_t j = 0; j < stride; ++j) rotated[j] = scale * (x * sin_row[j] + y * cos_row[j]);
+      for (std::int64_t j = 0; j < stride; ++j)
+        rotated[j] = scale * (x * sin_row[j] + y * cos_row[j]);
     } else {
-      for (std::int64_t j = 0; j < stride; ++j) rotated[j] = scale * (x * cos_row[j] - y * sin_row[j]);
+      for (std::int64_t j = 0; j < stride; ++j)
+        rotated[j] = scale * (x * cos_row[j] - y * sin_row[j]);
     }
     round_to(rotated, static_cast<std::size_t>(stride), precision_);
     const float qi = query32_[i];
@@ -490,7 +493,8 @@ void BlockKernel::finite_scores(const double* key, double* scores) {
   const double slope = encoding_.distance_slope();
   if (slope != 0.0) {
     const auto slope32 = static_cast<float>(slope);
-    for (std::int64_t j = 0; j < stride; ++j) sums[j] -= slope32 * static_cast<float>(distances_[j]);
+    for (std::int64_t j = 0; j < stride; ++j)
+      sums[j] -= slope32 * static_cast<float>(distances_[j]);
   }
   round_to(sums, static_cast<std::size_t>(stride), precision_);
   for (std::int64_t j = 0; j < count_; ++j) scores[j] = static_cast<double>(sums[j]);
@@ -571,9 +575,10 @@ Estimate over_blocks(const detail::BlockPlan& plan, BlockMean&& block_mean) {
   Estimate estimate;
   estimate.value = mean;
   estimate.n = plan.blocks * plan.per_block();
-  estimate.se = plan.blocks > 1 ? std::sqrt(m2 / static_cast<double>(plan.blocks - 1) /
-                                            static_cast<double>(plan.blocks))
-                                : std::nan("");
+  estimate.se =
+      plan.blocks > 1
+          ? std::sqrt(m2 / static_cast<double>(plan.blocks - 1) / static_cast<double>(plan.blocks))
+          : std::nan("");
   return estimate;
 }
 
@@ -634,7 +639,8 @@ Estimate estimate_position_inversion(const PairwiseConfig& config, const Encodin
   std::vector<std::int64_t> distances;
   std::vector<double> values;
   return over_blocks(plan, [&](std::int64_t block) {
-    RandomStream stream = detail::cluster_stream(seed, point_index, kStreamPositionInversion, block);
+    RandomStream stream =
+        detail::cluster_stream(seed, point_index, kStreamPositionInversion, block);
     content.draw(stream, d, rho, nq, false);
     // Columns: near distances, far distances (and, conditional: gaps, then 0).
     distances.assign(conditional ? 3 * nr + 1 : 2 * nr, 0);
@@ -660,8 +666,8 @@ Estimate estimate_position_inversion(const PairwiseConfig& config, const Encodin
           const double mean = rho * (profile[j] - profile[nr + j]) + slope * gap_now;
           const double variance =
               (1.0 - rho * rho) * 2.0 * scale_squared * (c0 - profile[2 * nr + j]);
-          sum += variance > 0.0 ? normal_cdf(-mean / std::sqrt(variance))
-                                : detail::failure(mean, 0.0);
+          sum +=
+              variance > 0.0 ? normal_cdf(-mean / std::sqrt(variance)) : detail::failure(mean, 0.0);
         }
       }
     } else {
@@ -825,10 +831,8 @@ PairwiseResult pairwise_metrics(const PairwiseConfig& config, std::uint64_t seed
   validate(config);
   const Encoding encoding(config.encoding);
   PairwiseResult result;
-  result.position_inversion =
-      estimate_position_inversion(config, encoding, seed, point_index);
-  result.position_aliasing =
-      estimate_position_aliasing(config, encoding, seed, point_index);
+  result.position_inversion = estimate_position_inversion(config, encoding, seed, point_index);
+  result.position_aliasing = estimate_position_aliasing(config, encoding, seed, point_index);
   result.aliased_pairs = aliased_pairs(result.position_aliasing, config.length);
   result.token_inversion = estimate_token_inversion(config, encoding, seed, point_index);
   result.token_aliasing = estimate_token_aliasing(config, encoding, seed, point_index);

@@ -243,8 +243,7 @@ class BlockKernel {
 
   // Exact path: scores[c * count + j] of (queries[c], keys[c]) at distance j, for
   // `rows` query-key pairs stored row-major (rows x d).
-  void exact_scores(const double* queries, const double* keys, std::int64_t rows,
-                    double* scores);
+  void exact_scores(const double* queries, const double* keys, std::int64_t rows, double* scores);
   // Exact path: profiles[c * count + j] = C(r_j) of queries[c].
   void profiles(const double* queries, std::int64_t rows, double* profiles);
   // Finite path: the query is rotated to m = L-1 and rounded once...
@@ -254,8 +253,8 @@ class BlockKernel {
 
  private:
   // out (rows x count) = features (rows x depth) * table (depth x stride), fixed order.
-  void product(const double* features, std::int64_t rows, std::int64_t depth,
-               const double* table, double* out) const;
+  void product(const double* features, std::int64_t rows, std::int64_t depth, const double* table,
+               double* out) const;
   void exact_factors();
   void build_split_tables();
   void finite_factors();
@@ -266,7 +265,7 @@ class BlockKernel {
   int pairs_;
   std::int64_t count_ = 0, stride_ = 0;  // distances, padded row length of the tables
   std::vector<std::int64_t> distances_;
-  std::vector<double> table_;         // exact: [cos; sin] rows, pairs x stride each
+  std::vector<double> table_;  // exact: [cos; sin] rows, pairs x stride each
   // Exact path: cos/sin of r w_t from r = hi K + lo by one angle addition of a
   // coarse (hi K w_t) and a fine (lo w_t) table, K = ceil(sqrt(L)); both computed
   // once per kernel with vectorised sincos, so the error (a few ulp) does not grow
@@ -277,7 +276,7 @@ class BlockKernel {
   std::vector<double> angles_;        // scratch
   std::vector<float> cos32_, sin32_;  // finite: pairs x stride each
   std::vector<float> angles32_;
-  std::vector<double> features_;      // exact: rows x d
+  std::vector<double> features_;  // exact: rows x d
   std::vector<float> query32_, key32_, rotated32_, sums32_, penalty32_;
 };
 

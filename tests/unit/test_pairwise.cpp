@@ -520,8 +520,8 @@ TEST(BlockKernel, MatchesTheScalarKernel) {
         const double* qr = q.data() + 32 * row;
         const double want = encoding.score(qr, k.data() + 32 * row, distances[j]);
         // Angles up to 3e5 rad carry ~3e-11 rad of rounding either way.
-        EXPECT_NEAR(scores[row * count + j], want, 1e-9) << encoding_name(kind) << " r="
-                                                          << distances[j];
+        EXPECT_NEAR(scores[row * count + j], want, 1e-9)
+            << encoding_name(kind) << " r=" << distances[j];
         EXPECT_NEAR(profiles[row * count + j], encoding.C(qr, distances[j]), 1e-9)
             << encoding_name(kind);
       }
@@ -549,10 +549,12 @@ TEST(BlockKernel, VectorisedSinCosIsWithinOneUlp) {
   sincos_bulk(angles32.data(), angles32.size(), c32.data(), s32.data());
   for (std::size_t i = 0; i < angles.size(); ++i) {
     const double a = angles[i];
-    EXPECT_LE(std::fabs(c[i] - std::cos(a)), std::nextafter(std::fabs(std::cos(a)), 2.0) -
-                                                 std::fabs(std::cos(a))) << a;
-    EXPECT_LE(std::fabs(s[i] - std::sin(a)), std::nextafter(std::fabs(std::sin(a)), 2.0) -
-                                                 std::fabs(std::sin(a))) << a;
+    EXPECT_LE(std::fabs(c[i] - std::cos(a)),
+              std::nextafter(std::fabs(std::cos(a)), 2.0) - std::fabs(std::cos(a)))
+        << a;
+    EXPECT_LE(std::fabs(s[i] - std::sin(a)),
+              std::nextafter(std::fabs(std::sin(a)), 2.0) - std::fabs(std::sin(a)))
+        << a;
     const float a32 = angles32[i];
     const float cw = std::cos(a32), sw = std::sin(a32);
     EXPECT_LE(std::fabs(c32[i] - cw), std::nextafter(std::fabs(cw), 2.0f) - std::fabs(cw)) << a32;

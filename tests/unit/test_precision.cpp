@@ -152,7 +152,8 @@ TEST(Precision, VectorisedBulkRoundingIsEigenBitForBit) {
       }
     }
   }
-  for (int i = 0; i < 200000; ++i) patterns.push_back(static_cast<std::uint32_t>(stream.next_u64()));
+  for (int i = 0; i < 200000; ++i)
+    patterns.push_back(static_cast<std::uint32_t>(stream.next_u64()));
   for (Precision p : {Precision::kBf16, Precision::kFp16}) {
     std::vector<float> bulk(patterns.size());
     for (std::size_t i = 0; i < patterns.size(); ++i) bulk[i] = from_bits(patterns[i]);
