@@ -279,7 +279,7 @@ void BlockKernel::build_split_tables() {
     sin_out.resize(cells);
     for (int t = 0; t < pairs_; ++t) {
       for (std::int64_t i = 0; i < count; ++i) {
-        angles_[t * count + i] = static_cast<double>(i * step) * w[t];
+        angles_[i * pairs_ + t] = static_cast<double>(i * step) * w[t];  // [i][t]
       }
     }
     sincos_bulk(angles_.data(), cells, cos_out.data(), sin_out.data());
@@ -303,17 +303,25 @@ void BlockKernel::exact_factors() {
   }
   double* cos_table = table_.data();
   double* sin_table = table_.data() + cells;
-  for (int t = 0; t < pairs_; ++t) {
-    const double* cc = coarse_cos_.data() + t * coarse_count_;
-    const double* cs = coarse_sin_.data() + t * coarse_count_;
-    const double* fc = fine_cos_.data() + t * split_;
-    const double* fs = fine_sin_.data() + t * split_;
-    double* cos_row = cos_table + t * stride_;
-    double* sin_row = sin_table + t * stride_;
-    for (std::int64_t j = 0; j < stride_; ++j) {
-      const double a = cc[high_[j]], b = cs[high_[j]], c = fc[low_[j]], d = fs[low_[j]];
-      cos_row[j] = a * c - b * d;  // cos(x + y)
-      sin_row[j] = b * c + a * d;  // sin(x + y)
+  // Per distance, the frequencies are contiguous in both tables ([index][t]): the
+  // angle addition vectorises over t, and only the stores into the [t][j] table
+  // are strided.
+  std::vector<double>& column = angles_;
+  column.resize(2 * static_cast<std::size_t>(pairs_));
+  for (std::int64_t j = 0; j < stride_; ++j) {
+    const double* cc = coarse_cos_.data() + high_[j] * pairs_;
+    const double* cs = coarse_sin_.data() + high_[j] * pairs_;
+    const double* fc = fine_cos_.data() + low_[j] * pairs_;
+    const double* fs = fine_sin_.data() + low_[j] * pairs_;
+    double* cos_column = column.data();
+    double* sin_column = column.data() + pairs_;
+    for (int t = 0; t < pairs_; ++t) {
+      cos_column[t] = cc[t] * fc[t] - cs[t] * fs[t];  // cos(x + y)
+      sin_column[t] = cs[t] * fc[t] + cc[t] * fs[t];  // sin(x + y)
+    }
+    for (int t = 0; t < pairs_; ++t) {
+      cos_table[t * stride_ + j] = cos_column[t];
+      sin_table[t * stride_ + j] = sin_column[t];
     }
   }
 }

@@ -271,7 +271,7 @@ class BlockKernel {
   // once per kernel with vectorised sincos, so the error (a few ulp) does not grow
   // with L and a block's table costs ~6 flops per entry instead of a sincos.
   std::int64_t split_ = 0, coarse_count_ = 0;
-  std::vector<double> coarse_cos_, coarse_sin_, fine_cos_, fine_sin_;  // pairs x (H | K)
+  std::vector<double> coarse_cos_, coarse_sin_, fine_cos_, fine_sin_;  // (H | K) x pairs
   std::vector<std::int64_t> high_, low_;
   std::vector<double> angles_;        // scratch
   std::vector<float> cos32_, sin32_;  // finite: pairs x stride each
