@@ -7,6 +7,7 @@
 
 #include "ropesweep/error.hpp"
 #include "ropesweep/gaussian.hpp"
+#include "ropesweep/sincos.hpp"
 
 namespace ropesweep {
 
@@ -21,6 +22,17 @@ std::string estimator_name(EstimatorKind kind) {
 }
 
 namespace detail {
+
+BlockPlan plan_blocks(std::int64_t samples) {
+  if (samples < 2) throw Error("samples must be >= 2");
+  BlockPlan plan;
+  const std::int64_t per_block =
+      std::clamp<std::int64_t>(samples / kMinBlocks, 1, kMaxBlockQueries * kMaxBlockDistances);
+  plan.distances = std::min(per_block, kMaxBlockDistances);
+  plan.queries = std::clamp<std::int64_t>(per_block / plan.distances, 1, kMaxBlockQueries);
+  plan.blocks = (samples + plan.per_block() - 1) / plan.per_block();
+  return plan;
+}
 
 ClusterPlan plan_clusters(std::int64_t samples) {
   if (samples < 2) throw Error("samples must be >= 2");
@@ -62,17 +74,22 @@ DistancePair draw_distinct_pair(RandomStream& stream, std::int64_t length) {
   return {std::min(first, second), std::max(first, second)};
 }
 
-void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent& content) {
+void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent& content,
+                  bool irrelevant) {
   content.q.resize(head_dim);
   content.relevant.resize(head_dim);
-  content.irrelevant.resize(head_dim);
+  content.irrelevant.resize(irrelevant ? head_dim : 0);
   stream.fill_normal(content.q.data(), head_dim);
-  stream.fill_normal(content.relevant.data(), head_dim);  // xi
-  stream.fill_normal(content.irrelevant.data(), head_dim);
-  const double noise = std::sqrt(std::max(0.0, 1.0 - rho * rho));
-  for (int i = 0; i < head_dim; ++i) {
-    content.relevant[i] = rho * content.q[i] + noise * content.relevant[i];
+  if (rho == 1.0) {
+    content.relevant = content.q;
+  } else {
+    stream.fill_normal(content.relevant.data(), head_dim);  // xi
+    const double noise = std::sqrt(std::max(0.0, 1.0 - rho * rho));
+    for (int i = 0; i < head_dim; ++i) {
+      content.relevant[i] = rho * content.q[i] + noise * content.relevant[i];
+    }
   }
+  if (irrelevant) stream.fill_normal(content.irrelevant.data(), head_dim);
 }
 
 template <typename T>
@@ -219,6 +236,278 @@ void ScoreKernel::score_pair(const double* key_a, const double* key_b, std::int6
   }
 }
 
+namespace {
+
+constexpr std::int64_t kColumnBlock = 8;  // distances per register block of the product
+
+std::int64_t padded(std::int64_t count) {
+  return std::max<std::int64_t>(kColumnBlock,
+                                (count + kColumnBlock - 1) / kColumnBlock * kColumnBlock);
+}
+
+}  // namespace
+
+BlockKernel::BlockKernel(const Encoding& encoding, Precision precision, std::int64_t length)
+    : encoding_(encoding), precision_(precision), length_(length), pairs_(encoding.pairs()) {
+  const std::size_t d = encoding.head_dim();
+  query32_.assign(d, 0.0f);
+  key32_.assign(d, 0.0f);
+}
+
+void BlockKernel::set_distances(const std::int64_t* distances, std::int64_t count) {
+  count_ = count;
+  stride_ = padded(count);
+  distances_.assign(distances, distances + count);
+  distances_.resize(stride_, distances_.empty() ? 0 : distances_.back());
+  if (exact()) {
+    exact_factors();
+  } else {
+    finite_factors();
+  }
+}
+
+void BlockKernel::build_split_tables() {
+  split_ = std::max<std::int64_t>(
+      1, static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(length_)))));
+  coarse_count_ = (length_ + split_ - 1) / split_;
+  const std::vector<double>& w = encoding_.frequencies();
+  auto build = [&](std::int64_t count, std::int64_t step, std::vector<double>& cos_out,
+                   std::vector<double>& sin_out) {
+    const auto cells = static_cast<std::size_t>(pairs_ * count);
+    angles_.resize(cells);
+    cos_out.resize(cells);
+    sin_out.resize(cells);
+    for (int t = 0; t < pairs_; ++t) {
+      for (std::int64_t i = 0; i < count; ++i) {
+        angles_[i * pairs_ + t] = static_cast<double>(i * step) * w[t];  // [i][t]
+      }
+    }
+    sincos_bulk(angles_.data(), cells, cos_out.data(), sin_out.data());
+  };
+  build(coarse_count_, split_, coarse_cos_, coarse_sin_);
+  build(split_, 1, fine_cos_, fine_sin_);
+}
+
+void BlockKernel::exact_factors() {
+  if (split_ == 0) build_split_tables();
+  const std::size_t cells = static_cast<std::size_t>(pairs_ * stride_);
+  table_.resize(2 * cells);
+  high_.resize(stride_);
+  low_.resize(stride_);
+  for (std::int64_t j = 0; j < stride_; ++j) {
+    if (distances_[j] < 0 || distances_[j] >= length_) {
+      throw Error("BlockKernel: distance " + std::to_string(distances_[j]) + " outside [0, L)");
+    }
+    high_[j] = distances_[j] / split_;
+    low_[j] = distances_[j] % split_;
+  }
+  double* cos_table = table_.data();
+  double* sin_table = table_.data() + cells;
+  // Per distance, the frequencies are contiguous in both tables ([index][t]): the
+  // angle addition vectorises over t, and only the stores into the [t][j] table
+  // are strided.
+  std::vector<double>& column = angles_;
+  column.resize(2 * static_cast<std::size_t>(pairs_));
+  for (std::int64_t j = 0; j < stride_; ++j) {
+    const double* cc = coarse_cos_.data() + high_[j] * pairs_;
+    const double* cs = coarse_sin_.data() + high_[j] * pairs_;
+    const double* fc = fine_cos_.data() + low_[j] * pairs_;
+    const double* fs = fine_sin_.data() + low_[j] * pairs_;
+    double* cos_column = column.data();
+    double* sin_column = column.data() + pairs_;
+    for (int t = 0; t < pairs_; ++t) {
+      cos_column[t] = cc[t] * fc[t] - cs[t] * fs[t];  // cos(x + y)
+      sin_column[t] = cs[t] * fc[t] + cc[t] * fs[t];  // sin(x + y)
+    }
+    for (int t = 0; t < pairs_; ++t) {
+      cos_table[t * stride_ + j] = cos_column[t];
+      sin_table[t * stride_ + j] = sin_column[t];
+    }
+  }
+}
+
+void BlockKernel::finite_factors() {
+  const std::size_t cells = static_cast<std::size_t>(pairs_ * stride_);
+  angles32_.resize(cells);
+  cos32_.resize(cells);
+  sin32_.resize(cells);
+  const std::vector<double>& w = encoding_.frequencies();
+  for (int t = 0; t < pairs_; ++t) {
+    const float frequency = static_cast<float>(w[t]);
+    float* row = angles32_.data() + t * stride_;
+    for (std::int64_t j = 0; j < stride_; ++j) {
+      // fp32 absolute position times fp32 frequency, as Encoding::rotation_factors.
+      const auto position = static_cast<float>(static_cast<double>(length_ - 1 - distances_[j]));
+      row[j] = position * frequency;
+    }
+  }
+  sincos_bulk(angles32_.data(), cells, cos32_.data(), sin32_.data());
+}
+
+template <typename T>
+static void copy_factor_rows(const T* source, std::int64_t pairs, std::int64_t count,
+                             std::int64_t stride, T* target) {
+  for (std::int64_t t = 0; t < pairs; ++t) {
+    for (std::int64_t j = 0; j < stride; ++j) {
+      target[t * stride + j] = source[t * count + std::min(j, count - 1)];
+    }
+  }
+}
+
+void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count,
+                              const double* cos_f, const double* sin_f) {
+  if (!exact()) throw Error("BlockKernel: fp64 factors for a finite-precision kernel");
+  count_ = count;
+  stride_ = padded(count);
+  distances_.assign(distances, distances + count);
+  distances_.resize(stride_, distances_.back());
+  const std::size_t cells = static_cast<std::size_t>(pairs_ * stride_);
+  table_.resize(2 * cells);
+  copy_factor_rows(cos_f, pairs_, count, stride_, table_.data());
+  copy_factor_rows(sin_f, pairs_, count, stride_, table_.data() + cells);
+}
+
+void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count, const float* cos_f,
+                              const float* sin_f) {
+  if (exact()) throw Error("BlockKernel: fp32 factors for an fp64 kernel");
+  count_ = count;
+  stride_ = padded(count);
+  distances_.assign(distances, distances + count);
+  distances_.resize(stride_, distances_.back());
+  const std::size_t cells = static_cast<std::size_t>(pairs_ * stride_);
+  cos32_.resize(cells);
+  sin32_.resize(cells);
+  copy_factor_rows(cos_f, pairs_, count, stride_, cos32_.data());
+  copy_factor_rows(sin_f, pairs_, count, stride_, sin32_.data());
+}
+
+void BlockKernel::product(const double* features, std::int64_t rows, std::int64_t depth,
+                          const double* table, double* out) const {
+  // Two rows x eight columns of accumulators stay in registers; each output is
+  // summed over k = 0 .. depth-1 in order, whatever its row or column.
+  std::int64_t c = 0;
+  for (; c + 2 <= rows; c += 2) {
+    const double* f0 = features + c * depth;
+    const double* f1 = f0 + depth;
+    for (std::int64_t j0 = 0; j0 < stride_; j0 += kColumnBlock) {
+      double a0[kColumnBlock] = {}, a1[kColumnBlock] = {};
+      for (std::int64_t k = 0; k < depth; ++k) {
+        const double x0 = f0[k], x1 = f1[k];
+        const double* row = table + k * stride_ + j0;
+        for (std::int64_t jj = 0; jj < kColumnBlock; ++jj) {
+          a0[jj] += x0 * row[jj];
+          a1[jj] += x1 * row[jj];
+        }
+      }
+      const std::int64_t width = std::min(kColumnBlock, count_ - j0);
+      for (std::int64_t jj = 0; jj < width; ++jj) {
+        out[c * count_ + j0 + jj] = a0[jj];
+        out[(c + 1) * count_ + j0 + jj] = a1[jj];
+      }
+    }
+  }
+  for (; c < rows; ++c) {
+    const double* f0 = features + c * depth;
+    for (std::int64_t j0 = 0; j0 < stride_; j0 += kColumnBlock) {
+      double a0[kColumnBlock] = {};
+      for (std::int64_t k = 0; k < depth; ++k) {
+        const double x0 = f0[k];
+        const double* row = table + k * stride_ + j0;
+        for (std::int64_t jj = 0; jj < kColumnBlock; ++jj) a0[jj] += x0 * row[jj];
+      }
+      const std::int64_t width = std::min(kColumnBlock, count_ - j0);
+      for (std::int64_t jj = 0; jj < width; ++jj) out[c * count_ + j0 + jj] = a0[jj];
+    }
+  }
+}
+
+void BlockKernel::exact_scores(const double* queries, const double* keys, std::int64_t rows,
+                               double* scores) {
+  const int d = encoding_.head_dim();
+  const double scale_squared = encoding_.qk_scale() * encoding_.qk_scale();
+  features_.resize(static_cast<std::size_t>(rows * d));
+  for (std::int64_t c = 0; c < rows; ++c) {
+    const double* q = queries + c * d;
+    const double* k = keys + c * d;
+    double* f = features_.data() + c * d;
+    for (int t = 0; t < pairs_; ++t) {
+      const double a = q[encoding_.real_index(t)], b = q[encoding_.imag_index(t)];
+      const double x = k[encoding_.real_index(t)], y = k[encoding_.imag_index(t)];
+      // Re[(a + ib)(x - iy) e^{i angle}] = (ax + by) cos - (bx - ay) sin
+      f[t] = scale_squared * (a * x + b * y);
+      f[pairs_ + t] = -scale_squared * (b * x - a * y);
+    }
+  }
+  product(features_.data(), rows, d, table_.data(), scores);
+  const double slope = encoding_.distance_slope();
+  if (slope != 0.0) {
+    for (std::int64_t c = 0; c < rows; ++c) {
+      for (std::int64_t j = 0; j < count_; ++j) {
+        scores[c * count_ + j] -= slope * static_cast<double>(distances_[j]);
+      }
+    }
+  }
+}
+
+void BlockKernel::profiles(const double* queries, std::int64_t rows, double* out) {
+  const int d = encoding_.head_dim();
+  const double scale_squared = encoding_.qk_scale() * encoding_.qk_scale();
+  features_.resize(static_cast<std::size_t>(rows * pairs_));
+  for (std::int64_t c = 0; c < rows; ++c) {
+    const double* q = queries + c * d;
+    for (int t = 0; t < pairs_; ++t) {
+      const double a = q[encoding_.real_index(t)], b = q[encoding_.imag_index(t)];
+      features_[c * pairs_ + t] = scale_squared * (a * a + b * b);
+    }
+  }
+  product(features_.data(), rows, pairs_, table_.data(), out);
+}
+
+void BlockKernel::set_query(const double* q) {
+  const int d = encoding_.head_dim();
+  for (int i = 0; i < d; ++i) key32_[i] = static_cast<float>(q[i]);
+  encoding_.rotate(key32_.data(), static_cast<double>(length_ - 1), query32_.data());
+  round_to(query32_.data(), query32_.size(), precision_);
+}
+
+void BlockKernel::finite_scores(const double* key, double* scores) {
+  const int d = encoding_.head_dim();
+  for (int i = 0; i < d; ++i) key32_[i] = static_cast<float>(key[i]);
+  rotated32_.resize(stride_);
+  sums32_.assign(stride_, 0.0f);
+  const float scale = static_cast<float>(encoding_.qk_scale());
+  const bool interleaved = encoding_.layout() == PairLayout::kInterleaved;
+  float* rotated = rotated32_.data();
+  float* sums = sums32_.data();
+  const std::int64_t stride = stride_;
+  // Components in memory order, so every score accumulates as ScoreKernel::dot.
+  for (int i = 0; i < d; ++i) {
+    const int t = interleaved ? i / 2 : i % pairs_;
+    const bool imaginary = interleaved ? (i % 2 == 1) : (i >= pairs_);
+    const float x = key32_[encoding_.real_index(t)], y = key32_[encoding_.imag_index(t)];
+    const float* cos_row = cos32_.data() + t * stride;
+    const float* sin_row = sin32_.data() + t * stride;
+    if (imaginary) {
+      for (std::int64_t j = 0; j < stride; ++j)
+        rotated[j] = scale * (x * sin_row[j] + y * cos_row[j]);
+    } else {
+      for (std::int64_t j = 0; j < stride; ++j)
+        rotated[j] = scale * (x * cos_row[j] - y * sin_row[j]);
+    }
+    round_to(rotated, static_cast<std::size_t>(stride), precision_);
+    const float qi = query32_[i];
+    for (std::int64_t j = 0; j < stride; ++j) sums[j] += qi * rotated[j];
+  }
+  const double slope = encoding_.distance_slope();
+  if (slope != 0.0) {
+    const auto slope32 = static_cast<float>(slope);
+    for (std::int64_t j = 0; j < stride; ++j)
+      sums[j] -= slope32 * static_cast<float>(distances_[j]);
+  }
+  round_to(sums, static_cast<std::size_t>(stride), precision_);
+  for (std::int64_t j = 0; j < count_; ++j) scores[j] = static_cast<double>(sums[j]);
+}
+
 QueryProfile::QueryProfile(const Encoding& encoding, const double* q,
                            const RotationTable<double>* table)
     : weight_(encoding.pairs()),
@@ -279,24 +568,25 @@ void validate(const PairwiseConfig& config) {
 
 namespace {
 
-// Mean of the cluster means and its standard error sd(cluster means) / sqrt(K):
-// clusters are independent and equally sized, so this is honest whatever the
-// dependence between the samples inside a cluster.
-template <typename ClusterMean>
-Estimate over_clusters(const detail::ClusterPlan& plan, ClusterMean&& cluster_mean) {
+// Mean of the block means and its standard error sd(block means) / sqrt(B):
+// blocks are independent and equally sized, so this is honest whatever the
+// dependence between the samples inside a block (shared queries and distances).
+template <typename BlockMean>
+Estimate over_blocks(const detail::BlockPlan& plan, BlockMean&& block_mean) {
   double mean = 0.0, m2 = 0.0;
-  for (std::int64_t k = 0; k < plan.clusters; ++k) {
-    const double value = cluster_mean(k);
+  for (std::int64_t k = 0; k < plan.blocks; ++k) {
+    const double value = block_mean(k);
     const double delta = value - mean;
     mean += delta / static_cast<double>(k + 1);
     m2 += delta * (value - mean);
   }
   Estimate estimate;
   estimate.value = mean;
-  estimate.n = plan.clusters * plan.per_cluster;
-  estimate.se = plan.clusters > 1 ? std::sqrt(m2 / static_cast<double>(plan.clusters - 1) /
-                                              static_cast<double>(plan.clusters))
-                                  : std::nan("");
+  estimate.n = plan.blocks * plan.per_block();
+  estimate.se =
+      plan.blocks > 1
+          ? std::sqrt(m2 / static_cast<double>(plan.blocks - 1) / static_cast<double>(plan.blocks))
+          : std::nan("");
   return estimate;
 }
 
@@ -306,138 +596,206 @@ bool use_conditional(const PairwiseConfig& config) {
   return config.estimator == EstimatorKind::kConditional && config.precision == Precision::kFp64;
 }
 
+// The content of one block: `queries` draws of (q, xi, eta) in this order (as
+// detail::draw_content), stored row-major (queries x d) for the kernel.
+struct BlockContent {
+  std::vector<double> q, relevant, irrelevant;
+  detail::ClusterContent one;
+  void draw(RandomStream& stream, int head_dim, double rho, std::int64_t queries,
+            bool with_irrelevant) {
+    const auto d = static_cast<std::size_t>(head_dim);
+    q.resize(queries * d);
+    relevant.resize(queries * d);
+    irrelevant.resize(with_irrelevant ? queries * d : 0);
+    for (std::int64_t c = 0; c < queries; ++c) {
+      detail::draw_content(stream, head_dim, rho, one, with_irrelevant);
+      std::copy(one.q.begin(), one.q.end(), q.begin() + c * d);
+      std::copy(one.relevant.begin(), one.relevant.end(), relevant.begin() + c * d);
+      std::copy(one.irrelevant.begin(), one.irrelevant.end(), irrelevant.begin() + c * d);
+    }
+  }
+};
+
+// Scores of every query's key (`keys`, row-major like content.q) at every distance
+// of the kernel: scores[c * count + j], exact or finite path.
+void block_scores(detail::BlockKernel& kernel, const BlockContent& content, const double* keys,
+                  std::int64_t queries, int head_dim, std::vector<double>& scores) {
+  const std::int64_t count = kernel.distance_count();
+  scores.resize(static_cast<std::size_t>(queries * count));
+  if (kernel.exact()) {
+    kernel.exact_scores(content.q.data(), keys, queries, scores.data());
+    return;
+  }
+  for (std::int64_t c = 0; c < queries; ++c) {
+    kernel.set_query(content.q.data() + c * head_dim);
+    kernel.finite_scores(keys + c * head_dim, scores.data() + c * count);
+  }
+}
+
 Estimate estimate_position_inversion(const PairwiseConfig& config, const Encoding& encoding,
-                                     const detail::RotationTables& tables, std::uint64_t seed,
-                                     std::uint64_t point_index) {
-  const detail::ClusterPlan plan = detail::plan_clusters(config.samples);
+                                     std::uint64_t seed, std::uint64_t point_index) {
+  const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t gap = detail::minimum_gap(config.length, config.separation);
+  const std::int64_t nq = plan.queries, nr = plan.distances;
+  const int d = encoding.head_dim();
   const double rho = config.rho;
   const double slope = encoding.distance_slope();
   const double scale_squared = encoding.qk_scale() * encoding.qk_scale();
-  detail::ScoreKernel kernel(encoding, config.precision, config.length, &tables);
-  detail::ClusterContent content;
   const bool conditional = use_conditional(config);
-  return over_clusters(plan, [&](std::int64_t cluster) {
+  detail::BlockKernel kernel(encoding, config.precision, config.length);
+  BlockContent content;
+  std::vector<std::int64_t> distances;
+  std::vector<double> values;
+  return over_blocks(plan, [&](std::int64_t block) {
     RandomStream stream =
-        detail::cluster_stream(seed, point_index, kStreamPositionInversion, cluster);
-    detail::draw_content(stream, encoding.head_dim(), rho, content);
+        detail::cluster_stream(seed, point_index, kStreamPositionInversion, block);
+    content.draw(stream, d, rho, nq, false);
+    // Columns: near distances, far distances (and, conditional: gaps, then 0).
+    distances.assign(conditional ? 3 * nr + 1 : 2 * nr, 0);
+    for (std::int64_t j = 0; j < nr; ++j) {
+      const auto pair = detail::draw_separated_pair(stream, config.length, gap);
+      distances[j] = pair.near;
+      distances[nr + j] = pair.far;
+      if (conditional) distances[2 * nr + j] = pair.far - pair.near;
+    }
+    kernel.set_distances(distances.data(), static_cast<std::int64_t>(distances.size()));
+    const auto count = static_cast<std::int64_t>(distances.size());
     double sum = 0.0;
     if (conditional) {
       // Given q, s(r1) - s(r2) is Gaussian: mean rho (C(r1) - C(r2)) + m (r2 - r1),
       // variance (1 - rho^2) 2 c^2 (C(0) - C(r2 - r1)) (c: qk scale, m: ALiBi slope).
-      const detail::QueryProfile profile(encoding, content.q.data(), tables.fp64.get());
-      const double c0 = profile.C(0.0);
-      for (std::int64_t i = 0; i < plan.per_cluster; ++i) {
-        const auto pair = detail::draw_separated_pair(stream, config.length, gap);
-        const double gap_now = static_cast<double>(pair.far - pair.near);
-        const double mean = rho * (profile.C(static_cast<double>(pair.near)) -
-                                   profile.C(static_cast<double>(pair.far))) +
-                            slope * gap_now;
-        const double variance = (1.0 - rho * rho) * 2.0 * scale_squared * (c0 - profile.C(gap_now));
-        sum +=
-            variance > 0.0 ? normal_cdf(-mean / std::sqrt(variance)) : detail::failure(mean, 0.0);
+      values.resize(static_cast<std::size_t>(nq * count));
+      kernel.profiles(content.q.data(), nq, values.data());
+      for (std::int64_t c = 0; c < nq; ++c) {
+        const double* profile = values.data() + c * count;
+        const double c0 = profile[3 * nr];
+        for (std::int64_t j = 0; j < nr; ++j) {
+          const double gap_now = static_cast<double>(distances[nr + j] - distances[j]);
+          const double mean = rho * (profile[j] - profile[nr + j]) + slope * gap_now;
+          const double variance =
+              (1.0 - rho * rho) * 2.0 * scale_squared * (c0 - profile[2 * nr + j]);
+          sum +=
+              variance > 0.0 ? normal_cdf(-mean / std::sqrt(variance)) : detail::failure(mean, 0.0);
+        }
       }
     } else {
-      kernel.set_query(content.q.data());
-      for (std::int64_t i = 0; i < plan.per_cluster; ++i) {
-        const auto pair = detail::draw_separated_pair(stream, config.length, gap);
-        const double near = kernel.score(content.relevant.data(), pair.near);
-        const double far = kernel.score(content.relevant.data(), pair.far);
-        sum += detail::failure(near, far);
+      block_scores(kernel, content, content.relevant.data(), nq, d, values);
+      for (std::int64_t c = 0; c < nq; ++c) {
+        const double* score = values.data() + c * count;
+        for (std::int64_t j = 0; j < nr; ++j) sum += detail::failure(score[j], score[nr + j]);
       }
     }
-    return sum / static_cast<double>(plan.per_cluster);
+    return sum / static_cast<double>(nq * nr);
   });
 }
 
 Estimate estimate_position_aliasing(const PairwiseConfig& config, const Encoding& encoding,
-                                    const detail::RotationTables& tables, std::uint64_t seed,
-                                    std::uint64_t point_index) {
-  const detail::ClusterPlan plan = detail::plan_clusters(config.samples);
-  detail::ScoreKernel kernel(encoding, config.precision, config.length, &tables);
-  detail::ClusterContent content;
-  return over_clusters(plan, [&](std::int64_t cluster) {
-    RandomStream stream =
-        detail::cluster_stream(seed, point_index, kStreamPositionAliasing, cluster);
-    detail::draw_content(stream, encoding.head_dim(), config.rho, content);
-    kernel.set_query(content.q.data());
-    double sum = 0.0;
-    for (std::int64_t i = 0; i < plan.per_cluster; ++i) {
+                                    std::uint64_t seed, std::uint64_t point_index) {
+  const detail::BlockPlan plan = detail::plan_blocks(config.samples);
+  const std::int64_t nq = plan.queries, nr = plan.distances;
+  const int d = encoding.head_dim();
+  detail::BlockKernel kernel(encoding, config.precision, config.length);
+  BlockContent content;
+  std::vector<std::int64_t> distances(2 * nr);
+  std::vector<double> values;
+  return over_blocks(plan, [&](std::int64_t block) {
+    RandomStream stream = detail::cluster_stream(seed, point_index, kStreamPositionAliasing, block);
+    content.draw(stream, d, config.rho, nq, false);
+    for (std::int64_t j = 0; j < nr; ++j) {
       const auto pair = detail::draw_distinct_pair(stream, config.length);
-      const double a = kernel.score(content.relevant.data(), pair.near);
-      const double b = kernel.score(content.relevant.data(), pair.far);
-      sum += a == b ? 1.0 : 0.0;
+      distances[j] = pair.near;
+      distances[nr + j] = pair.far;
     }
-    return sum / static_cast<double>(plan.per_cluster);
+    kernel.set_distances(distances.data(), 2 * nr);
+    block_scores(kernel, content, content.relevant.data(), nq, d, values);
+    double sum = 0.0;
+    for (std::int64_t c = 0; c < nq; ++c) {
+      const double* score = values.data() + c * 2 * nr;
+      for (std::int64_t j = 0; j < nr; ++j) sum += score[j] == score[nr + j] ? 1.0 : 0.0;
+    }
+    return sum / static_cast<double>(nq * nr);
   });
 }
 
 Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& encoding,
-                                  const detail::RotationTables& tables, std::uint64_t seed,
-                                  std::uint64_t point_index) {
-  const detail::ClusterPlan plan = detail::plan_clusters(config.samples);
+                                  std::uint64_t seed, std::uint64_t point_index) {
+  const detail::BlockPlan plan = detail::plan_blocks(config.samples);
+  const std::int64_t nq = plan.queries, nr = plan.distances;
+  const int d = encoding.head_dim();
   const double rho = config.rho;
   const auto length = static_cast<std::uint64_t>(config.length);
   const double scale_squared = encoding.qk_scale() * encoding.qk_scale();
-  detail::ScoreKernel kernel(encoding, config.precision, config.length, &tables);
-  detail::ClusterContent content;
   const bool conditional = use_conditional(config);
-  return over_clusters(plan, [&](std::int64_t cluster) {
-    RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenInversion, cluster);
-    detail::draw_content(stream, encoding.head_dim(), rho, content);
+  detail::BlockKernel kernel(encoding, config.precision, config.length);
+  BlockContent content;
+  std::vector<std::int64_t> distances(nr + 1);  // the block's distances, then 0
+  std::vector<double> relevant, irrelevant;
+  return over_blocks(plan, [&](std::int64_t block) {
+    RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenInversion, block);
+    content.draw(stream, d, rho, nq, true);
+    for (std::int64_t j = 0; j < nr; ++j) {
+      distances[j] = static_cast<std::int64_t>(stream.uniform_int(length));
+    }
+    distances[nr] = 0;
+    kernel.set_distances(distances.data(), nr + 1);
+    const std::int64_t count = nr + 1;
     double sum = 0.0;
     if (conditional) {
       // Given q, X = s(k_rel; r) - s(k_irr; r) and Y = the same at r = 0 are jointly
       // Gaussian: means rho C(r), rho C(0); common variance c^2 C(0) (2 - rho^2);
       // correlation C(r) / C(0) (the ALiBi penalty cancels). Failure is P(XY < 0).
-      const detail::QueryProfile profile(encoding, content.q.data(), tables.fp64.get());
-      const double c0 = profile.C(0.0);
-      const double sigma = std::sqrt(scale_squared * c0 * (2.0 - rho * rho));
-      const double mean_y = rho * c0 / sigma;
-      for (std::int64_t i = 0; i < plan.per_cluster; ++i) {
-        const auto r = static_cast<double>(stream.uniform_int(length));
-        const double cr = profile.C(r);
-        const double correlation = std::clamp(cr / c0, -1.0, 1.0);
-        const double mean_x = rho * cr / sigma;
-        const double same_sign = bivariate_normal_upper(-mean_x, -mean_y, correlation) +
-                                 bivariate_normal_upper(mean_x, mean_y, correlation);
-        sum += std::clamp(1.0 - same_sign, 0.0, 1.0);
+      relevant.resize(static_cast<std::size_t>(nq * count));
+      kernel.profiles(content.q.data(), nq, relevant.data());
+      for (std::int64_t c = 0; c < nq; ++c) {
+        const double* profile = relevant.data() + c * count;
+        const double c0 = profile[nr];
+        const double sigma = std::sqrt(scale_squared * c0 * (2.0 - rho * rho));
+        const double mean_y = rho * c0 / sigma;
+        for (std::int64_t j = 0; j < nr; ++j) {
+          const double cr = profile[j];
+          const double correlation = std::clamp(cr / c0, -1.0, 1.0);
+          const double mean_x = rho * cr / sigma;
+          const double same_sign = bivariate_normal_upper(-mean_x, -mean_y, correlation) +
+                                   bivariate_normal_upper(mean_x, mean_y, correlation);
+          sum += std::clamp(1.0 - same_sign, 0.0, 1.0);
+        }
       }
     } else {
-      kernel.set_query(content.q.data());
-      double rel0 = 0.0, irr0 = 0.0;
-      kernel.score_pair(content.relevant.data(), content.irrelevant.data(), 0, &rel0, &irr0);
-      const double at_zero = rel0 - irr0;
-      for (std::int64_t i = 0; i < plan.per_cluster; ++i) {
-        const auto r = static_cast<std::int64_t>(stream.uniform_int(length));
-        double rel = 0.0, irr = 0.0;
-        kernel.score_pair(content.relevant.data(), content.irrelevant.data(), r, &rel, &irr);
-        sum += detail::sign_flip(rel - irr, at_zero);
+      block_scores(kernel, content, content.relevant.data(), nq, d, relevant);
+      block_scores(kernel, content, content.irrelevant.data(), nq, d, irrelevant);
+      for (std::int64_t c = 0; c < nq; ++c) {
+        const double* rel = relevant.data() + c * count;
+        const double* irr = irrelevant.data() + c * count;
+        const double at_zero = rel[nr] - irr[nr];
+        for (std::int64_t j = 0; j < nr; ++j) sum += detail::sign_flip(rel[j] - irr[j], at_zero);
       }
     }
-    return sum / static_cast<double>(plan.per_cluster);
+    return sum / static_cast<double>(nq * nr);
   });
 }
 
 Estimate estimate_token_aliasing(const PairwiseConfig& config, const Encoding& encoding,
-                                 const detail::RotationTables& tables, std::uint64_t seed,
-                                 std::uint64_t point_index) {
-  const detail::ClusterPlan plan = detail::plan_clusters(config.samples);
+                                 std::uint64_t seed, std::uint64_t point_index) {
+  const detail::BlockPlan plan = detail::plan_blocks(config.samples);
+  const std::int64_t nq = plan.queries, nr = plan.distances;
+  const int d = encoding.head_dim();
   const auto length = static_cast<std::uint64_t>(config.length);
-  detail::ScoreKernel kernel(encoding, config.precision, config.length, &tables);
-  detail::ClusterContent content;
-  return over_clusters(plan, [&](std::int64_t cluster) {
-    RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenAliasing, cluster);
-    detail::draw_content(stream, encoding.head_dim(), config.rho, content);
-    kernel.set_query(content.q.data());
-    double sum = 0.0;
-    for (std::int64_t i = 0; i < plan.per_cluster; ++i) {
-      const auto r = static_cast<std::int64_t>(stream.uniform_int(length));
-      double rel = 0.0, irr = 0.0;
-      kernel.score_pair(content.relevant.data(), content.irrelevant.data(), r, &rel, &irr);
-      sum += rel == irr ? 1.0 : 0.0;
+  detail::BlockKernel kernel(encoding, config.precision, config.length);
+  BlockContent content;
+  std::vector<std::int64_t> distances(nr);
+  std::vector<double> relevant, irrelevant;
+  return over_blocks(plan, [&](std::int64_t block) {
+    RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenAliasing, block);
+    content.draw(stream, d, config.rho, nq, true);
+    for (std::int64_t j = 0; j < nr; ++j) {
+      distances[j] = static_cast<std::int64_t>(stream.uniform_int(length));
     }
-    return sum / static_cast<double>(plan.per_cluster);
+    kernel.set_distances(distances.data(), nr);
+    block_scores(kernel, content, content.relevant.data(), nq, d, relevant);
+    block_scores(kernel, content, content.irrelevant.data(), nq, d, irrelevant);
+    double sum = 0.0;
+    for (std::int64_t c = 0; c < nq * nr; ++c) sum += relevant[c] == irrelevant[c] ? 1.0 : 0.0;
+    return sum / static_cast<double>(nq * nr);
   });
 }
 
@@ -447,32 +805,28 @@ Estimate position_inversion(const PairwiseConfig& config, std::uint64_t seed,
                             std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  const detail::RotationTables tables = detail::make_rotation_tables(encoding, config);
-  return estimate_position_inversion(config, encoding, tables, seed, point_index);
+  return estimate_position_inversion(config, encoding, seed, point_index);
 }
 
 Estimate position_aliasing(const PairwiseConfig& config, std::uint64_t seed,
                            std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  const detail::RotationTables tables = detail::make_rotation_tables(encoding, config);
-  return estimate_position_aliasing(config, encoding, tables, seed, point_index);
+  return estimate_position_aliasing(config, encoding, seed, point_index);
 }
 
 Estimate token_inversion(const PairwiseConfig& config, std::uint64_t seed,
                          std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  const detail::RotationTables tables = detail::make_rotation_tables(encoding, config);
-  return estimate_token_inversion(config, encoding, tables, seed, point_index);
+  return estimate_token_inversion(config, encoding, seed, point_index);
 }
 
 Estimate token_aliasing(const PairwiseConfig& config, std::uint64_t seed,
                         std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  const detail::RotationTables tables = detail::make_rotation_tables(encoding, config);
-  return estimate_token_aliasing(config, encoding, tables, seed, point_index);
+  return estimate_token_aliasing(config, encoding, seed, point_index);
 }
 
 Estimate aliased_pairs(const Estimate& position_aliasing, std::int64_t length) {
@@ -484,16 +838,12 @@ PairwiseResult pairwise_metrics(const PairwiseConfig& config, std::uint64_t seed
                                 std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  // One table serves all four metrics.
-  const detail::RotationTables tables = detail::make_rotation_tables(encoding, config);
   PairwiseResult result;
-  result.position_inversion =
-      estimate_position_inversion(config, encoding, tables, seed, point_index);
-  result.position_aliasing =
-      estimate_position_aliasing(config, encoding, tables, seed, point_index);
+  result.position_inversion = estimate_position_inversion(config, encoding, seed, point_index);
+  result.position_aliasing = estimate_position_aliasing(config, encoding, seed, point_index);
   result.aliased_pairs = aliased_pairs(result.position_aliasing, config.length);
-  result.token_inversion = estimate_token_inversion(config, encoding, tables, seed, point_index);
-  result.token_aliasing = estimate_token_aliasing(config, encoding, tables, seed, point_index);
+  result.token_inversion = estimate_token_inversion(config, encoding, seed, point_index);
+  result.token_aliasing = estimate_token_aliasing(config, encoding, seed, point_index);
   return result;
 }
 

@@ -135,25 +135,16 @@ class PairwiseExperiment final : public Experiment {
             metric(r.token_inversion), metric(r.token_aliasing)};
   }
 
-  // Four metrics of `samples` draws each; a sample set rotates about six keys at
-  // one or two distances. Unit: one multiply-add, with a sin/cos pair counted as
-  // one unit too (measured: both cost ~30 ns here). Computing the rotation factors
-  // on the fly costs ~6 d units per sample set for the factors plus ~2 d for the
-  // rotations and dot products the conditional path's C(r) replaces: 6 d per
-  // sample. With a precomputed table (detail::use_rotation_table) the factors
-  // cost L d/2 once and a sample set ~2 d. Linear in samples either way, as the
-  // engine's calibration assumes.
+  // Four metrics of `samples` draws each, computed in replicate blocks of queries x
+  // distances (pairwise.hpp): per sample about 3d/32 normal draws, d/4 vectorised
+  // sin/cos pairs (a distance's table serves four queries), 2d multiply-adds of the
+  // block product and, for finite precision, ~5d operations of rotation, bulk
+  // rounding and accumulation. Nothing depends on the length L. Unit: one
+  // multiply-add; the relative price of the parts is taken as measured (about the
+  // same for fp64 and bf16, plain and conditional), so work = 8 d per sample and
+  // the engine's calibration sets the scale.
   double work(const Parameters& point) const override {
-    const double samples = point.number("samples");
-    const double d = point.number("head_dim");
-    PairwiseConfig config;
-    config.length = point.integer("length");
-    config.samples = point.integer("samples");
-    config.encoding.head_dim = static_cast<int>(point.integer("head_dim"));
-    if (detail::use_rotation_table(config)) {
-      return 2.0 * samples * d + 0.5 * static_cast<double>(config.length) * d;
-    }
-    return 6.0 * samples * d;
+    return 8.0 * point.number("samples") * point.number("head_dim");
   }
 
  private:

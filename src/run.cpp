@@ -438,6 +438,7 @@ std::vector<std::vector<std::uint8_t>> rebuild_from_journal(const std::string& p
 struct Prepared {
   Sweep sweep;
   std::vector<WorkItem> work;
+  std::uint64_t total_points = 0;  // of the sweep, or of the shard
   std::uint64_t already_done = 0;
 };
 
@@ -468,6 +469,8 @@ Prepared prepare(const Communicator& comm, const RunOptions& options) {
   provenance.start_time = utc_now();
   provenance.cost_model = model.to_json();
   provenance.ranks = comm.size();
+  // A shard run computes only its slice, into a file that holds only that slice.
+  const auto in_shard = shard_masks(prepared.sweep, options.shard);
   if (exists && options.resume) {
     try {
       done = read_done_masks(path, prepared.sweep);
@@ -476,13 +479,18 @@ Prepared prepare(const Communicator& comm, const RunOptions& options) {
     } catch (const IoError& error) {
       done = rebuild_from_journal(path, prepared.sweep, provenance, error);
     }
+    claim_shard_file(path, options.shard, done, in_shard);
     if (journal_spec(path).empty()) start_journal(path, prepared.sweep.text);
   } else {
     create_output(path, prepared.sweep, provenance);
+    claim_shard_file(path, options.shard, done, in_shard);
     start_journal(path, prepared.sweep.text);
   }
+  for (const auto& mask : in_shard)
+    prepared.total_points += std::count(mask.begin(), mask.end(), 1);
   for (const auto& mask : done) prepared.already_done += std::count(mask.begin(), mask.end(), 1);
-  prepared.work = build_work_list(prepared.sweep, model, done);
+  prepared.work = build_work_list(prepared.sweep, model,
+                                  options.shard.whole() ? done : done_or_outside(in_shard, done));
   return prepared;
 }
 
@@ -543,9 +551,14 @@ ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
                    sweep.experiments.size(), sweep.experiments.size() == 1 ? "" : "s",
                    static_cast<unsigned long long>(prepared.work.size()), comm.size(),
                    comm.size() == 1 ? "" : "s");
+      if (!options.shard.whole()) {
+        std::fprintf(stderr, "ropesweep: shard %s: %llu of the points\n",
+                     options.shard.str().c_str(),
+                     static_cast<unsigned long long>(prepared.total_points));
+      }
       progress =
-          std::make_unique<Progress>(sweep.point_count(), prepared.already_done, predicted, stderr,
-                                     isatty(STDERR_FILENO) != 0, options.progress_seconds);
+          std::make_unique<Progress>(prepared.total_points, prepared.already_done, predicted,
+                                     stderr, isatty(STDERR_FILENO) != 0, options.progress_seconds);
     }
     scheduler = std::make_unique<GuidedScheduler>(std::move(prepared.work), comm.size());
   }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -516,11 +517,21 @@ class SpecReader {
     }
     if (!fine) return false;
     // Coordinates must be unique so that every point can be selected by its labels.
-    std::set<std::string> seen;
+    // Distinct doubles have distinct shortest texts, so numbers are compared by
+    // their bits (formatting 10^5 values cost ~10 us each) and printed only here.
+    std::set<std::uint64_t> seen_numbers;
+    std::set<std::string> seen_texts;
     for (const Value& value : axis.values) {
-      const std::string text = to_string_short(value);
-      if (!seen.insert(text).second) {
-        problem(node, "axis '" + info.name + "' has the value " + text + " twice");
+      bool fresh = true;
+      if (const auto* number = std::get_if<double>(&value)) {
+        std::uint64_t bits;
+        std::memcpy(&bits, number, sizeof bits);
+        fresh = seen_numbers.insert(bits).second;
+      } else {
+        fresh = seen_texts.insert(std::get<std::string>(value)).second;
+      }
+      if (!fresh) {
+        problem(node, "axis '" + info.name + "' has the value " + to_string_short(value) + " twice");
         return false;
       }
     }

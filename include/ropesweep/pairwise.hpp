@@ -5,9 +5,12 @@
 // precision, each with an honest standard error.
 //
 // Sampling scheme (docs/science-notes.md): the samples of a metric are grouped in
-// clusters; a cluster draws its content (q, xi, eta) once and then `per_cluster`
-// distances. Clusters are independent (each is its own random substream), so the
-// standard error is the spread of the cluster means, never the per-sample variance.
+// independent replicate blocks; a block draws `queries` contents (q, xi, eta) and
+// then `distances` distance draws, and every (query, distance) combination is a
+// sample, so the scores of a block are one dense product of query features and
+// per-distance cos/sin tables. Blocks are independent (each is its own random
+// substream), so the standard error is the spread of the block means, never the
+// per-sample variance.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,7 +38,7 @@ struct PairwiseConfig {
   double rho = 1.0;            // similarity of the relevant key, in [0, 1]
   double separation = 0.25;    // g: position pairs satisfy r2 - r1 >= max(1, ceil(g L))
   Precision precision = Precision::kFp64;
-  std::int64_t samples = 20000;  // per metric (rounded up to whole clusters)
+  std::int64_t samples = 20000;  // per metric (rounded up to whole blocks)
   EstimatorKind estimator = EstimatorKind::kConditional;
 };
 
@@ -44,7 +47,7 @@ void validate(const PairwiseConfig& config);
 
 struct Estimate {
   double value = 0.0;
-  double se = 0.0;     // standard error from independent cluster means
+  double se = 0.0;     // standard error from independent block means
   std::int64_t n = 0;  // number of samples behind the value
 };
 
@@ -71,7 +74,26 @@ PairwiseResult pairwise_metrics(const PairwiseConfig& config, std::uint64_t seed
 
 namespace detail {
 
-// Cluster layout of `samples` draws: clusters * per_cluster >= samples.
+// Replicate-block layout of `samples` draws: blocks * queries * distances >= samples,
+// with at least kMinBlocks blocks whenever samples >= kMinBlocks.
+struct BlockPlan {
+  std::int64_t blocks = 0;
+  std::int64_t queries = 0;    // content draws of a block
+  std::int64_t distances = 0;  // distance (or distance-pair) draws of a block
+  std::int64_t per_block() const { return queries * distances; }
+};
+// Samples sharing a query or a distance are correlated: the block mean's variance
+// is about (R var_q + Q var_r + var_e) / n for Q queries x R distances. Q <= 4
+// keeps the distance term small where it dominates (L >> b, where the order of
+// C(r1), C(r2) depends mostly on the pair), while the cos/sin tables of a distance
+// still serve four queries; R <= 32 keeps the query term where it was.
+constexpr std::int64_t kMinBlocks = 64;
+constexpr std::int64_t kMaxBlockDistances = 32;
+constexpr std::int64_t kMaxBlockQueries = 4;
+BlockPlan plan_blocks(std::int64_t samples);
+
+// Layout of the earlier one-query-per-cluster scheme (no longer used by the
+// estimators): clusters * per_cluster >= samples.
 struct ClusterPlan {
   std::int64_t clusters = 0;
   std::int64_t per_cluster = 0;
@@ -99,15 +121,18 @@ DistancePair draw_separated_pair(RandomStream& stream, std::int64_t length, std:
 // Uniform over r1 != r2 in [0, L) (ordered so that near < far).
 DistancePair draw_distinct_pair(RandomStream& stream, std::int64_t length);
 
-// The content of one cluster: q ~ N(0, I), k_rel = rho q + sqrt(1 - rho^2) xi and
-// k_irr = eta, drawn in this order (q, xi, eta) from the cluster's stream before
-// any distance.
+// The content of one query: q ~ N(0, I), k_rel = rho q + sqrt(1 - rho^2) xi and
+// k_irr = eta, drawn in this order (q, xi, eta) from the block's stream before
+// any distance. Only what is used is drawn: no xi when rho = 1 (k_rel = q), no
+// eta for the position metrics (`irrelevant` false; content.irrelevant is then
+// left empty).
 struct ClusterContent {
   std::vector<double> q, relevant, irrelevant;
 };
-void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent& content);
+void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent& content,
+                  bool irrelevant = true);
 
-// The stream of cluster `cluster` of a metric.
+// The stream of replicate block `cluster` of a metric.
 inline RandomStream cluster_stream(std::uint64_t seed, std::uint64_t point_index, StreamId metric,
                                    std::int64_t cluster) {
   return RandomStream(StreamKey{seed, point_index, metric, static_cast<std::uint64_t>(cluster)});
@@ -182,6 +207,77 @@ class ScoreKernel {
   const RotationTables* tables_;
   Buffers<double> fp64_;
   Buffers<float> fp32_;
+};
+
+// Scores of a block of queries against a block of distances.
+//
+// Exact path (fp64): s(q, k; r) = sum_t F_t(q, k) cos(r w_t) + G_t(q, k) sin(r w_t)
+// - m r, so the scores of all (query, distance) pairs are the product of the
+// query-key feature matrix [F G] (queries x d) with the per-distance table [cos;
+// sin] (d x distances), computed once per block with vectorised sincos. Likewise
+// C(r) = |qh|^2 . cos. The product is a register-blocked kernel that sums every
+// score over the frequencies in one fixed order, so equal inputs give equal
+// scores at every position of the block (exact ties stay ties, e.g. NoPE).
+//
+// Finite path (fp32/bf16/fp16), as SCIENCE.md prescribes: angles fl(L-1-r) fl(w_t)
+// in fp32 (absolute positions), the key rotated in fp32 and rounded to p (in bulk,
+// all distances of the block at once), the dot product with the rounded rotated
+// query accumulated in fp32 in memory order, the score rounded to p. Vectorised
+// across distances, so each score's arithmetic is exactly detail::ScoreKernel's
+// given the same cos/sin factors.
+class BlockKernel {
+ public:
+  BlockKernel(const Encoding& encoding, Precision precision, std::int64_t length);
+  bool exact() const { return precision_ == Precision::kFp64; }
+
+  // The block's distances in [0, L); their cos/sin tables are computed here (exact
+  // path: relative angles r w_t in fp64; finite path: fp32 absolute angles).
+  void set_distances(const std::int64_t* distances, std::int64_t count);
+  // The same with the factors supplied (pairs x count each, distance fastest):
+  // lets tests feed Encoding::rotation_factors and compare bit for bit.
+  void set_factors(const std::int64_t* distances, std::int64_t count, const double* cos_f,
+                   const double* sin_f);
+  void set_factors(const std::int64_t* distances, std::int64_t count, const float* cos_f,
+                   const float* sin_f);
+  std::int64_t distance_count() const { return count_; }
+
+  // Exact path: scores[c * count + j] of (queries[c], keys[c]) at distance j, for
+  // `rows` query-key pairs stored row-major (rows x d).
+  void exact_scores(const double* queries, const double* keys, std::int64_t rows, double* scores);
+  // Exact path: profiles[c * count + j] = C(r_j) of queries[c].
+  void profiles(const double* queries, std::int64_t rows, double* profiles);
+  // Finite path: the query is rotated to m = L-1 and rounded once...
+  void set_query(const double* q);
+  // ...then scores[j] of `key` against it at every distance.
+  void finite_scores(const double* key, double* scores);
+
+ private:
+  // out (rows x count) = features (rows x depth) * table (depth x stride), fixed order.
+  void product(const double* features, std::int64_t rows, std::int64_t depth, const double* table,
+               double* out) const;
+  void exact_factors();
+  void build_split_tables();
+  void finite_factors();
+
+  const Encoding& encoding_;
+  Precision precision_;
+  std::int64_t length_;
+  int pairs_;
+  std::int64_t count_ = 0, stride_ = 0;  // distances, padded row length of the tables
+  std::vector<std::int64_t> distances_;
+  std::vector<double> table_;  // exact: [cos; sin] rows, pairs x stride each
+  // Exact path: cos/sin of r w_t from r = hi K + lo by one angle addition of a
+  // coarse (hi K w_t) and a fine (lo w_t) table, K = ceil(sqrt(L)); both computed
+  // once per kernel with vectorised sincos, so the error (a few ulp) does not grow
+  // with L and a block's table costs ~6 flops per entry instead of a sincos.
+  std::int64_t split_ = 0, coarse_count_ = 0;
+  std::vector<double> coarse_cos_, coarse_sin_, fine_cos_, fine_sin_;  // (H | K) x pairs
+  std::vector<std::int64_t> high_, low_;
+  std::vector<double> angles_;        // scratch
+  std::vector<float> cos32_, sin32_;  // finite: pairs x stride each
+  std::vector<float> angles32_;
+  std::vector<double> features_;  // exact: rows x d
+  std::vector<float> query32_, key32_, rotated32_, sums32_, penalty32_;
 };
 
 // C(r) for one query with its |qh_t|^2 precomputed (exact arithmetic, fp64).

@@ -13,6 +13,7 @@
 
 #include "ropesweep/error.hpp"
 #include "ropesweep/mpi.hpp"
+#include "ropesweep/shard.hpp"
 
 namespace ropesweep {
 
@@ -27,6 +28,7 @@ struct RunOptions {
   double progress_seconds = 10;  // interval of plain progress lines (not on a terminal)
   bool calibrate = true;
   bool quiet = false;  // no progress output
+  Shard shard;         // the slice of the grid this run computes (default: all of it)
 };
 
 // Collective over `comm`. Returns the exit code; errors found by rank 0 before

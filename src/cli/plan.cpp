@@ -1,4 +1,5 @@
 // `ropesweep plan SPEC --ranks 1,64,4096`: predicted cost and makespan, without running the sweep.
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -7,10 +8,23 @@
 #include "ropesweep/cost_model.hpp"
 #include "ropesweep/progress.hpp"
 #include "ropesweep/scheduler.hpp"
+#include "ropesweep/shard.hpp"
 #include "ropesweep/spec.hpp"
 
 namespace ropesweep::cli {
 namespace {
+
+// A batch time limit for a predicted makespan: a quarter more for the
+// prediction's error plus five minutes for start-up, calibration and the final
+// flush, rounded up to whole minutes, as D-HH:MM:SS.
+std::string slurm_time_limit(double makespan_seconds) {
+  const double padded = 1.25 * makespan_seconds + 300;
+  const long long minutes = static_cast<long long>(std::ceil(padded / 60));
+  char text[48];
+  std::snprintf(text, sizeof text, "%lld-%02lld:%02lld:00", minutes / 1440, minutes / 60 % 24,
+                minutes % 60);
+  return text;
+}
 
 CommandAction setup_plan(CLI::App& app) {
   auto* command = app.add_subcommand(
@@ -27,7 +41,20 @@ CommandAction setup_plan(CLI::App& app) {
   command->add_option("--max-points", *max_points, "Grid-size limit (default: the spec's or 1e8)");
   command->add_flag("--no-calibrate", *no_calibrate,
                     "Use the uncalibrated cost model instead of timing a few small points");
-  return [path, ranks, max_points, no_calibrate] {
+  auto format = std::make_shared<std::string>("table");
+  command
+      ->add_option("--format", *format,
+                   "table, or slurm-time: only a time limit for one --ranks value (sbatch "
+                   "--time syntax, D-HH:MM:SS), the predicted makespan x 1.25 + 5 minutes")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "slurm-time"}));
+  auto shard_text = std::make_shared<std::string>();
+  command->add_option("--shard", *shard_text, "Plan only slice K of N (K/N), as `run --shard`");
+  return [path, ranks, max_points, no_calibrate, format, shard_text] {
+    const Shard shard = shard_text->empty() ? Shard{} : parse_shard(*shard_text);
+    if (*format == "slurm-time" && ranks->size() != 1) {
+      throw UsageError("--format slurm-time needs exactly one --ranks value");
+    }
     SpecOptions options;
     if (*max_points) options.max_points = *max_points;
     const SpecResult result = read_sweep(*path, options);
@@ -39,23 +66,37 @@ CommandAction setup_plan(CLI::App& app) {
     }
     const Sweep& sweep = result.sweep;
     const CostModel model = *no_calibrate ? default_cost_model() : calibrate(sweep);
-    const std::vector<WorkItem> items = build_work_list(sweep, model);
+    const std::vector<WorkItem> items =
+        shard.whole()
+            ? build_work_list(sweep, model)
+            : build_work_list(sweep, model, done_or_outside(shard_masks(sweep, shard), {}));
     double total = 0;
     for (const WorkItem& item : items) total += item.seconds;
+    if (*format == "slurm-time") {
+      std::printf("%s\n", slurm_time_limit(simulate(items, ranks->front()).makespan).c_str());
+      return 0;
+    }
 
     std::printf("sweep '%s': %llu points\n", sweep.name.c_str(),
                 static_cast<unsigned long long>(sweep.point_count()));
+    if (!shard.whole()) {
+      std::printf("shard %s: %llu points\n", shard.str().c_str(),
+                  static_cast<unsigned long long>(items.size()));
+    }
     const auto offsets = experiment_offsets(sweep);
     for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
       const ExperimentGrid& grid = sweep.experiments[e];
       double seconds = 0;
+      std::uint64_t points = 0;
       for (const WorkItem& item : items) {
-        if (item.id >= offsets[e] && item.id < offsets[e + 1]) seconds += item.seconds;
+        if (item.id >= offsets[e] && item.id < offsets[e + 1]) {
+          seconds += item.seconds;
+          ++points;
+        }
       }
       std::printf("  %-16s %-10s %10llu points  %10.4g core-hours  (%.3g s/work unit)\n",
-                  grid.name.c_str(), grid.kind.c_str(),
-                  static_cast<unsigned long long>(grid.point_count()), seconds / 3600,
-                  model.seconds_per_work_of(grid.kind));
+                  grid.name.c_str(), grid.kind.c_str(), static_cast<unsigned long long>(points),
+                  seconds / 3600, model.seconds_per_work_of(grid.kind));
     }
     std::printf("cost model: %s\n",
                 model.calibrated ? "calibrated on this machine" : "uncalibrated");

@@ -5,6 +5,7 @@
 
 #include "ropesweep/cli.hpp"
 #include "ropesweep/mpi.hpp"
+#include "ropesweep/shard.hpp"
 
 namespace ropesweep::cli {
 namespace {
@@ -39,8 +40,13 @@ CommandAction setup_run(CLI::App& app) {
   command->add_flag("--no-calibrate", *no_calibrate,
                     "Skip the cost-model calibration (order work by uncalibrated estimates)");
   command->add_flag("-q,--quiet", options->quiet, "No progress output");
-  return [options, max_points, no_calibrate] {
+  auto shard = std::make_shared<std::string>();
+  command->add_option("--shard", *shard,
+                      "Compute only slice K of N (K/N, from 0) into its own file; "
+                      "combine the N files with `ropesweep merge`");
+  return [options, max_points, no_calibrate, shard] {
     if (*max_points) options->max_points = *max_points;
+    if (!shard->empty()) options->shard = parse_shard(*shard);
     options->calibrate = !*no_calibrate;
     MpiSession session(nullptr, nullptr);
     install_stop_handlers();

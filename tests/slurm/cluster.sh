@@ -9,6 +9,12 @@
 # Everything (keys, sockets, spool, state, logs) lives under DIR; nothing in
 # /etc is touched. Ports are chosen from the PID to avoid clashing with another
 # run on the same machine.
+#
+# MPI under this cluster (Debian 12: Slurm 22.05, Open MPI 4.1 built against
+# PMIx 4): direct launch needs `srun --mpi=pmix` (Slurm's pmix_v4 plugin).
+# `--mpi=pmi2` and `--mpi=none` fail inside MPI_Init, because Debian's Open MPI
+# has no PMI-1/PMI-2 client. `mpirun` inside an allocation (salloc/sbatch) also
+# works: Open MPI reads the allocation from the SLURM_* environment.
 
 cluster_can_run() {
   # Prints why the daemons cannot run here and returns 1, or returns 0.
@@ -30,6 +36,7 @@ cluster_can_run() {
 cluster_start() {
   CLUSTER_DIR=$(cd "$1" && pwd)
   mkdir -p "$CLUSTER_DIR"/{state,spool,log,munge,tmp,pmix}
+  _cluster_guard
   chmod 700 "$CLUSTER_DIR/munge"
   local port_base=$((20000 + ($$ % 2000) * 4))
   local host
@@ -56,7 +63,9 @@ SrunPortRange=$((port_base + 100))-$((port_base + 300))
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
-AuthInfo=socket=$CLUSTER_DIR/munge/munge.sock
+# cred_expire also sets how long a requeued job waits before it may start
+# again (default 120 s); a short value keeps the requeue tests quick.
+AuthInfo=socket=$CLUSTER_DIR/munge/munge.sock,cred_expire=10
 CredType=cred/munge
 StateSaveLocation=$CLUSTER_DIR/state
 SlurmdSpoolDir=$CLUSTER_DIR/spool
@@ -69,14 +78,17 @@ TaskPlugin=task/none
 MpiDefault=none
 ReturnToService=2
 SchedulerType=sched/backfill
+# Frequent scheduling passes: a requeued job starts as soon as it is eligible.
+SchedulerParameters=bf_interval=2,sched_interval=2
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 JobRequeue=1
 TmpFS=$CLUSTER_DIR/tmp
-KillWait=30
+KillWait=10
 MinJobAge=600
 InactiveLimit=0
 JobCompType=jobcomp/none
+MailProg=/bin/true
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
@@ -102,7 +114,6 @@ CONF
 
 cluster_stop() {
   [[ -n "${CLUSTER_DIR:-}" ]] || return 0
-  local pidfile pid
   # Cancel jobs first: their slurmstepd processes outlive slurmd otherwise.
   if [[ -s "$CLUSTER_DIR/slurmctld.pid" ]] && kill -0 "$(cat "$CLUSTER_DIR/slurmctld.pid")" 2>/dev/null; then
     scancel --quiet --full --user="$(id -un)" 2>/dev/null || true
@@ -111,11 +122,33 @@ cluster_stop() {
       sleep 0.5
     done
   fi
-  for pidfile in "$CLUSTER_DIR/slurmd.pid" "$CLUSTER_DIR/slurmctld.pid" "$CLUSTER_DIR/munge/munged.pid"; do
-    [[ -s "$pidfile" ]] || continue
-    pid=$(cat "$pidfile")
-    kill "$pid" 2>/dev/null || continue
+  _cluster_kill "$CLUSTER_DIR/slurmd.pid" slurmd
+  _cluster_kill "$CLUSTER_DIR/slurmctld.pid" slurmctld
+  _cluster_kill "$CLUSTER_DIR/munge/munged.pid" munged
+}
+
+# Stops the daemon whose PID is in PIDFILE, if that PID still is NAME (a PID
+# left in a stale file may belong to another process by now), and removes the file.
+_cluster_kill() {
+  local pidfile=$1 name=$2 pid
+  [[ -s $pidfile ]] || return 0
+  pid=$(cat "$pidfile")
+  if [[ $pid =~ ^[0-9]+$ && "$(ps -o comm= -p "$pid" 2>/dev/null)" == "$name" ]]; then
+    kill "$pid" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
-  done
+  fi
+  rm -f "$pidfile"
+}
+
+# A watcher in its own session: if the shell that started the cluster dies
+# without running cluster_stop (killed by a test timeout), it stops the daemons.
+_cluster_guard() {
+  setsid bash -c '
+    source "$0"
+    CLUSTER_DIR=$1
+    export SLURM_CONF=$1/slurm.conf
+    while kill -0 "$2" 2>/dev/null && [[ -d $1 ]]; do sleep 2; done
+    [[ -d $1 ]] && cluster_stop' "${BASH_SOURCE[0]}" "$CLUSTER_DIR" "$$" \
+    </dev/null >/dev/null 2>&1 &
 }

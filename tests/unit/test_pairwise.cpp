@@ -9,6 +9,7 @@
 #include "ropesweep/error.hpp"
 #include "ropesweep/gaussian.hpp"
 #include "ropesweep/pairwise.hpp"
+#include "ropesweep/sincos.hpp"
 
 namespace ropesweep {
 namespace {
@@ -72,20 +73,22 @@ TEST(Pairwise, ConditionalTokenInversionIsSheppardGivenTheDraws) {
   const PairwiseConfig config =
       make_config(10000.0, 64, 2048, 0.0, EstimatorKind::kConditional, 640);
   const Encoding encoding(config.encoding);
-  const auto plan = detail::plan_clusters(config.samples);
+  const auto plan = detail::plan_blocks(config.samples);
   double total = 0.0;
-  detail::ClusterContent content;
-  for (std::int64_t k = 0; k < plan.clusters; ++k) {
+  std::vector<detail::ClusterContent> contents(plan.queries);
+  for (std::int64_t k = 0; k < plan.blocks; ++k) {
     RandomStream stream = detail::cluster_stream(3, 4, kStreamTokenInversion, k);
-    detail::draw_content(stream, 64, 0.0, content);
-    for (std::int64_t i = 0; i < plan.per_cluster; ++i) {
+    for (auto& content : contents) detail::draw_content(stream, 64, 0.0, content);
+    for (std::int64_t i = 0; i < plan.distances; ++i) {
       const auto r = static_cast<double>(stream.uniform_int(2048));
-      total +=
-          std::acos(encoding.C(content.q.data(), r) / encoding.C(content.q.data(), 0.0)) / M_PI;
+      for (const auto& content : contents) {
+        total +=
+            std::acos(encoding.C(content.q.data(), r) / encoding.C(content.q.data(), 0.0)) / M_PI;
+      }
     }
   }
   const Estimate conditional = token_inversion(config, 3, 4);
-  EXPECT_NEAR(conditional.value, total / (plan.clusters * plan.per_cluster), 1e-12);
+  EXPECT_NEAR(conditional.value, total / (plan.blocks * plan.per_block()), 1e-12);
 }
 
 TEST(Pairwise, RhoOnePositionInversionIsTheCIndicator) {
@@ -96,23 +99,28 @@ TEST(Pairwise, RhoOnePositionInversionIsTheCIndicator) {
       config.encoding.scale = 4.0;
       config.encoding.partial_fraction = 0.5;
       const Encoding encoding(config.encoding);
-      const auto plan = detail::plan_clusters(config.samples);
+      // Replay the draws: each block draws its queries' content, then its distance
+      // pairs, and every (query, pair) combination is a sample.
+      const auto plan = detail::plan_blocks(config.samples);
       const std::int64_t gap = detail::minimum_gap(config.length, config.separation);
-      detail::ClusterContent content;
+      std::vector<detail::ClusterContent> contents(plan.queries);
       double total = 0.0;
-      for (std::int64_t k = 0; k < plan.clusters; ++k) {
+      for (std::int64_t k = 0; k < plan.blocks; ++k) {
         RandomStream stream = detail::cluster_stream(9, 2, kStreamPositionInversion, k);
-        detail::draw_content(stream, 64, 1.0, content);
-        for (std::int64_t i = 0; i < plan.per_cluster; ++i) {
+        for (auto& content : contents) detail::draw_content(stream, 64, 1.0, content, false);
+        for (std::int64_t i = 0; i < plan.distances; ++i) {
           const auto pair = detail::draw_separated_pair(stream, config.length, gap);
-          const double near = encoding.C(content.q.data(), pair.near);
-          const double far = encoding.C(content.q.data(), pair.far);
-          total += near < far ? 1.0 : (near == far ? 0.5 : 0.0);
+          for (const auto& content : contents) {
+            const double near = encoding.C(content.q.data(), pair.near);
+            const double far = encoding.C(content.q.data(), pair.far);
+            total += near < far ? 1.0 : (near == far ? 0.5 : 0.0);
+          }
         }
       }
       const Estimate estimate = position_inversion(config, 9, 2);
       // One flipped indicator would move the average by 1/6400.
-      EXPECT_NEAR(estimate.value, total / (plan.clusters * plan.per_cluster), 1e-12)
+      EXPECT_EQ(estimate.n, plan.blocks * plan.per_block());
+      EXPECT_NEAR(estimate.value, total / (plan.blocks * plan.per_block()), 1e-12)
           << encoding_name(kind) << " " << estimator_name(estimator);
     }
   }
@@ -449,6 +457,159 @@ TEST(Gaussian, BivariateNormalMatchesQuadrature) {
   EXPECT_NEAR(bivariate_normal_upper(-1.0, -1.0, -1.0), normal_cdf(1.0) - normal_cdf(-1.0), 1e-15);
   EXPECT_NEAR(bivariate_normal_upper(-1.0, 1.0, -1.0), 0.0, 1e-15);
   EXPECT_NEAR(bivariate_normal_upper(1.0, 1.0, -1.0), 0.0, 1e-15);
+}
+
+// The block kernel fed Encoding::rotation_factors must give, score for score,
+// detail::ScoreKernel's bits on the finite path (same fp32 angles, rotation,
+// bulk rounding, accumulation order), and the fp64 scores of the absolute-position
+// pipeline to rounding level on the exact path.
+TEST(BlockKernel, MatchesTheScalarKernel) {
+  const std::int64_t length = 300000;
+  std::vector<std::int64_t> distances = {0, 1, 2, 17, 4095, 123456, length - 1};
+  RandomStream stream({2, 2, 2, 2});
+  for (int extra = 0; extra < 13; ++extra) {
+    distances.push_back(static_cast<std::int64_t>(stream.uniform_int(length)));
+  }
+  const auto count = static_cast<std::int64_t>(distances.size());
+  for (EncodingKind kind : {EncodingKind::kRope, EncodingKind::kRopeHalf, EncodingKind::kYarn,
+                            EncodingKind::kPartial, EncodingKind::kAlibi, EncodingKind::kNope}) {
+    EncodingConfig ec;
+    ec.kind = kind;
+    ec.head_dim = 32;
+    ec.base = 500.0;
+    ec.scale = 3.0;
+    ec.train_length = 256;
+    ec.partial_fraction = 0.5;
+    ec.alibi_slope = 0.01;
+    const Encoding encoding(ec);
+    const int pairs = encoding.pairs();
+    std::vector<double> q(3 * 32), k(3 * 32);
+    stream.fill_normal(q.data(), q.size());
+    stream.fill_normal(k.data(), k.size());
+    for (Precision p : {Precision::kFp32, Precision::kBf16, Precision::kFp16}) {
+      std::vector<float> cos_f(pairs * count), sin_f(pairs * count), c(pairs), s(pairs);
+      for (std::int64_t j = 0; j < count; ++j) {
+        encoding.rotation_factors(static_cast<double>(length - 1 - distances[j]), c.data(),
+                                  s.data());
+        for (int t = 0; t < pairs; ++t) {
+          cos_f[t * count + j] = c[t];
+          sin_f[t * count + j] = s[t];
+        }
+      }
+      detail::BlockKernel block(encoding, p, length);
+      block.set_factors(distances.data(), count, cos_f.data(), sin_f.data());
+      detail::ScoreKernel scalar(encoding, p, length);
+      std::vector<double> scores(count);
+      for (int row = 0; row < 3; ++row) {
+        block.set_query(q.data() + 32 * row);
+        scalar.set_query(q.data() + 32 * row);
+        block.finite_scores(k.data() + 32 * row, scores.data());
+        for (std::int64_t j = 0; j < count; ++j) {
+          EXPECT_EQ(scores[j], scalar.score(k.data() + 32 * row, distances[j]))
+              << encoding_name(kind) << " " << precision_name(p) << " r=" << distances[j];
+        }
+      }
+    }
+    detail::BlockKernel exact(encoding, Precision::kFp64, length);
+    exact.set_distances(distances.data(), count);
+    std::vector<double> scores(3 * count), profiles(3 * count);
+    exact.exact_scores(q.data(), k.data(), 3, scores.data());
+    exact.profiles(q.data(), 3, profiles.data());
+    for (int row = 0; row < 3; ++row) {
+      for (std::int64_t j = 0; j < count; ++j) {
+        const double* qr = q.data() + 32 * row;
+        const double want = encoding.score(qr, k.data() + 32 * row, distances[j]);
+        // Angles up to 3e5 rad carry ~3e-11 rad of rounding either way.
+        EXPECT_NEAR(scores[row * count + j], want, 1e-9)
+            << encoding_name(kind) << " r=" << distances[j];
+        EXPECT_NEAR(profiles[row * count + j], encoding.C(qr, distances[j]), 1e-9)
+            << encoding_name(kind);
+      }
+    }
+    if (kind == EncodingKind::kNope) {
+      // No rotation: every distance gives the same bits (exact ties stay ties).
+      for (std::int64_t j = 1; j < count; ++j) EXPECT_EQ(scores[j], scores[0]);
+    }
+  }
+}
+
+TEST(BlockKernel, VectorisedSinCosIsWithinOneUlp) {
+  // Angles up to 10^6 rad (fp32 angles of long contexts): SLEEF's sincos against
+  // the C library, at most one unit in the last place apart.
+  RandomStream stream({3, 3, 3, 3});
+  std::vector<double> angles;
+  for (int i = 0; i < 20000; ++i) {
+    const double magnitude = std::pow(10.0, -3.0 + 9.0 * stream.uniform_open());
+    angles.push_back(i % 2 ? magnitude : -magnitude);
+  }
+  angles.push_back(0.0);
+  std::vector<double> c(angles.size()), s(angles.size());
+  sincos_bulk(angles.data(), angles.size(), c.data(), s.data());
+  std::vector<float> angles32(angles.begin(), angles.end()), c32(angles.size()), s32(angles.size());
+  sincos_bulk(angles32.data(), angles32.size(), c32.data(), s32.data());
+  for (std::size_t i = 0; i < angles.size(); ++i) {
+    const double a = angles[i];
+    EXPECT_LE(std::fabs(c[i] - std::cos(a)),
+              std::nextafter(std::fabs(std::cos(a)), 2.0) - std::fabs(std::cos(a)))
+        << a;
+    EXPECT_LE(std::fabs(s[i] - std::sin(a)),
+              std::nextafter(std::fabs(std::sin(a)), 2.0) - std::fabs(std::sin(a)))
+        << a;
+    const float a32 = angles32[i];
+    const float cw = std::cos(a32), sw = std::sin(a32);
+    EXPECT_LE(std::fabs(c32[i] - cw), std::nextafter(std::fabs(cw), 2.0f) - std::fabs(cw)) << a32;
+    EXPECT_LE(std::fabs(s32[i] - sw), std::nextafter(std::fabs(sw), 2.0f) - std::fabs(sw)) << a32;
+  }
+  EXPECT_EQ(c.back(), 1.0);
+  EXPECT_EQ(s.back(), 0.0);
+  EXPECT_EQ(c32.back(), 1.0f);
+  EXPECT_EQ(s32.back(), 0.0f);
+}
+
+TEST(BlockKernel, AngleAdditionTablesKeepTheirErrorAtAnyLength) {
+  // cos/sin(r w) from one angle addition of two sincos tables: the error against
+  // the directly computed value stays at rounding level (a few 1e-16 plus the
+  // angle's own rounding, ~1e-16 r w) at every length, with no growth in r.
+  EncodingConfig ec;
+  ec.head_dim = 64;
+  ec.base = 10.0;  // fast rotations: large angles
+  const Encoding encoding(ec);
+  for (std::int64_t length : {std::int64_t{2}, std::int64_t{3}, std::int64_t{1000},
+                              std::int64_t{1} << 20, std::int64_t{1} << 30}) {
+    RandomStream stream({4, 4, 4, static_cast<std::uint64_t>(length)});
+    std::vector<std::int64_t> distances = {0, length - 1};
+    while (distances.size() < 40) {
+      distances.push_back(static_cast<std::int64_t>(stream.uniform_int(length)));
+    }
+    detail::BlockKernel kernel(encoding, Precision::kFp64, length);
+    kernel.set_distances(distances.data(), static_cast<std::int64_t>(distances.size()));
+    // Profiles of a query with weight 1 on one pair read the cos table itself.
+    for (int t = 0; t < encoding.pairs(); t += 7) {
+      std::vector<double> q(64, 0.0);
+      q[encoding.real_index(t)] = 1.0;
+      std::vector<double> profile(distances.size());
+      kernel.profiles(q.data(), 1, profile.data());
+      for (std::size_t j = 0; j < distances.size(); ++j) {
+        const double angle = static_cast<double>(distances[j]) * encoding.frequencies()[t];
+        const double bound = 4e-16 + 2.3e-16 * angle;
+        EXPECT_NEAR(profile[j], std::cos(angle), bound)
+            << "L=" << length << " t=" << t << " r=" << distances[j];
+      }
+    }
+  }
+}
+
+TEST(BlockKernel, BlockPlan) {
+  for (std::int64_t samples : {2, 100, 640, 3200, 6400, 20000, 1000000}) {
+    const auto plan = detail::plan_blocks(samples);
+    EXPECT_GE(plan.per_block() * plan.blocks, samples);
+    EXPECT_LT((plan.blocks - 1) * plan.per_block(), samples);
+    EXPECT_LE(plan.queries, detail::kMaxBlockQueries);
+    EXPECT_LE(plan.distances, detail::kMaxBlockDistances);
+    if (samples >= detail::kMinBlocks) EXPECT_GE(plan.blocks, detail::kMinBlocks) << samples;
+  }
+  EXPECT_EQ(detail::plan_blocks(20000).queries, 4);
+  EXPECT_EQ(detail::plan_blocks(20000).distances, 32);
 }
 
 }  // namespace

@@ -1,0 +1,221 @@
+// Google Benchmark programs for the pairwise experiment (bench/compare.sh runs them):
+//
+//   BM_Metric/<metric>/<L>/<precision>/<estimator>: one metric of one grid point
+//     (d = 128, b = 10^4, rho = 1, --samples, default 20000); counters value, se, n.
+//     metric 0..3: position_inversion, position_aliasing, token_inversion,
+//     token_aliasing; precision 0..3: fp64, fp32, bf16, fp16; estimator 0 plain,
+//     1 conditional.
+//   BM_Point/<L>/<precision>/<estimator>: pairwise_metrics, all four at once.
+//   BM_ScalarKernel/<precision>: the one-score-at-a-time reference kernel
+//     (detail::ScoreKernel) over a block of queries x distances.
+//   BM_BlockKernel/<precision>/<Q>/<R>/<tables>: the block kernel on a Q x R block.
+//   BM_EigenGemm/<M>/<K>/<N>: Eigen's own double GEMM at the shape of the block
+//     kernel's product (the practical peak of this core).
+// Flop counts: a score costs 2d useful flops (one multiply-add per component of
+// the query-key feature vector against the distance's cos/sin row), whatever
+// the kernel actually executes; GEMM counts 2 M N K.
+#include <benchmark/benchmark.h>
+
+#include <Eigen/Core>
+#include <cstdlib>
+#include <vector>
+
+#include "ropesweep/pairwise.hpp"
+#include "ropesweep/rng.hpp"
+
+// The block kernel exists from this version on; the same program builds against
+// older trees (for before/after figures) without it.
+#if __has_include("ropesweep/sincos.hpp")
+#define ROPESWEEP_HAS_BLOCK_KERNEL 1
+#endif
+
+namespace ropesweep {
+namespace {
+
+constexpr int kHeadDim = 128;
+constexpr int kBlockQueries = 32;    // queries of the kernel benchmarks
+constexpr int kBlockDistances = 64;  // distances of the kernel benchmarks
+
+std::int64_t samples_from_environment() {
+  const char* text = std::getenv("ROPESWEEP_BENCH_SAMPLES");
+  return text != nullptr ? std::atoll(text) : 20000;
+}
+
+PairwiseConfig point_config(std::int64_t length, int precision, int estimator) {
+  PairwiseConfig config;
+  config.encoding.head_dim = kHeadDim;
+  config.encoding.base = 10000.0;
+  config.length = length;
+  config.rho = 1.0;
+  config.precision = static_cast<Precision>(precision);
+  config.estimator = estimator == 0 ? EstimatorKind::kPlain : EstimatorKind::kConditional;
+  config.samples = samples_from_environment();
+  return config;
+}
+
+void BM_Metric(benchmark::State& state) {
+  const int metric = static_cast<int>(state.range(0));
+  const PairwiseConfig config = point_config(state.range(1), static_cast<int>(state.range(2)),
+                                             static_cast<int>(state.range(3)));
+  Estimate estimate;
+  std::uint64_t point = 0;
+  for (auto _ : state) {
+    switch (metric) {
+      case 0:
+        estimate = position_inversion(config, 1, point);
+        break;
+      case 1:
+        estimate = position_aliasing(config, 1, point);
+        break;
+      case 2:
+        estimate = token_inversion(config, 1, point);
+        break;
+      default:
+        estimate = token_aliasing(config, 1, point);
+        break;
+    }
+    benchmark::DoNotOptimize(estimate);
+    ++point;
+  }
+  state.counters["value"] = estimate.value;
+  state.counters["se"] = estimate.se;
+  state.counters["n"] = static_cast<double>(estimate.n);
+  state.SetItemsProcessed(state.iterations() * estimate.n);
+}
+
+void BM_Point(benchmark::State& state) {
+  const PairwiseConfig config = point_config(state.range(0), static_cast<int>(state.range(1)),
+                                             static_cast<int>(state.range(2)));
+  std::uint64_t point = 0;
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    const PairwiseResult result = pairwise_metrics(config, 1, point++);
+    benchmark::DoNotOptimize(result);
+    n = result.position_inversion.n + result.position_aliasing.n + result.token_inversion.n +
+        result.token_aliasing.n;
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+struct KernelInputs {
+  std::vector<double> queries, keys;  // kBlockQueries x d each
+  std::vector<std::int64_t> distances;
+};
+
+KernelInputs kernel_inputs(std::int64_t length) {
+  KernelInputs in;
+  RandomStream stream({7, 7, 7, 7});
+  in.queries.resize(kBlockQueries * kHeadDim);
+  in.keys.resize(kBlockQueries * kHeadDim);
+  stream.fill_normal(in.queries.data(), in.queries.size());
+  stream.fill_normal(in.keys.data(), in.keys.size());
+  for (int j = 0; j < kBlockDistances; ++j) {
+    in.distances.push_back(static_cast<std::int64_t>(stream.uniform_int(length)));
+  }
+  return in;
+}
+
+constexpr std::int64_t kKernelLength = 1 << 20;  // no rotation table: factors per distance
+
+void set_flop_rate(benchmark::State& state, double flops_per_iteration) {
+  state.counters["flops"] =
+      benchmark::Counter(flops_per_iteration * state.iterations(), benchmark::Counter::kIsRate);
+}
+
+void BM_ScalarKernel(benchmark::State& state) {
+  EncodingConfig ec;
+  ec.head_dim = kHeadDim;
+  const Encoding encoding(ec);
+  const auto precision = static_cast<Precision>(state.range(0));
+  const KernelInputs in = kernel_inputs(kKernelLength);
+  detail::ScoreKernel kernel(encoding, precision, kKernelLength);
+  for (auto _ : state) {
+    double total = 0.0;
+    for (int c = 0; c < kBlockQueries; ++c) {
+      kernel.set_query(in.queries.data() + c * kHeadDim);
+      for (std::int64_t r : in.distances) total += kernel.score(in.keys.data() + c * kHeadDim, r);
+    }
+    benchmark::DoNotOptimize(total);
+  }
+  set_flop_rate(state, 2.0 * kHeadDim * kBlockQueries * kBlockDistances);
+}
+
+// Arguments: precision, queries, distances, whether the cos/sin tables are rebuilt
+// every iteration (1: the whole per-block cost; 0: the product alone).
+void BM_BlockKernel(benchmark::State& state) {
+  EncodingConfig ec;
+  ec.head_dim = kHeadDim;
+  const Encoding encoding(ec);
+  const auto precision = static_cast<Precision>(state.range(0));
+  const auto queries = static_cast<int>(state.range(1));
+  const auto distances = static_cast<int>(state.range(2));
+  const bool with_tables = state.range(3) != 0;
+  const KernelInputs in = kernel_inputs(kKernelLength);
+  std::vector<std::int64_t> block_distances(distances);
+  for (int j = 0; j < distances; ++j) block_distances[j] = in.distances[j % kBlockDistances];
+  detail::BlockKernel kernel(encoding, precision, kKernelLength);
+  kernel.set_distances(block_distances.data(), distances);
+  std::vector<double> scores(static_cast<std::size_t>(queries) * distances);
+  for (auto _ : state) {
+    if (with_tables) kernel.set_distances(block_distances.data(), distances);
+    if (kernel.exact()) {
+      kernel.exact_scores(in.queries.data(), in.keys.data(), queries, scores.data());
+    } else {
+      for (int c = 0; c < queries; ++c) {
+        kernel.set_query(in.queries.data() + c * kHeadDim);
+        kernel.finite_scores(in.keys.data() + c * kHeadDim, scores.data() + c * distances);
+      }
+    }
+    benchmark::DoNotOptimize(scores.data());
+    benchmark::ClobberMemory();
+  }
+  set_flop_rate(state, 2.0 * kHeadDim * queries * distances);
+}
+
+void BM_EigenGemm(benchmark::State& state) {
+  const auto m = state.range(0), k = state.range(1), n = state.range(2);
+  Eigen::MatrixXd a = Eigen::MatrixXd::Random(m, k), b = Eigen::MatrixXd::Random(k, n);
+  Eigen::MatrixXd c(m, n);
+  for (auto _ : state) {
+    c.noalias() = a * b;
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_flop_rate(state, 2.0 * m * n * k);
+}
+
+void metric_arguments(benchmark::internal::Benchmark* b) {
+  for (int metric = 0; metric < 4; ++metric) {
+    for (std::int64_t length : {4096, 65536, 1 << 20}) {
+      for (int precision : {0, 2}) {
+        for (int estimator : {0, 1}) b->Args({metric, length, precision, estimator});
+      }
+    }
+  }
+}
+
+BENCHMARK(BM_Metric)->Apply(metric_arguments)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Point)
+    ->ArgsProduct({{4096, 65536, 1 << 20}, {0, 2}, {0, 1}})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ScalarKernel)->Arg(0)->Arg(2)->Unit(benchmark::kMicrosecond);
+#ifdef ROPESWEEP_HAS_BLOCK_KERNEL
+BENCHMARK(BM_BlockKernel)
+    ->Args({0, 4, 64, 0})
+    ->Args({0, 4, 64, 1})
+    ->Args({0, kBlockQueries, kBlockDistances, 0})
+    ->Args({0, kBlockQueries, kBlockDistances, 1})
+    ->Args({2, 4, 64, 1})
+    ->Args({2, kBlockQueries, kBlockDistances, 1})
+    ->Unit(benchmark::kMicrosecond);
+#endif
+BENCHMARK(BM_EigenGemm)
+    ->Args({4, kHeadDim, 64})
+    ->Args({kBlockQueries, kHeadDim, kBlockDistances})
+    ->Args({256, 256, 256})
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace ropesweep
+
+BENCHMARK_MAIN();
