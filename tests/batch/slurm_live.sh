@@ -7,12 +7,12 @@
 #  2. jobscripts/slurm-array.sbatch: the small sweep as 3 shards in a job array,
 #     merged by a dependent job; the merged file is identical to the local run.
 #  3. A sweep of about 50 s on 2 ranks (sized on this machine) under a 1-minute
-#     time limit with an
-#     early SIGTERM: the run flushes and exits 75, the job requeues itself and
-#     resumes until done; the final file is complete and identical to a local run.
-#  4. scancel of a running job (the medium sweep): it flushes and ends CANCELLED,
-#     never requeued;
-#     the same command submitted again resumes the file to the identical result.
+#     time limit with an early SIGTERM: the run flushes and exits 75, the job
+#     requeues itself and resumes until done; the final file is complete and
+#     identical to a local run.
+#  4. scancel of a running job (a sweep of about 12 s): it flushes and ends
+#     CANCELLED, never requeued; the same command submitted again resumes the
+#     file to the identical result.
 #
 # Skips (exit 77) only when the daemons cannot run here at all, and says why.
 # Every daemon it starts is stopped by PID on exit, whatever happened.
