@@ -13,7 +13,6 @@
 #   launchers.sh ROPESWEEP MPIRUN PYTHON SOURCE_DIR
 set -uo pipefail
 exe=$1 mpirun=$2 python=$3 source_dir=$4
-spec=$source_dir/tests/batch/medium.yaml
 compare=$source_dir/tests/batch/compare_results.py
 fail() { echo "FAIL: $*"; exit 1; }
 say() { echo "launchers: $*"; }
@@ -39,6 +38,11 @@ with h5py.File(sys.argv[1], "r") as f:
 PY
 }
 
+# shellcheck source=sizing.sh
+source "$source_dir/tests/batch/sizing.sh"
+measure_sampling_cost
+sized_spec 12 medium.yaml
+spec=$work/medium.yaml
 "$mpirun" -np 2 --oversubscribe "$exe" run "$spec" -o reference.h5 -q || fail "reference run failed"
 
 # ---------------------------------------------------------------- local.sh

@@ -6,11 +6,13 @@
 #     says ranks=2 and is bitwise identical to a local 2-rank run.
 #  2. jobscripts/slurm-array.sbatch: the small sweep as 3 shards in a job array,
 #     merged by a dependent job; the merged file is identical to the local run.
-#  3. A sweep of about a minute on 2 ranks under a 1-minute time limit with an
-#     early SIGTERM: the run flushes and exits 75, the job requeues itself and
-#     resumes until done; the final file is complete and identical to a local run.
-#  4. scancel of a running job: it flushes and ends CANCELLED, never requeued;
-#     the same command submitted again resumes the file to the identical result.
+#  3. A sweep of about 50 s on 2 ranks (sized on this machine) under a 1-minute
+#     time limit with an early SIGTERM: the run flushes and exits 75, the job
+#     requeues itself and resumes until done; the final file is complete and
+#     identical to a local run.
+#  4. scancel of a running job (a sweep of about 12 s): it flushes and ends
+#     CANCELLED, never requeued; the same command submitted again resumes the
+#     file to the identical result.
 #
 # Skips (exit 77) only when the daemons cannot run here at all, and says why.
 # Every daemon it starts is stopped by PID on exit, whatever happened.
@@ -124,32 +126,13 @@ report "$merge" $((SECONDS - t0))
   fail "the merged shards differ from the local run"
 
 # ------------------------------------------------------------ 3. time limit
-# A pairwise sweep scaled to about a minute on 2 ranks on this machine: time the
-# same sweep with few samples, then scale the samples (work grows linearly).
-make_spec() {
-  cat >"$2" <<SPEC
-name: batch-requeue
-seed: 11
-experiments:
-  pairwise:
-    samples: $1
-    fixed: {head_dim: 64, rho: 1.0, separation: 0.25, encoding: rope}
-    axes:
-      base: {logspace: [2, 6, 5]}
-      length: {geomspace: [64, 16384, 9]}
-      precision: [fp64, bf16]
-SPEC
-}
-probe_samples=4000
-make_spec $probe_samples probe.yaml
-t=$SECONDS
-"$mpirun" -np 2 --oversubscribe "$exe" run probe.yaml -o probe.h5 -q --no-calibrate ||
-  fail "probe run failed"
-probe_seconds=$((SECONDS - t))
-((probe_seconds < 1)) && probe_seconds=1
-samples=$((probe_samples * 60 / probe_seconds))
-make_spec $samples long.yaml
-say "probe: $probe_samples samples took ${probe_seconds}s on 2 ranks; requeue sweep uses $samples samples"
+# source_dir is set by the caller.
+# shellcheck source=sizing.sh
+source "$source_dir/tests/batch/sizing.sh"
+measure_sampling_cost
+# 50 s of computing on 2 ranks: an attempt computes at most ~30 s (the signal
+# comes at least 30 s before the 1-minute limit), so at least one requeue.
+sized_spec 50 long.yaml
 t=$SECONDS
 "$mpirun" -np 2 --oversubscribe "$exe" run long.yaml -o local_long.h5 -q ||
   fail "local reference run failed"
@@ -178,14 +161,18 @@ requeued_job=$job requeued_wall=$wall
 
 # ------------------------------------------------------------ 4. cancel, resubmit
 # scancel flushes but must not requeue; the same command submitted again resumes.
+sized_spec 12 medium.yaml
+medium=$work/medium.yaml
+"$mpirun" -np 2 --oversubscribe "$exe" run "$medium" -o local_medium.h5 -q ||
+  fail "local reference run failed"
 t0=$SECONDS
-job=$(submit long.yaml "$work/slurm_cancel.h5" --ntasks=2)
-say "submitted job $job (requeue sweep, 2 tasks, time limit from ropesweep plan)"
+job=$(submit "$medium" "$work/slurm_cancel.h5" --ntasks=2)
+say "submitted job $job (medium sweep, 2 tasks, time limit from ropesweep plan)"
 for _ in $(seq 120); do
   [[ $(field "$job" JobState) == RUNNING && -e slurm_cancel.h5 ]] && break
   sleep 0.5
 done
-sleep 5
+sleep 2
 scancel "$job"
 say "scancel $job"
 wait_job "$job" 120 || fail "cancelled job $job did not end"
@@ -200,12 +187,12 @@ with h5py.File(sys.argv[1], "r") as f:
     print(f"slurm_live: cancelled file: {int(done.sum())} of {done.size} points done")
     sys.exit(0 if 0 < done.sum() < done.size else 1)
 PY
-job=$(submit long.yaml "$work/slurm_cancel.h5" --ntasks=2)
+job=$(submit "$medium" "$work/slurm_cancel.h5" --ntasks=2)
 say "resubmitted as job $job"
 wait_job "$job" 300 || fail "job $job did not finish"
 report "$job" $((SECONDS - t0))
 grep -q -- "--resume" "$work/job-$job.out" || fail "job $job did not resume the file"
-"$python" "$source_dir/tests/batch/compare_results.py" local_long.h5 slurm_cancel.h5 --ranks 2 ||
+"$python" "$source_dir/tests/batch/compare_results.py" local_medium.h5 slurm_cancel.h5 --ranks 2 ||
   fail "the resumed file differs from the local run"
 
 say "PASS: job $requeued_job completed after $restarts requeue(s) in ${requeued_wall}s, a cancelled" \
