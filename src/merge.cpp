@@ -8,6 +8,7 @@
 #include <map>
 
 #include "ropesweep/error.hpp"
+#include "ropesweep/frontier_file.hpp"
 #include "ropesweep/h5.hpp"
 #include "ropesweep/output.hpp"
 #include "ropesweep/shard.hpp"
@@ -219,6 +220,7 @@ MergeSummary merge_shards(const std::vector<std::string>& paths, const std::stri
     for (h5::Handle& source : sources) source.reset();
     target.close(building, "close");
     finish_output(building, end_time, ranks);
+    write_frontier(building);
   } catch (...) {
     std::remove(building.c_str());
     throw;

@@ -589,11 +589,16 @@ ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
   }
   finish_output(options.output_path, utc_now(), comm.size());
   remove_journal(options.output_path);
-  try {
-    write_frontier(options.output_path);
-  } catch (const Error& error) {
-    throw IoError(options.output_path, std::string("results are complete, but writing the frontier failed (") +
-                                           error.what() + "); retry with `ropesweep frontier`");
+  // A shard holds a slice of every base axis, so its frontier would be wrong; the
+  // merged file gets the frontier instead.
+  if (options.shard.whole()) {
+    try {
+      write_frontier(options.output_path);
+    } catch (const Error& error) {
+      throw IoError(options.output_path,
+                    std::string("results are complete, but writing the frontier failed (") +
+                        error.what() + "); retry with `ropesweep frontier`");
+    }
   }
   if (progress) progress->finish("wrote " + options.output_path);
   return ExitCode::kOk;

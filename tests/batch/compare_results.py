@@ -29,6 +29,25 @@ def experiment_groups(handle):
                   if isinstance(item, h5py.Group) and "experiment" in item.attrs)
 
 
+def compare_frontier(reference, candidate):
+    """The base trade-off frontier must be there and equal, dataset by dataset."""
+    if "frontier" not in candidate:
+        fail("/frontier: missing from the candidate")
+    names = []
+    reference.visititems(lambda name, item: names.append(name)
+                         if isinstance(item, h5py.Dataset) else None)
+    for name in names:
+        path = "frontier/" + name
+        if path not in candidate:
+            fail(f"/{path}: missing from the candidate")
+        x, y = reference[name][()], candidate[path][()]
+        same = ([text(v) for v in x.ravel()] == [text(v) for v in y.ravel()]
+                if x.dtype.kind == "O" else x.tobytes() == y.tobytes())
+        if x.shape != y.shape or not same:
+            fail(f"/{path}: contents differ")
+    print(f"compare_results: /frontier: {len(names)} datasets identical")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("reference")
@@ -78,6 +97,8 @@ def main():
             total_values += values
             print(f"compare_results: /{group}: {len(names)} datasets, {done.size} points, "
                   f"all done, identical ({values} numbers)")
+        if "frontier" in ref:
+            compare_frontier(ref["frontier"], cand)
         print(f"compare_results: OK: {args.candidate} complete (ranks={int(cand.attrs['ranks'])}) "
               f"and identical to {args.reference} ({total_values} numbers)")
 
