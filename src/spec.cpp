@@ -1,5 +1,7 @@
 #include "ropesweep/spec.hpp"
 
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -7,7 +9,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -149,6 +154,156 @@ std::string common_rule(const std::string& name, double value) {
   return {};
 }
 
+// Position of the first byte that is not valid UTF-8 (offset), or npos.
+std::size_t first_invalid_utf8(const std::string& text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  std::size_t i = 0;
+  while (i < size) {
+    const unsigned char lead = bytes[i];
+    std::size_t length = 0;
+    std::uint32_t code = 0, minimum = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if ((lead & 0xE0) == 0xC0) {
+      length = 2, code = lead & 0x1F, minimum = 0x80;
+    } else if ((lead & 0xF0) == 0xE0) {
+      length = 3, code = lead & 0x0F, minimum = 0x800;
+    } else if ((lead & 0xF8) == 0xF0) {
+      length = 4, code = lead & 0x07, minimum = 0x10000;
+    } else {
+      return i;
+    }
+    if (i + length > size) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((bytes[i + k] & 0xC0) != 0x80) return i;
+      code = (code << 6) | (bytes[i + k] & 0x3F);
+    }
+    // Overlong forms, UTF-16 surrogates and code points above U+10FFFF are not UTF-8.
+    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return i;
+    i += length;
+  }
+  return std::string::npos;
+}
+
+// Line and column (1-based, columns in bytes) of a byte offset.
+std::pair<int, int> line_and_column(const std::string& text, std::size_t offset) {
+  int line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') ++line, line_start = i + 1;
+  }
+  return {line, int(offset - line_start) + 1};
+}
+
+// What YAML::Load silently accepts but a spec must not have: a key given twice
+// in one mapping (the loaded node would keep one of them), keys that are not
+// plain text, and more than one document. Works on parser events, so aliases
+// are seen once and never expanded.
+class StructureCheck : public YAML::EventHandler {
+ public:
+  explicit StructureCheck(std::string path) : path_(std::move(path)) {}
+
+  const std::vector<SpecError>& problems() const { return problems_; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { value(mark, nullptr); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { value(mark, nullptr); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string& text) override {
+    value(mark, &text);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    open(mark, false);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    open(mark, true);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Frame {
+    bool is_map = false;
+    bool expecting_key = true;
+    std::map<std::string, YAML::Mark> keys;
+  };
+
+  SourceLocation at(const YAML::Mark& mark) const {
+    return SourceLocation{path_, mark.line + 1, mark.column + 1};
+  }
+
+  // A node starts: as a key, it is checked; as a value, the mapping awaits its next key.
+  bool starting_key(const YAML::Mark& mark, const std::string* text) {
+    if (frames_.empty() || !frames_.back().is_map) return false;
+    Frame& frame = frames_.back();
+    if (!frame.expecting_key) {
+      frame.expecting_key = true;
+      return false;
+    }
+    frame.expecting_key = false;
+    if (!text) {
+      problems_.emplace_back(at(mark), "a key must be plain text, not a list, mapping or alias");
+      return true;
+    }
+    const auto [found, inserted] = frame.keys.emplace(*text, mark);
+    if (!inserted) {
+      problems_.emplace_back(at(mark), "key '" + *text +
+                                           "' appears twice in one mapping (also at " +
+                                           at(found->second).str() + ")");
+    }
+    return true;
+  }
+
+  void value(const YAML::Mark& mark, const std::string* text) { starting_key(mark, text); }
+  void open(const YAML::Mark& mark, bool is_map) {
+    starting_key(mark, nullptr);
+    frames_.push_back(Frame{is_map, true, {}});
+  }
+  void close() {
+    if (!frames_.empty()) frames_.pop_back();
+  }
+
+  std::string path_;
+  std::vector<Frame> frames_;
+  std::vector<SpecError> problems_;
+};
+
+// Only notes where a document starts: the check for a second document.
+class DocumentStart : public YAML::EventHandler {
+ public:
+  YAML::Mark start;
+  bool seen = false;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (!seen) start = mark, seen = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// A spec is one small text file; anything much larger is a mistake (a results
+// file or a data dump given as the spec), and long axes have compact forms.
+constexpr std::size_t kMaxSpecBytes = std::size_t(1) << 22;
+
+std::string too_large(std::uintmax_t bytes) {
+  return "the spec is " + std::to_string(bytes) + " bytes, above the limit of " +
+         std::to_string(kMaxSpecBytes) +
+         " bytes (long axes have compact forms: linspace, logspace, geomspace, range)";
+}
+
 class SpecReader {
  public:
   SpecReader(const std::string& path, const SpecOptions& options)
@@ -158,9 +313,43 @@ class SpecReader {
     SpecResult result;
     result.sweep.path = path_;
     result.sweep.text = text;
+    if (text.size() > kMaxSpecBytes) {
+      problem(SourceLocation{path_, 0, 0}, too_large(text.size()));
+      result.problems = std::move(problems_);
+      return result;
+    }
+    if (const std::size_t bad = first_invalid_utf8(text); bad != std::string::npos) {
+      const auto [line, column] = line_and_column(text, bad);
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", unsigned(static_cast<unsigned char>(text[bad])));
+      problem(SourceLocation{path_, line, column},
+              std::string("not UTF-8 text (byte ") + byte + "); a spec must be UTF-8");
+      result.problems = std::move(problems_);
+      return result;
+    }
     YAML::Node root;
     try {
+      std::istringstream stream(text);
+      YAML::Parser parser(stream);
+      StructureCheck structure(path_);
+      if (parser.HandleNextDocument(structure)) {
+        DocumentStart next;
+        if (parser.HandleNextDocument(next) && next.seen) {
+          problem(SourceLocation{path_, next.start.line + 1, next.start.column + 1},
+                  "a second YAML document; a spec is a single document");
+        }
+      }
+      for (const SpecError& found : structure.problems()) problems_.push_back(found);
+      if (!problems_.empty()) {
+        result.problems = std::move(problems_);
+        return result;
+      }
       root = YAML::Load(text);
+    } catch (const YAML::DeepRecursion& e) {
+      problem(SourceLocation{path_, e.mark.line + 1, e.mark.column + 1},
+              "YAML nested too deeply (a spec needs only a few levels)");
+      result.problems = std::move(problems_);
+      return result;
     } catch (const YAML::Exception& e) {
       problem(SourceLocation{path_, e.mark.line + 1, e.mark.column + 1},
               "YAML syntax error: " + e.msg);
@@ -186,7 +375,10 @@ class SpecReader {
 
   void read_root(const YAML::Node& root, Sweep& sweep) {
     if (!root.IsMap()) {
-      problem(root, "a sweep spec is a mapping with keys " + join(kTopLevelKeys));
+      SourceLocation at = where(root);
+      if (at.line == 0) at.line = at.column = 1;  // an empty file has no node to point at
+      problem(at, std::string(root.IsDefined() && !root.IsNull() ? "" : "the spec is empty; ") +
+                      "a sweep spec is a mapping with keys " + join(kTopLevelKeys));
       return;
     }
     std::optional<YAML::Node> seed, experiments, max_points;
@@ -697,11 +889,37 @@ SpecResult parse_sweep(const std::string& text, const std::string& path,
 }
 
 SpecResult read_sweep(const std::string& path, const SpecOptions& options) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw IoError(path, "is a directory, not a sweep spec");
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path, "cannot read the sweep spec");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_sweep(text.str(), path, options);
+  if (!in) {
+    throw IoError(path, std::string("cannot read the sweep spec (") + std::strerror(errno) + ")");
+  }
+  // Read at most one byte past the limit: parse_sweep reports the size.
+  std::string text(kMaxSpecBytes + 1, '\0');
+  in.read(text.data(), std::streamsize(text.size()));
+  if (in.bad()) throw IoError(path, "cannot read the sweep spec");
+  text.resize(std::size_t(in.gcount()));
+  if (text.size() > kMaxSpecBytes) {
+    in.seekg(0, std::ios::end);
+    const auto size = in.tellg();
+    SpecResult result;
+    result.sweep.path = path;
+    result.problems.emplace_back(SourceLocation{path, 0, 0}, too_large(std::uintmax_t(size)));
+    return result;
+  }
+  return parse_sweep(text, path, options);
+}
+
+void throw_if_invalid(const SpecResult& result, const std::string& path,
+                      const std::string& consequence) {
+  if (result.ok()) return;
+  if (result.problems.size() == 1) throw result.problems.front();
+  for (const SpecError& problem : result.problems) std::cerr << problem.what() << "\n";
+  throw Error(std::to_string(result.problems.size()) + " problems in " + path + consequence,
+              ExitCode::kSpec);
 }
 
 std::string canonical_form(const Sweep& sweep) {

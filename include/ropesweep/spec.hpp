@@ -35,6 +35,12 @@ SpecResult parse_sweep(const std::string& text, const std::string& path,
 // Reads the file first; throws IoError when it cannot be read.
 SpecResult read_sweep(const std::string& path, const SpecOptions& options = {});
 
+// Does nothing for a valid spec. A single problem is thrown as that SpecError
+// (one line: file:line:column: problem); several are printed one per line on
+// stderr, then an Error "N problems in PATH<consequence>" is thrown. Exit code 3.
+void throw_if_invalid(const SpecResult& result, const std::string& path,
+                      const std::string& consequence = "");
+
 // The expanded sweep (seed, experiments, kinds, axes and their values, fixed
 // parameters) as text, independent of comments, formatting and the sweep name:
 // two specs describe the same computation exactly when these are equal.
