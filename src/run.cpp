@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 #include <deque>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <mutex>
@@ -393,6 +394,38 @@ bool run_worker(const Communicator& comm, RankRun& rank) {
   return interrupted;
 }
 
+// An IoError's text without its leading "path: ".
+std::string problem_of(const IoError& error) {
+  const std::string text = error.what();
+  const std::string prefix = error.path() + ": ";
+  return text.compare(0, prefix.size(), prefix) == 0 ? text.substr(prefix.size()) : text;
+}
+
+// Where the results file goes must be able to take it (and its journal): checked
+// before anything is written, so the message names the cause rather than HDF5's
+// view of it (the temporary file it failed to create).
+void check_output_location(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
+    throw IoError(path, "is a directory; give the path of the results file");
+  }
+  fs::path parent = fs::path(path).parent_path();
+  if (parent.empty()) parent = ".";
+  const fs::file_status status = fs::status(parent, error);
+  const std::string cannot = "cannot create the results file: ";
+  if (!fs::exists(status)) {
+    throw IoError(path, cannot + "directory '" + parent.string() + "' does not exist");
+  }
+  if (!fs::is_directory(status)) {
+    throw IoError(path, cannot + "'" + parent.string() + "' is not a directory");
+  }
+  if (access(parent.c_str(), W_OK | X_OK) != 0) {
+    throw IoError(path, cannot + "directory '" + parent.string() + "' is not writable (" +
+                            std::strerror(errno) + ")");
+  }
+}
+
 // The results file cannot be read (a kill at a bad moment, a damaged disk): make
 // a fresh skeleton and replay the journal into it. The unreadable file is kept.
 std::vector<std::vector<std::uint8_t>> rebuild_from_journal(const std::string& path,
@@ -402,8 +435,8 @@ std::vector<std::vector<std::uint8_t>> rebuild_from_journal(const std::string& p
   const std::string journal = journal_directory(path);
   const std::string stored = journal_spec(path);
   if (stored.empty()) {
-    throw IoError(path, std::string("cannot be resumed (") + cause.what() +
-                            ") and there is no journal " + journal + " to rebuild it from");
+    throw IoError(path, problem_of(cause) + "; it cannot be resumed and there is no journal " +
+                            journal + " to rebuild it from");
   }
   const SpecResult journal_sweep = parse_sweep(stored, journal + "/spec.yaml");
   if (!journal_sweep.ok() || canonical_form(journal_sweep.sweep) != canonical_form(sweep)) {
@@ -448,16 +481,11 @@ Prepared prepare(const Communicator& comm, const RunOptions& options) {
   SpecOptions spec_options;
   spec_options.max_points = options.max_points;
   SpecResult parsed = read_sweep(options.spec_path, spec_options);
-  if (!parsed.ok()) {
-    for (const SpecError& problem : parsed.problems) std::cerr << problem.what() << "\n";
-    throw Error(std::to_string(parsed.problems.size()) + " problem" +
-                    (parsed.problems.size() == 1 ? "" : "s") + " in " + options.spec_path +
-                    "; nothing was run",
-                ExitCode::kSpec);
-  }
+  throw_if_invalid(parsed, options.spec_path, "; nothing was run");
   Prepared prepared;
   prepared.sweep = std::move(parsed.sweep);
   const std::string& path = options.output_path;
+  check_output_location(path);
   const bool exists = access(path.c_str(), F_OK) == 0;
   if (exists && !options.resume && !options.overwrite) {
     throw IoError(path, "already exists; continue it with --resume or replace it with --overwrite");
@@ -474,6 +502,8 @@ Prepared prepare(const Communicator& comm, const RunOptions& options) {
       done = read_done_masks(path, prepared.sweep);
     } catch (const SweepMismatch&) {
       throw;
+    } catch (const ForeignFile&) {
+      throw;  // someone else's file: never moved aside, never rebuilt
     } catch (const IoError& error) {
       done = rebuild_from_journal(path, prepared.sweep, provenance, error);
     }

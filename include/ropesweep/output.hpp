@@ -42,6 +42,12 @@ class SweepMismatch : public IoError {
   using IoError::IoError;
 };
 
+// The file is HDF5 but was not written by ropesweep (no or another `format`).
+class ForeignFile : public IoError {
+ public:
+  using IoError::IoError;
+};
+
 // Serial. Checks that `path` is one of ours, written for the same sweep (same
 // canonical form; SweepMismatch otherwise), and returns each experiment's
 // `done` mask (row-major).
