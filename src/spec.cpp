@@ -33,8 +33,10 @@ namespace {
 
 std::int64_t checked_count(std::int64_t count) {
   if (count < 1) throw std::invalid_argument("needs a count >= 1, got " + std::to_string(count));
-  if (count > 100000000)
-    throw std::invalid_argument("count " + std::to_string(count) + " is too large");
+  if (count > std::int64_t(kMaxAxisValues)) {
+    throw std::invalid_argument("count " + std::to_string(count) + " is above the limit of " +
+                                std::to_string(kMaxAxisValues) + " values per axis");
+  }
   return count;
 }
 
@@ -79,7 +81,10 @@ std::vector<double> geomspace(double first, double last, std::int64_t count) {
 std::vector<double> range(double first, double stop, double step) {
   if (step == 0 || !std::isfinite(step)) throw std::invalid_argument("needs a non-zero step");
   const double span = (stop - first) / step;
-  if (span > 1e8) throw std::invalid_argument("gives too many values");
+  if (span > double(kMaxAxisValues)) {
+    throw std::invalid_argument("gives more than " + std::to_string(kMaxAxisValues) +
+                                " values, the limit per axis");
+  }
   // A relative tolerance keeps e.g. range [0.1, 0.5, 0.1] from gaining 0.5 by round-off.
   const auto count = static_cast<std::int64_t>(std::ceil(span - 1e-9));
   std::vector<double> values;
@@ -304,6 +309,13 @@ std::string too_large(std::uintmax_t bytes) {
          " bytes (long axes have compact forms: linspace, logspace, geomspace, range)";
 }
 
+// Number of points of a grid, in floating point (never wraps around).
+double grid_size(const ExperimentGrid& grid) {
+  double size = 1;
+  for (const Dimension& dimension : grid.dimensions) size *= double(dimension.size());
+  return size;
+}
+
 class SpecReader {
  public:
   SpecReader(const std::string& path, const SpecOptions& options)
@@ -428,8 +440,11 @@ class SpecReader {
       if (read_experiment(it->first, it->second, grid))
         sweep.experiments.push_back(std::move(grid));
     }
-    double total = 0;
-    for (const ExperimentGrid& grid : sweep.experiments) total += double(grid.point_count());
+    double total = 0;  // in floating point: the product of a few long axes overflows 64 bits
+    for (const ExperimentGrid& grid : sweep.experiments) total += grid_size(grid);
+    // Point ids must stay exact in a double and far from 64-bit wrap-around.
+    constexpr double kLargestSweep = 1e15;
+    if (double(limit) > kLargestSweep) limit = std::uint64_t(kLargestSweep);
     if (total > double(limit)) {
       problem(*experiments, "the sweep has " + format_number(total) +
                                 " points, above the limit of " + format_number(double(limit)) +
@@ -692,6 +707,11 @@ class SpecReader {
         problem(node, "axis '" + info.name + "' is empty");
         return false;
       }
+      if (node.size() > kMaxAxisValues) {
+        problem(node, "axis '" + info.name + "' has " + std::to_string(node.size()) +
+                          " values, above the limit of " + std::to_string(kMaxAxisValues));
+        return false;
+      }
       for (const YAML::Node& element : node) {
         if (auto value = read_scalar(element, info)) {
           axis.values.push_back(*value);
@@ -755,6 +775,11 @@ class SpecReader {
     }
     if (form != "range" && std::floor(args[2]) != args[2]) {
       problem(arguments[2], form + " count must be a whole number, got " + format_number(args[2]));
+      return false;
+    }
+    if (form != "range" && std::fabs(args[2]) > double(kMaxAxisValues)) {  // before any cast
+      problem(arguments[2], form + " count " + format_number(args[2]) + " is above the limit of " +
+                                std::to_string(kMaxAxisValues) + " values per axis");
       return false;
     }
     std::vector<double> values;
@@ -833,7 +858,7 @@ class SpecReader {
 
   // Problems that involve several parameters of one point (Experiment::check_point).
   void check_points(const YAML::Node& key, const ExperimentGrid& grid) {
-    if (grid.point_count() > options_.max_point_checks) return;
+    if (grid_size(grid) > double(options_.max_point_checks)) return;
     constexpr int kShown = 3;
     int found = 0;
     for (std::uint64_t index = 0; index < grid.point_count(); ++index) {

@@ -14,6 +14,8 @@
 namespace ropesweep {
 
 inline constexpr std::uint64_t kDefaultMaxPoints = 100000000;
+// Values of one axis at most: validation holds every axis in memory.
+inline constexpr std::size_t kMaxAxisValues = 1000000;
 
 struct SpecOptions {
   // Grid-size limit; when unset, the spec's `max_points` or kDefaultMaxPoints.
