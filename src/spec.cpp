@@ -159,6 +159,27 @@ std::string common_rule(const std::string& name, double value) {
   return {};
 }
 
+// Problems quote the spec's own text (keys, values); control characters in it
+// (a quoted "a\nb") are escaped so that every problem stays on one line.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7F) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", unsigned(byte));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Position of the first byte that is not valid UTF-8 (offset), or npos.
 std::size_t first_invalid_utf8(const std::string& text) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
@@ -257,9 +278,9 @@ class StructureCheck : public YAML::EventHandler {
     }
     const auto [found, inserted] = frame.keys.emplace(*text, mark);
     if (!inserted) {
-      problems_.emplace_back(at(mark), "key '" + *text +
-                                           "' appears twice in one mapping (also at " +
-                                           at(found->second).str() + ")");
+      problems_.emplace_back(at(mark),
+                             one_line("key '" + *text + "' appears twice in one mapping (also at " +
+                                      at(found->second).str() + ")"));
     }
     return true;
   }
@@ -381,7 +402,7 @@ class SpecReader {
   }
 
   void problem(const SourceLocation& at, const std::string& text) {
-    problems_.emplace_back(at, text);
+    problems_.emplace_back(at, one_line(text));
   }
   void problem(const YAML::Node& node, const std::string& text) { problem(where(node), text); }
 
