@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [SECONDS]      (default 600)
 # New interesting inputs go to build-fuzz/corpus/ (tests/fuzz/corpus/ is only
 # read); crashes are written as build-fuzz/crash-*. To keep a few new inputs as
-# regression cases: build-fuzz/fuzz_spec -merge=1 tests/fuzz/corpus build-fuzz/corpus
+# regression cases: build-fuzz/tests/fuzz_spec -merge=1 tests/fuzz/corpus build-fuzz/corpus
 set -euo pipefail
 seconds=${1:-600}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,5 +27,5 @@ cmake --build "$build" -j1 --target fuzz_spec
 mkdir -p "$build/corpus"
 cd "$build"
 # One worker, one job: the fuzzer gets one core. The dictionary knows the spec's words.
-exec ./fuzz_spec -max_total_time="$seconds" -max_len=4096 -timeout=20 -rss_limit_mb=2048 \
+exec ./tests/fuzz_spec -max_total_time="$seconds" -max_len=4096 -timeout=20 -rss_limit_mb=2048 \
   -dict="$root/tests/fuzz/spec.dict" -print_final_stats=1 corpus "$root/tests/fuzz/corpus"

@@ -141,15 +141,22 @@ std::optional<double> scalar_number(const YAML::Node& node) {
 // Rules the project applies to these parameters wherever an experiment takes
 // them (SCIENCE.md "Notation"), in addition to the experiment's own check.
 std::string common_rule(const std::string& name, double value) {
+  // Upper bounds far beyond any model keep validation itself small: a head
+  // dimension sizes the frequency tables built when each point is checked.
+  constexpr double kMaxWidth = 65536;
   if (name == "head_dim" || name == "d") {
     if (value < 2 || std::fmod(value, 2.0) != 0) return "must be even and >= 2";
+    if (value > kMaxWidth) return "must be <= 65536";
+  } else if (name == "heads" || name == "layers" || name == "alibi_heads") {
+    if (value < 1) return "must be >= 1";
+    if (value > kMaxWidth) return "must be <= 65536";
   } else if (name == "base") {
     if (!(value > 1)) return "must be > 1";
   } else if (name == "length" || name == "train_length") {
     if (value < 2) return "must be >= 2";
   } else if (name == "rho") {
     if (value < 0 || value > 1) return "must be in [0, 1]";
-  } else if (name == "samples" || name == "heads" || name == "layers") {
+  } else if (name == "samples") {
     if (value < 1) return "must be >= 1";
   } else if (name == "separation") {
     if (value < 0 || value >= 1) return "must be in [0, 1)";

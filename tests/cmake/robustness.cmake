@@ -15,3 +15,15 @@ if(ROPESWEEP_FUZZ)
   target_link_libraries(fuzz_spec PRIVATE ropesweep_lib)
   target_link_options(fuzz_spec PRIVATE -fsanitize=fuzzer)
 endif()
+
+# Every row of bad_inputs.tsv: one line on stderr, its exit code, no file written or changed.
+add_test(NAME robustness.bad_inputs
+         COMMAND ${ROPESWEEP_PYTHON} ${ROBUST_DIR}/bad_inputs.py check --exe ${ROPESWEEP_EXE}
+                 --mpirun ${ROPESWEEP_MPIRUN} --work ${ROBUST_WORK}/bad-inputs)
+set_tests_properties(robustness.bad_inputs PROPERTIES LABELS "robustness;mpi"
+                     ENVIRONMENT "${ROBUST_ENV}" TIMEOUT 300)
+# docs/bad-inputs.md is generated from the same table and must be regenerated with it.
+add_test(NAME robustness.bad_inputs_docs
+         COMMAND ${ROPESWEEP_PYTHON} ${ROBUST_DIR}/bad_inputs.py docs --check
+                 ${ROBUST_DIR}/bad_inputs.tsv ${CMAKE_SOURCE_DIR}/docs/bad-inputs.md)
+set_tests_properties(robustness.bad_inputs_docs PROPERTIES LABELS robustness)
