@@ -203,6 +203,20 @@ std::string first_difference(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+std::uint64_t skeleton_bytes(const Sweep& sweep) {
+  double bytes = 64 * 1024;  // superblock, root attributes, spec text, heaps
+  for (const ExperimentGrid& grid : sweep.experiments) {
+    double points = 1;
+    for (const Dimension& dimension : grid.dimensions) {
+      points *= double(dimension.size());
+      bytes += 16.0 * double(dimension.size() * dimension.axes.size()) + 2048;
+    }
+    const double datasets = double(metric_dataset_names(*grid.experiment).size());
+    bytes += points * (8 * datasets + 1) + 2048 * (datasets + 1);
+  }
+  return std::uint64_t(bytes);
+}
+
 void create_output(const std::string& path, const Sweep& sweep, const Provenance& provenance) {
   h5::silence_library_errors();
   const std::string temporary = path + ".part" + std::to_string(getpid());

@@ -1,11 +1,13 @@
 #include "ropesweep/run.hpp"
 
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <deque>
@@ -394,6 +396,15 @@ bool run_worker(const Communicator& comm, RankRun& rank) {
   return interrupted;
 }
 
+std::string format_bytes(double bytes) {
+  const char* units[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+  int unit = 0;
+  while (bytes >= 1000 && unit < 5) bytes /= 1000, ++unit;
+  char text[32];
+  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
+  return text;
+}
+
 // An IoError's text without its leading "path: ".
 std::string problem_of(const IoError& error) {
   const std::string text = error.what();
@@ -423,6 +434,22 @@ void check_output_location(const std::string& path) {
   if (access(parent.c_str(), W_OK | X_OK) != 0) {
     throw IoError(path, cannot + "directory '" + parent.string() + "' is not writable (" +
                             std::strerror(errno) + ")");
+  }
+}
+
+// A full file system must be found before the skeleton is written: HDF5 1.10
+// cannot close a file whose final flush failed, and its clean-up at MPI_Finalize
+// then crashes instead of reporting.
+void check_free_space(const std::string& path, const Sweep& sweep) {
+  std::string directory = std::filesystem::path(path).parent_path().string();
+  if (directory.empty()) directory = ".";
+  struct statvfs space {};
+  if (statvfs(directory.c_str(), &space) != 0) return;  // unknown: let the writes report
+  const double available = double(space.f_bavail) * double(space.f_frsize);
+  const double needed = double(skeleton_bytes(sweep));
+  if (available < needed) {
+    throw IoError(path, "not enough space: the results file needs about " + format_bytes(needed) +
+                            ", " + format_bytes(available) + " free in '" + directory + "'");
   }
 }
 
@@ -509,6 +536,7 @@ Prepared prepare(const Communicator& comm, const RunOptions& options) {
     }
     if (journal_spec(path).empty()) start_journal(path, prepared.sweep.text);
   } else {
+    check_free_space(path, prepared.sweep);
     create_output(path, prepared.sweep, provenance);
     start_journal(path, prepared.sweep.text);
   }

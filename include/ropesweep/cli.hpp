@@ -3,6 +3,7 @@
 // subcommand to the application and returns the action to run when it is chosen.
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <exception>
 #include <functional>
 #include <string>
 
@@ -14,6 +15,11 @@ using CommandSetup = CommandAction (*)(CLI::App& app);
 struct CommandRegistrar {
   CommandRegistrar(const char* name, CommandSetup setup);
 };
+
+// Prints the one line an error becomes ("ropesweep: error: ...") and returns its
+// exit code. main() does this for every command; `run` calls it itself so that
+// the line is out before MPI_Finalize, which a failed MPI or HDF5 state can crash.
+int report_error(const std::exception& error);
 
 // Option checks whose failure reads as one short line ("--flush-points: must be
 // a positive number, got '0'"), unlike CLI11's range validators.

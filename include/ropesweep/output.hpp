@@ -32,6 +32,9 @@ struct Provenance {
 // value, then <name>_se and <name>_n when stochastic.
 std::vector<std::string> metric_dataset_names(const Experiment& experiment);
 
+// Size of the file create_output() writes, from its layout (a slight overestimate).
+std::uint64_t skeleton_bytes(const Sweep& sweep);
+
 // Serial. Writes the skeleton to a temporary file next to `path` and renames it
 // into place, so `path` is never a half-built file.
 void create_output(const std::string& path, const Sweep& sweep, const Provenance& provenance);

@@ -19,6 +19,12 @@ std::map<std::string, CommandSetup>& commands() {
 
 }  // namespace
 
+int report_error(const std::exception& error) {
+  std::cerr << "ropesweep: error: " << error.what() << "\n" << std::flush;
+  if (const auto* ours = dynamic_cast<const Error*>(&error)) return static_cast<int>(ours->code());
+  return static_cast<int>(ExitCode::kFailure);
+}
+
 CommandRegistrar::CommandRegistrar(const char* name, CommandSetup setup) {
   commands()[name] = setup;
 }
@@ -60,11 +66,7 @@ int main(int argc, char** argv) {
   try {
     for (auto* chosen : app.get_subcommands()) return actions.at(chosen)();
     return static_cast<int>(ExitCode::kUsage);
-  } catch (const Error& e) {
-    std::cerr << "ropesweep: error: " << e.what() << "\n";
-    return static_cast<int>(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "ropesweep: error: " << e.what() << "\n";
-    return static_cast<int>(ExitCode::kFailure);
+    return cli::report_error(e);
   }
 }

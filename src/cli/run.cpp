@@ -46,7 +46,11 @@ CommandAction setup_run(CLI::App& app) {
     MpiSession session(nullptr, nullptr);
     install_stop_handlers();
     const Communicator world(MPI_COMM_WORLD);
-    return static_cast<int>(run_sweep(world, *options));
+    try {
+      return static_cast<int>(run_sweep(world, *options));
+    } catch (const std::exception& error) {
+      return report_error(error);
+    }
   };
 }
 
