@@ -27,3 +27,18 @@ add_test(NAME robustness.bad_inputs_docs
          COMMAND ${ROPESWEEP_PYTHON} ${ROBUST_DIR}/bad_inputs.py docs --check
                  ${ROBUST_DIR}/bad_inputs.tsv ${CMAKE_SOURCE_DIR}/docs/bad-inputs.md)
 set_tests_properties(robustness.bad_inputs_docs PROPERTIES LABELS robustness)
+
+# SIGKILL of one rank or the whole job at random moments (fixed seed, >= 12 kills), resume
+# each time; every finished file bitwise identical to an uninterrupted run.
+add_test(NAME robustness.fault_injection
+         COMMAND ${ROPESWEEP_PYTHON} ${ROBUST_DIR}/fault_injection.py --exe ${ROPESWEEP_EXE}
+                 --mpirun ${ROPESWEEP_MPIRUN} --spec ${ROBUST_DIR}/faults.yaml
+                 --work ${ROBUST_WORK}/faults --kills 12)
+set_tests_properties(robustness.fault_injection PROPERTIES LABELS "robustness;mpi"
+                     ENVIRONMENT "${ROBUST_ENV}" RESOURCE_LOCK engine_cores TIMEOUT 300)
+# Disk full on a small tmpfs (mounting needs root, as in CI containers; skipped otherwise).
+add_test(NAME robustness.disk_full
+         COMMAND ${ROPESWEEP_PYTHON} ${ROBUST_DIR}/disk_full.py --exe ${ROPESWEEP_EXE}
+                 --spec ${ROBUST_DIR}/disk_full.yaml --work ${ROBUST_WORK}/disk-full)
+set_tests_properties(robustness.disk_full PROPERTIES LABELS robustness SKIP_RETURN_CODE 77
+                     ENVIRONMENT "${ROBUST_ENV}")
