@@ -21,18 +21,20 @@ void silence_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 namespace {
 
 struct StackLines {
-  std::string innermost;
-  std::string outermost;
+  std::string outermost;  // what the API call was doing
+  std::string innermost;  // the cause, with HDF5's minor error class
 };
 
 herr_t collect(unsigned depth, const H5E_error2_t* entry, void* data) {
   auto* lines = static_cast<StackLines*>(data);
   char minor[128] = "";
   H5Eget_msg(entry->min_num, nullptr, minor, sizeof minor);
-  std::string text = entry->desc ? entry->desc : "";
-  if (minor[0]) text += std::string(text.empty() ? "" : " (") + minor + (text.empty() ? "" : ")");
-  if (depth == 0) lines->outermost = text;
-  lines->innermost = text;
+  const std::string description = entry->desc ? entry->desc : "";
+  if (depth == 0) lines->outermost = description;
+  lines->innermost = description;
+  if (minor[0])
+    lines->innermost +=
+        std::string(description.empty() ? "" : " (") + minor + (description.empty() ? "" : ")");
   return 0;
 }
 
@@ -43,7 +45,8 @@ std::string error_stack() {
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &lines);
   H5Eclear2(H5E_DEFAULT);
   if (lines.innermost.empty()) return "HDF5 reported no cause";
-  if (lines.outermost == lines.innermost) return lines.innermost;
+  if (lines.outermost.empty() || lines.innermost.rfind(lines.outermost, 0) == 0)
+    return lines.innermost;
   return lines.outermost + ": " + lines.innermost;
 }
 

@@ -202,8 +202,7 @@ class ComputeThread {
 class RankRun {
  public:
   RankRun(const Communicator& comm, const Sweep& sweep, const RunOptions& options)
-      : comm_(comm),
-        sweep_(sweep),
+      : sweep_(sweep),
         options_(options),
         offsets_(experiment_offsets(sweep)),
         writer_(options.output_path, sweep, comm.get()),
@@ -271,7 +270,6 @@ class RankRun {
 
  private:
   using Clock = std::chrono::steady_clock;
-  const Communicator& comm_;
   const Sweep& sweep_;
   const RunOptions& options_;
   std::vector<std::uint64_t> offsets_;

@@ -65,7 +65,7 @@ add_test(NAME engine.kill_reference
                  --overwrite -q)
 set_tests_properties(engine.kill_reference PROPERTIES LABELS engine FIXTURES_SETUP engine_slow
                      RESOURCE_LOCK engine_cores)
-foreach(case "kill-rank;20" "kill-job;65" "term;40" "corrupt;50")
+foreach(case "kill-rank;20" "kill-job;65" "term;40" "corrupt;50" "kill-timed;35")
   list(GET case 0 mode)
   list(GET case 1 percent)
   add_test(NAME engine.resume_after_${mode}

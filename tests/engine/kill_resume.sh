@@ -5,6 +5,7 @@
 #        kill-job:  SIGKILL every rank and the launcher
 #        term:      SIGTERM every rank (what Slurm sends): exit code 75 expected
 #        corrupt:   kill-job, then cut the file short: resume rebuilds it from the journal
+#        kill-timed: kill-job with only time-based flushing (every 0.3 s, no point limit)
 # usage: kill_resume.sh MODE PERCENT EXE MPIRUN PYTHON SPEC WORKDIR REFERENCE
 set -euo pipefail
 mode=$1 percent=$2 exe=$3 mpirun=$4 python=$5 spec=$6 work=$7 reference=$8
@@ -17,7 +18,9 @@ progress() {  # prints "done total" from `ropesweep info`, or nothing
   "$exe" info "$out" 2>/dev/null | sed -n 's|^total: \([0-9]*\)/\([0-9]*\) .*|\1 \2|p'
 }
 
-"$mpirun" -np 2 --oversubscribe "$exe" run "$spec" -o "$out" --flush-points 1 -q &
+flush=(--flush-points 1)
+[[ $mode == kill-timed ]] && flush=(--flush-points 1000000 --flush-seconds 0.3)
+"$mpirun" -np 2 --oversubscribe "$exe" run "$spec" -o "$out" "${flush[@]}" -q &
 launcher=$!
 while :; do
   if ! kill -0 "$launcher" 2>/dev/null; then
@@ -33,7 +36,7 @@ ranks=$(pgrep -P "$launcher" -f "$exe run" || true)
 echo "interrupting ($mode) at $done/$total points; ranks: $(echo $ranks)"
 case $mode in
   kill-rank) kill -KILL $(echo $ranks | awk '{print $NF}') ;;
-  kill-job | corrupt) kill -KILL $ranks "$launcher" ;;
+  kill-job | corrupt | kill-timed) kill -KILL $ranks "$launcher" ;;
   term) kill -TERM $ranks ;;
 esac
 set +e
