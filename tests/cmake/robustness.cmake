@@ -42,3 +42,18 @@ add_test(NAME robustness.disk_full
                  --spec ${ROBUST_DIR}/disk_full.yaml --work ${ROBUST_WORK}/disk-full)
 set_tests_properties(robustness.disk_full PROPERTIES LABELS robustness SKIP_RETURN_CODE 77
                      ENVIRONMENT "${ROBUST_ENV}")
+
+# The MPI run of a small sweep under valgrind (memcheck): any error fails the test.
+# Suppressions: Open MPI's own file plus tests/sanitizers/valgrind.supp (PMIx).
+find_program(VALGRIND valgrind)
+if(VALGRIND AND NOT ROPESWEEP_SANITIZE AND NOT ROPESWEEP_FUZZ)
+  set(OMPI_VALGRIND_SUPP /usr/share/openmpi/openmpi-valgrind.supp)
+  add_test(NAME robustness.valgrind_mpi
+           COMMAND ${ROPESWEEP_MPIRUN} -np 2 --oversubscribe ${VALGRIND} -q --error-exitcode=1
+                   --suppressions=${OMPI_VALGRIND_SUPP}
+                   --suppressions=${CMAKE_SOURCE_DIR}/tests/sanitizers/valgrind.supp
+                   ${ROPESWEEP_EXE} run ${ROBUST_DIR}/good.yaml -o ${ROBUST_WORK}/valgrind.h5
+                   --overwrite --no-calibrate -q)
+  set_tests_properties(robustness.valgrind_mpi PROPERTIES LABELS "robustness;mpi;valgrind"
+                       ENVIRONMENT "${ROBUST_ENV}" RESOURCE_LOCK engine_cores TIMEOUT 300)
+endif()
