@@ -1,11 +1,14 @@
 #include "ropesweep/output.hpp"
 
 #include <hdf5_hl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <sstream>
@@ -152,18 +155,25 @@ void build_experiment(hid_t file, const ExperimentGrid& grid, const std::string&
 }
 
 Handle open_ours(const std::string& path, unsigned flags) {
-  if (access(path.c_str(), R_OK) != 0) throw IoError(path, "cannot read the file");
+  if (access(path.c_str(), R_OK) != 0) {
+    throw IoError(path, std::string("cannot read the file (") + std::strerror(errno) + ")");
+  }
+  struct stat info {};
+  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    throw IoError(path, "is a directory, not a results file");
+  }
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 <= 0) {
     H5Eclear2(H5E_DEFAULT);
     throw IoError(path, "not a ropesweep results file (not HDF5)");
   }
-  Handle file = adopt(H5Fopen(path.c_str(), flags, H5P_DEFAULT), H5Fclose, path, "open");
+  Handle file =
+      adopt(H5Fopen(path.c_str(), flags, H5P_DEFAULT), H5Fclose, path, "cannot open as HDF5");
   const auto format = h5::read_string_attribute(file.get(), "format", path);
-  if (!format) throw IoError(path, "not a ropesweep results file (no 'format' attribute)");
+  if (!format) throw ForeignFile(path, "not a ropesweep results file (no 'format' attribute)");
   if (*format != kFileFormat) {
-    throw IoError(path, "not a ropesweep results file (format '" + *format + "', expected '" +
-                            kFileFormat + "')");
+    throw ForeignFile(path, "not a ropesweep results file (format '" + *format + "', expected '" +
+                                kFileFormat + "')");
   }
   return file;
 }
@@ -192,6 +202,20 @@ std::string first_difference(const std::string& a, const std::string& b) {
 }
 
 }  // namespace
+
+std::uint64_t skeleton_bytes(const Sweep& sweep) {
+  double bytes = 64 * 1024;  // superblock, root attributes, spec text, heaps
+  for (const ExperimentGrid& grid : sweep.experiments) {
+    double points = 1;
+    for (const Dimension& dimension : grid.dimensions) {
+      points *= double(dimension.size());
+      bytes += 16.0 * double(dimension.size() * dimension.axes.size()) + 2048;
+    }
+    const double datasets = double(metric_dataset_names(*grid.experiment).size());
+    bytes += points * (8 * datasets + 1) + 2048 * (datasets + 1);
+  }
+  return std::uint64_t(bytes);
+}
 
 void create_output(const std::string& path, const Sweep& sweep, const Provenance& provenance) {
   h5::silence_library_errors();

@@ -1,14 +1,17 @@
 #include "ropesweep/run.hpp"
 
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <deque>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <mutex>
@@ -392,6 +395,63 @@ bool run_worker(const Communicator& comm, RankRun& rank) {
   return interrupted;
 }
 
+std::string format_bytes(double bytes) {
+  const char* units[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+  int unit = 0;
+  while (bytes >= 1000 && unit < 5) bytes /= 1000, ++unit;
+  char text[32];
+  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
+  return text;
+}
+
+// An IoError's text without its leading "path: ".
+std::string problem_of(const IoError& error) {
+  const std::string text = error.what();
+  const std::string prefix = error.path() + ": ";
+  return text.compare(0, prefix.size(), prefix) == 0 ? text.substr(prefix.size()) : text;
+}
+
+// Where the results file goes must be able to take it (and its journal): checked
+// before anything is written, so the message names the cause rather than HDF5's
+// view of it (the temporary file it failed to create).
+void check_output_location(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
+    throw IoError(path, "is a directory; give the path of the results file");
+  }
+  fs::path parent = fs::path(path).parent_path();
+  if (parent.empty()) parent = ".";
+  const fs::file_status status = fs::status(parent, error);
+  const std::string cannot = "cannot create the results file: ";
+  if (!fs::exists(status)) {
+    throw IoError(path, cannot + "directory '" + parent.string() + "' does not exist");
+  }
+  if (!fs::is_directory(status)) {
+    throw IoError(path, cannot + "'" + parent.string() + "' is not a directory");
+  }
+  if (access(parent.c_str(), W_OK | X_OK) != 0) {
+    throw IoError(path, cannot + "directory '" + parent.string() + "' is not writable (" +
+                            std::strerror(errno) + ")");
+  }
+}
+
+// A full file system must be found before the skeleton is written: HDF5 1.10
+// cannot close a file whose final flush failed, and its clean-up at MPI_Finalize
+// then crashes instead of reporting.
+void check_free_space(const std::string& path, const Sweep& sweep) {
+  std::string directory = std::filesystem::path(path).parent_path().string();
+  if (directory.empty()) directory = ".";
+  struct statvfs space {};
+  if (statvfs(directory.c_str(), &space) != 0) return;  // unknown: let the writes report
+  const double available = double(space.f_bavail) * double(space.f_frsize);
+  const double needed = double(skeleton_bytes(sweep));
+  if (available < needed) {
+    throw IoError(path, "not enough space: the results file needs about " + format_bytes(needed) +
+                            ", " + format_bytes(available) + " free in '" + directory + "'");
+  }
+}
+
 // The results file cannot be read (a kill at a bad moment, a damaged disk): make
 // a fresh skeleton and replay the journal into it. The unreadable file is kept.
 std::vector<std::vector<std::uint8_t>> rebuild_from_journal(const std::string& path,
@@ -401,8 +461,8 @@ std::vector<std::vector<std::uint8_t>> rebuild_from_journal(const std::string& p
   const std::string journal = journal_directory(path);
   const std::string stored = journal_spec(path);
   if (stored.empty()) {
-    throw IoError(path, std::string("cannot be resumed (") + cause.what() +
-                            ") and there is no journal " + journal + " to rebuild it from");
+    throw IoError(path, problem_of(cause) + "; it cannot be resumed and there is no journal " +
+                            journal + " to rebuild it from");
   }
   const SpecResult journal_sweep = parse_sweep(stored, journal + "/spec.yaml");
   if (!journal_sweep.ok() || canonical_form(journal_sweep.sweep) != canonical_form(sweep)) {
@@ -448,16 +508,11 @@ Prepared prepare(const Communicator& comm, const RunOptions& options) {
   SpecOptions spec_options;
   spec_options.max_points = options.max_points;
   SpecResult parsed = read_sweep(options.spec_path, spec_options);
-  if (!parsed.ok()) {
-    for (const SpecError& problem : parsed.problems) std::cerr << problem.what() << "\n";
-    throw Error(std::to_string(parsed.problems.size()) + " problem" +
-                    (parsed.problems.size() == 1 ? "" : "s") + " in " + options.spec_path +
-                    "; nothing was run",
-                ExitCode::kSpec);
-  }
+  throw_if_invalid(parsed, options.spec_path, "; nothing was run");
   Prepared prepared;
   prepared.sweep = std::move(parsed.sweep);
   const std::string& path = options.output_path;
+  check_output_location(path);
   const bool exists = access(path.c_str(), F_OK) == 0;
   if (exists && !options.resume && !options.overwrite) {
     throw IoError(path, "already exists; continue it with --resume or replace it with --overwrite");
@@ -476,12 +531,15 @@ Prepared prepare(const Communicator& comm, const RunOptions& options) {
       done = read_done_masks(path, prepared.sweep);
     } catch (const SweepMismatch&) {
       throw;
+    } catch (const ForeignFile&) {
+      throw;  // someone else's file: never moved aside, never rebuilt
     } catch (const IoError& error) {
       done = rebuild_from_journal(path, prepared.sweep, provenance, error);
     }
     claim_shard_file(path, options.shard, done, in_shard);
     if (journal_spec(path).empty()) start_journal(path, prepared.sweep.text);
   } else {
+    check_free_space(path, prepared.sweep);
     create_output(path, prepared.sweep, provenance);
     claim_shard_file(path, options.shard, done, in_shard);
     start_journal(path, prepared.sweep.text);

@@ -1,5 +1,7 @@
 #include "ropesweep/spec.hpp"
 
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -8,7 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -29,8 +33,10 @@ namespace {
 
 std::int64_t checked_count(std::int64_t count) {
   if (count < 1) throw std::invalid_argument("needs a count >= 1, got " + std::to_string(count));
-  if (count > 100000000)
-    throw std::invalid_argument("count " + std::to_string(count) + " is too large");
+  if (count > std::int64_t(kMaxAxisValues)) {
+    throw std::invalid_argument("count " + std::to_string(count) + " is above the limit of " +
+                                std::to_string(kMaxAxisValues) + " values per axis");
+  }
   return count;
 }
 
@@ -75,7 +81,10 @@ std::vector<double> geomspace(double first, double last, std::int64_t count) {
 std::vector<double> range(double first, double stop, double step) {
   if (step == 0 || !std::isfinite(step)) throw std::invalid_argument("needs a non-zero step");
   const double span = (stop - first) / step;
-  if (span > 1e8) throw std::invalid_argument("gives too many values");
+  if (span > double(kMaxAxisValues)) {
+    throw std::invalid_argument("gives more than " + std::to_string(kMaxAxisValues) +
+                                " values, the limit per axis");
+  }
   // A relative tolerance keeps e.g. range [0.1, 0.5, 0.1] from gaining 0.5 by round-off.
   const auto count = static_cast<std::int64_t>(std::ceil(span - 1e-9));
   std::vector<double> values;
@@ -132,15 +141,22 @@ std::optional<double> scalar_number(const YAML::Node& node) {
 // Rules the project applies to these parameters wherever an experiment takes
 // them (SCIENCE.md "Notation"), in addition to the experiment's own check.
 std::string common_rule(const std::string& name, double value) {
+  // Upper bounds far beyond any model keep validation itself small: a head
+  // dimension sizes the frequency tables built when each point is checked.
+  constexpr double kMaxWidth = 65536;
   if (name == "head_dim" || name == "d") {
     if (value < 2 || std::fmod(value, 2.0) != 0) return "must be even and >= 2";
+    if (value > kMaxWidth) return "must be <= 65536";
+  } else if (name == "heads" || name == "layers" || name == "alibi_heads") {
+    if (value < 1) return "must be >= 1";
+    if (value > kMaxWidth) return "must be <= 65536";
   } else if (name == "base") {
     if (!(value > 1)) return "must be > 1";
   } else if (name == "length" || name == "train_length") {
     if (value < 2) return "must be >= 2";
   } else if (name == "rho") {
     if (value < 0 || value > 1) return "must be in [0, 1]";
-  } else if (name == "samples" || name == "heads" || name == "layers") {
+  } else if (name == "samples") {
     if (value < 1) return "must be >= 1";
   } else if (name == "separation") {
     if (value < 0 || value >= 1) return "must be in [0, 1)";
@@ -148,6 +164,184 @@ std::string common_rule(const std::string& name, double value) {
     if (!(value > 0)) return "must be > 0";
   }
   return {};
+}
+
+// Problems quote the spec's own text (keys, values); control characters in it
+// (a quoted "a\nb") are escaped so that every problem stays on one line.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7F) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", unsigned(byte));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Position of the first byte that is not valid UTF-8 (offset), or npos.
+std::size_t first_invalid_utf8(const std::string& text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  std::size_t i = 0;
+  while (i < size) {
+    const unsigned char lead = bytes[i];
+    std::size_t length = 0;
+    std::uint32_t code = 0, minimum = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if ((lead & 0xE0) == 0xC0) {
+      length = 2, code = lead & 0x1F, minimum = 0x80;
+    } else if ((lead & 0xF0) == 0xE0) {
+      length = 3, code = lead & 0x0F, minimum = 0x800;
+    } else if ((lead & 0xF8) == 0xF0) {
+      length = 4, code = lead & 0x07, minimum = 0x10000;
+    } else {
+      return i;
+    }
+    if (i + length > size) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((bytes[i + k] & 0xC0) != 0x80) return i;
+      code = (code << 6) | (bytes[i + k] & 0x3F);
+    }
+    // Overlong forms, UTF-16 surrogates and code points above U+10FFFF are not UTF-8.
+    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return i;
+    i += length;
+  }
+  return std::string::npos;
+}
+
+// Line and column (1-based, columns in bytes) of a byte offset.
+std::pair<int, int> line_and_column(const std::string& text, std::size_t offset) {
+  int line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') ++line, line_start = i + 1;
+  }
+  return {line, int(offset - line_start) + 1};
+}
+
+// What YAML::Load silently accepts but a spec must not have: a key given twice
+// in one mapping (the loaded node would keep one of them), keys that are not
+// plain text, and more than one document. Works on parser events, so aliases
+// are seen once and never expanded.
+class StructureCheck : public YAML::EventHandler {
+ public:
+  explicit StructureCheck(std::string path) : path_(std::move(path)) {}
+
+  const std::vector<SpecError>& problems() const { return problems_; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { value(mark, nullptr); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { value(mark, nullptr); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string& text) override {
+    value(mark, &text);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    open(mark, false);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    open(mark, true);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Frame {
+    bool is_map = false;
+    bool expecting_key = true;
+    std::map<std::string, YAML::Mark> keys;
+  };
+
+  SourceLocation at(const YAML::Mark& mark) const {
+    return SourceLocation{path_, mark.line + 1, mark.column + 1};
+  }
+
+  // A node starts: as a key, it is checked; as a value, the mapping awaits its next key.
+  bool starting_key(const YAML::Mark& mark, const std::string* text) {
+    if (frames_.empty() || !frames_.back().is_map) return false;
+    Frame& frame = frames_.back();
+    if (!frame.expecting_key) {
+      frame.expecting_key = true;
+      return false;
+    }
+    frame.expecting_key = false;
+    if (!text) {
+      problems_.emplace_back(at(mark), "a key must be plain text, not a list, mapping or alias");
+      return true;
+    }
+    const auto [found, inserted] = frame.keys.emplace(*text, mark);
+    if (!inserted) {
+      problems_.emplace_back(at(mark),
+                             one_line("key '" + *text + "' appears twice in one mapping (also at " +
+                                      at(found->second).str() + ")"));
+    }
+    return true;
+  }
+
+  void value(const YAML::Mark& mark, const std::string* text) { starting_key(mark, text); }
+  void open(const YAML::Mark& mark, bool is_map) {
+    starting_key(mark, nullptr);
+    frames_.push_back(Frame{is_map, true, {}});
+  }
+  void close() {
+    if (!frames_.empty()) frames_.pop_back();
+  }
+
+  std::string path_;
+  std::vector<Frame> frames_;
+  std::vector<SpecError> problems_;
+};
+
+// Only notes where a document starts: the check for a second document.
+class DocumentStart : public YAML::EventHandler {
+ public:
+  YAML::Mark start;
+  bool seen = false;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (!seen) start = mark, seen = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// A spec is one small text file; anything much larger is a mistake (a results
+// file or a data dump given as the spec), and long axes have compact forms.
+constexpr std::size_t kMaxSpecBytes = std::size_t(1) << 22;
+
+std::string too_large(std::uintmax_t bytes) {
+  return "the spec is " + std::to_string(bytes) + " bytes, above the limit of " +
+         std::to_string(kMaxSpecBytes) +
+         " bytes (long axes have compact forms: linspace, logspace, geomspace, range)";
+}
+
+// Number of points of a grid, in floating point (never wraps around).
+double grid_size(const ExperimentGrid& grid) {
+  double size = 1;
+  for (const Dimension& dimension : grid.dimensions) size *= double(dimension.size());
+  return size;
 }
 
 class SpecReader {
@@ -159,9 +353,43 @@ class SpecReader {
     SpecResult result;
     result.sweep.path = path_;
     result.sweep.text = text;
+    if (text.size() > kMaxSpecBytes) {
+      problem(SourceLocation{path_, 0, 0}, too_large(text.size()));
+      result.problems = std::move(problems_);
+      return result;
+    }
+    if (const std::size_t bad = first_invalid_utf8(text); bad != std::string::npos) {
+      const auto [line, column] = line_and_column(text, bad);
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", unsigned(static_cast<unsigned char>(text[bad])));
+      problem(SourceLocation{path_, line, column},
+              std::string("not UTF-8 text (byte ") + byte + "); a spec must be UTF-8");
+      result.problems = std::move(problems_);
+      return result;
+    }
     YAML::Node root;
     try {
+      std::istringstream stream(text);
+      YAML::Parser parser(stream);
+      StructureCheck structure(path_);
+      if (parser.HandleNextDocument(structure)) {
+        DocumentStart next;
+        if (parser.HandleNextDocument(next) && next.seen) {
+          problem(SourceLocation{path_, next.start.line + 1, next.start.column + 1},
+                  "a second YAML document; a spec is a single document");
+        }
+      }
+      for (const SpecError& found : structure.problems()) problems_.push_back(found);
+      if (!problems_.empty()) {
+        result.problems = std::move(problems_);
+        return result;
+      }
       root = YAML::Load(text);
+    } catch (const YAML::DeepRecursion& e) {
+      problem(SourceLocation{path_, e.mark.line + 1, e.mark.column + 1},
+              "YAML nested too deeply (a spec needs only a few levels)");
+      result.problems = std::move(problems_);
+      return result;
     } catch (const YAML::Exception& e) {
       problem(SourceLocation{path_, e.mark.line + 1, e.mark.column + 1},
               "YAML syntax error: " + e.msg);
@@ -181,13 +409,16 @@ class SpecReader {
   }
 
   void problem(const SourceLocation& at, const std::string& text) {
-    problems_.emplace_back(at, text);
+    problems_.emplace_back(at, one_line(text));
   }
   void problem(const YAML::Node& node, const std::string& text) { problem(where(node), text); }
 
   void read_root(const YAML::Node& root, Sweep& sweep) {
     if (!root.IsMap()) {
-      problem(root, "a sweep spec is a mapping with keys " + join(kTopLevelKeys));
+      SourceLocation at = where(root);
+      if (at.line == 0) at.line = at.column = 1;  // an empty file has no node to point at
+      problem(at, std::string(root.IsDefined() && !root.IsNull() ? "" : "the spec is empty; ") +
+                      "a sweep spec is a mapping with keys " + join(kTopLevelKeys));
       return;
     }
     std::optional<YAML::Node> seed, experiments, max_points;
@@ -237,8 +468,11 @@ class SpecReader {
       if (read_experiment(it->first, it->second, grid))
         sweep.experiments.push_back(std::move(grid));
     }
-    double total = 0;
-    for (const ExperimentGrid& grid : sweep.experiments) total += double(grid.point_count());
+    double total = 0;  // in floating point: the product of a few long axes overflows 64 bits
+    for (const ExperimentGrid& grid : sweep.experiments) total += grid_size(grid);
+    // Point ids must stay exact in a double and far from 64-bit wrap-around.
+    constexpr double kLargestSweep = 1e15;
+    if (double(limit) > kLargestSweep) limit = std::uint64_t(kLargestSweep);
     if (total > double(limit)) {
       problem(*experiments, "the sweep has " + format_number(total) +
                                 " points, above the limit of " + format_number(double(limit)) +
@@ -501,6 +735,11 @@ class SpecReader {
         problem(node, "axis '" + info.name + "' is empty");
         return false;
       }
+      if (node.size() > kMaxAxisValues) {
+        problem(node, "axis '" + info.name + "' has " + std::to_string(node.size()) +
+                          " values, above the limit of " + std::to_string(kMaxAxisValues));
+        return false;
+      }
       for (const YAML::Node& element : node) {
         if (auto value = read_scalar(element, info)) {
           axis.values.push_back(*value);
@@ -574,6 +813,11 @@ class SpecReader {
     }
     if (form != "range" && std::floor(args[2]) != args[2]) {
       problem(arguments[2], form + " count must be a whole number, got " + format_number(args[2]));
+      return false;
+    }
+    if (form != "range" && std::fabs(args[2]) > double(kMaxAxisValues)) {  // before any cast
+      problem(arguments[2], form + " count " + format_number(args[2]) + " is above the limit of " +
+                                std::to_string(kMaxAxisValues) + " values per axis");
       return false;
     }
     std::vector<double> values;
@@ -652,7 +896,7 @@ class SpecReader {
 
   // Problems that involve several parameters of one point (Experiment::check_point).
   void check_points(const YAML::Node& key, const ExperimentGrid& grid) {
-    if (grid.point_count() > options_.max_point_checks) return;
+    if (grid_size(grid) > double(options_.max_point_checks)) return;
     constexpr int kShown = 3;
     int found = 0;
     for (std::uint64_t index = 0; index < grid.point_count(); ++index) {
@@ -708,11 +952,37 @@ SpecResult parse_sweep(const std::string& text, const std::string& path,
 }
 
 SpecResult read_sweep(const std::string& path, const SpecOptions& options) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw IoError(path, "is a directory, not a sweep spec");
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path, "cannot read the sweep spec");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_sweep(text.str(), path, options);
+  if (!in) {
+    throw IoError(path, std::string("cannot read the sweep spec (") + std::strerror(errno) + ")");
+  }
+  // Read at most one byte past the limit: parse_sweep reports the size.
+  std::string text(kMaxSpecBytes + 1, '\0');
+  in.read(text.data(), std::streamsize(text.size()));
+  if (in.bad()) throw IoError(path, "cannot read the sweep spec");
+  text.resize(std::size_t(in.gcount()));
+  if (text.size() > kMaxSpecBytes) {
+    in.seekg(0, std::ios::end);
+    const auto size = in.tellg();
+    SpecResult result;
+    result.sweep.path = path;
+    result.problems.emplace_back(SourceLocation{path, 0, 0}, too_large(std::uintmax_t(size)));
+    return result;
+  }
+  return parse_sweep(text, path, options);
+}
+
+void throw_if_invalid(const SpecResult& result, const std::string& path,
+                      const std::string& consequence) {
+  if (result.ok()) return;
+  if (result.problems.size() == 1) throw result.problems.front();
+  for (const SpecError& problem : result.problems) std::cerr << problem.what() << "\n";
+  throw Error(std::to_string(result.problems.size()) + " problems in " + path + consequence,
+              ExitCode::kSpec);
 }
 
 std::string canonical_form(const Sweep& sweep) {

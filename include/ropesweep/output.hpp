@@ -32,12 +32,21 @@ struct Provenance {
 // value, then <name>_se and <name>_n when stochastic.
 std::vector<std::string> metric_dataset_names(const Experiment& experiment);
 
+// Size of the file create_output() writes, from its layout (a slight overestimate).
+std::uint64_t skeleton_bytes(const Sweep& sweep);
+
 // Serial. Writes the skeleton to a temporary file next to `path` and renames it
 // into place, so `path` is never a half-built file.
 void create_output(const std::string& path, const Sweep& sweep, const Provenance& provenance);
 
 // The file was written for another sweep: resuming it would mix two computations.
 class SweepMismatch : public IoError {
+ public:
+  using IoError::IoError;
+};
+
+// The file is HDF5 but was not written by ropesweep (no or another `format`).
+class ForeignFile : public IoError {
  public:
   using IoError::IoError;
 };

@@ -14,6 +14,8 @@
 namespace ropesweep {
 
 inline constexpr std::uint64_t kDefaultMaxPoints = 100000000;
+// Values of one axis at most: validation holds every axis in memory.
+inline constexpr std::size_t kMaxAxisValues = 1000000;
 
 struct SpecOptions {
   // Grid-size limit; when unset, the spec's `max_points` or kDefaultMaxPoints.
@@ -34,6 +36,12 @@ SpecResult parse_sweep(const std::string& text, const std::string& path,
                        const SpecOptions& options = {});
 // Reads the file first; throws IoError when it cannot be read.
 SpecResult read_sweep(const std::string& path, const SpecOptions& options = {});
+
+// Does nothing for a valid spec. A single problem is thrown as that SpecError
+// (one line: file:line:column: problem); several are printed one per line on
+// stderr, then an Error "N problems in PATH<consequence>" is thrown. Exit code 3.
+void throw_if_invalid(const SpecResult& result, const std::string& path,
+                      const std::string& consequence = "");
 
 // The expanded sweep (seed, experiments, kinds, axes and their values, fixed
 // parameters) as text, independent of comments, formatting and the sweep name:

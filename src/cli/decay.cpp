@@ -64,19 +64,19 @@ CommandAction setup_decay(CLI::App& app) {
       "Rotation table (t, theta, wavelength, turns over --length), first negative "
       "distance of B(m) and critical dimension for one RoPE base");
   command->add_option("--base", options->base, "RoPE base b (> 1)")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->capture_default_str();
   command->add_option("--dim", options->dim, "head dimension d (even)")->capture_default_str();
   command->add_option("--length", options->length, "context length L for the turn counts")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->capture_default_str();
   command
       ->add_option("--train-length", options->train_length,
                    "training length for the critical dimension")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->capture_default_str();
   command->add_option("--cap", options->cap, "largest distance searched for B(m) < 0")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->capture_default_str();
   command->add_option("--format", options->format, "output format")
       ->check(CLI::IsMember({"csv", "table"}))

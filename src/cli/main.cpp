@@ -19,6 +19,12 @@ std::map<std::string, CommandSetup>& commands() {
 
 }  // namespace
 
+int report_error(const std::exception& error) {
+  std::cerr << "ropesweep: error: " << error.what() << "\n" << std::flush;
+  if (const auto* ours = dynamic_cast<const Error*>(&error)) return static_cast<int>(ours->code());
+  return static_cast<int>(ExitCode::kFailure);
+}
+
 CommandRegistrar::CommandRegistrar(const char* name, CommandSetup setup) {
   commands()[name] = setup;
 }
@@ -27,14 +33,23 @@ CommandRegistrar::CommandRegistrar(const char* name, CommandSetup setup) {
 
 int main(int argc, char** argv) {
   using namespace ropesweep;
-  CLI::App app{"ropesweep: how RoPE attention fails in long contexts, mapped over large parameter sweeps",
-               "ropesweep"};
+  CLI::App app{
+      "ropesweep: how RoPE attention fails in long contexts, mapped over large parameter sweeps",
+      "ropesweep"};
   app.set_version_flag("--version", std::string("ropesweep ") + kVersion + " (" + kGitCommit + ")");
   app.require_subcommand(1);
   std::map<CLI::App*, cli::CommandAction> actions;
   for (const auto& [name, setup] : cli::commands()) {
     cli::CommandAction action = setup(app);
     actions[app.get_subcommand(name)] = std::move(action);
+  }
+  // CLI11 would call an unknown command a missing one.
+  if (argc > 1 && argv[1][0] != '-' && !cli::commands().count(argv[1])) {
+    std::string known;
+    for (const auto& [name, setup] : cli::commands()) known += (known.empty() ? "" : ", ") + name;
+    std::cerr << "ropesweep: error: unknown command '" << argv[1] << "' (known: " << known
+              << "; see ropesweep --help)\n";
+    return static_cast<int>(ExitCode::kUsage);
   }
   try {
     app.parse(argc, argv);
@@ -51,11 +66,7 @@ int main(int argc, char** argv) {
   try {
     for (auto* chosen : app.get_subcommands()) return actions.at(chosen)();
     return static_cast<int>(ExitCode::kUsage);
-  } catch (const Error& e) {
-    std::cerr << "ropesweep: error: " << e.what() << "\n";
-    return static_cast<int>(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "ropesweep: error: " << e.what() << "\n";
-    return static_cast<int>(ExitCode::kFailure);
+    return cli::report_error(e);
   }
 }

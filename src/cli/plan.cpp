@@ -37,8 +37,9 @@ CommandAction setup_plan(CLI::App& app) {
   command->add_option("--ranks", *ranks, "Rank counts to simulate, e.g. 1,64,4096")
       ->capture_default_str()
       ->delimiter(',')
-      ->check(CLI::PositiveNumber);
-  command->add_option("--max-points", *max_points, "Grid-size limit (default: the spec's or 1e8)");
+      ->check(positive_integer());
+  command->add_option("--max-points", *max_points, "Grid-size limit (default: the spec's or 1e8)")
+      ->check(positive_integer());
   command->add_flag("--no-calibrate", *no_calibrate,
                     "Use the uncalibrated cost model instead of timing a few small points");
   auto format = std::make_shared<std::string>("table");
@@ -58,12 +59,7 @@ CommandAction setup_plan(CLI::App& app) {
     SpecOptions options;
     if (*max_points) options.max_points = *max_points;
     const SpecResult result = read_sweep(*path, options);
-    if (!result.ok()) {
-      for (const SpecError& problem : result.problems) std::cerr << problem.what() << "\n";
-      throw Error(std::to_string(result.problems.size()) + " problem" +
-                      (result.problems.size() == 1 ? "" : "s") + " in " + *path,
-                  ExitCode::kSpec);
-    }
+    throw_if_invalid(result, *path);
     const Sweep& sweep = result.sweep;
     const CostModel model = *no_calibrate ? default_cost_model() : calibrate(sweep);
     const std::vector<WorkItem> items =

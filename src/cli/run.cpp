@@ -26,17 +26,18 @@ CommandAction setup_run(CLI::App& app) {
       ->add_option("--flush-seconds", options->flush_seconds,
                    "Write results at least this often (seconds)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   command
       ->add_option("--flush-points", options->flush_points, "...or after this many points per rank")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  command->add_option("--max-points", *max_points, "Grid-size limit (default: the spec's or 1e8)");
+      ->check(positive_integer());
+  command->add_option("--max-points", *max_points, "Grid-size limit (default: the spec's or 1e8)")
+      ->check(positive_integer());
   command
       ->add_option("--progress-interval", options->progress_seconds,
                    "Seconds between progress lines when stderr is not a terminal")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   command->add_flag("--no-calibrate", *no_calibrate,
                     "Skip the cost-model calibration (order work by uncalibrated estimates)");
   command->add_flag("-q,--quiet", options->quiet, "No progress output");
@@ -51,7 +52,11 @@ CommandAction setup_run(CLI::App& app) {
     MpiSession session(nullptr, nullptr);
     install_stop_handlers();
     const Communicator world(MPI_COMM_WORLD);
-    return static_cast<int>(run_sweep(world, *options));
+    try {
+      return static_cast<int>(run_sweep(world, *options));
+    } catch (const std::exception& error) {
+      return report_error(error);
+    }
   };
 }
 

@@ -25,17 +25,13 @@ CommandAction setup_validate(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto max_points = std::make_shared<std::uint64_t>(0);
   command->add_option("spec", *path, "Sweep spec (YAML)")->required();
-  command->add_option("--max-points", *max_points, "Grid-size limit (default: the spec's or 1e8)");
+  command->add_option("--max-points", *max_points, "Grid-size limit (default: the spec's or 1e8)")
+      ->check(positive_integer());
   return [path, max_points] {
     SpecOptions options;
     if (*max_points) options.max_points = *max_points;
     const SpecResult result = read_sweep(*path, options);
-    if (!result.ok()) {
-      for (const SpecError& problem : result.problems) std::cerr << problem.what() << "\n";
-      throw Error(std::to_string(result.problems.size()) + " problem" +
-                      (result.problems.size() == 1 ? "" : "s") + " in " + *path,
-                  ExitCode::kSpec);
-    }
+    throw_if_invalid(result, *path);
     const Sweep& sweep = result.sweep;
     std::cout << *path << ": valid sweep '" << sweep.name << "', seed " << sweep.seed << ", "
               << sweep.point_count() << " points\n";
