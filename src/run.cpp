@@ -447,16 +447,8 @@ struct Prepared {
 Prepared prepare(const Communicator& comm, const RunOptions& options) {
   SpecOptions spec_options;
   spec_options.max_points = options.max_points;
-  SpecResult parsed = read_sweep(options.spec_path, spec_options);
-  if (!parsed.ok()) {
-    for (const SpecError& problem : parsed.problems) std::cerr << problem.what() << "\n";
-    throw Error(std::to_string(parsed.problems.size()) + " problem" +
-                    (parsed.problems.size() == 1 ? "" : "s") + " in " + options.spec_path +
-                    "; nothing was run",
-                ExitCode::kSpec);
-  }
   Prepared prepared;
-  prepared.sweep = std::move(parsed.sweep);
+  prepared.sweep = read_valid_sweep(options.spec_path, spec_options, "; nothing was run");
   const std::string& path = options.output_path;
   const bool exists = access(path.c_str(), F_OK) == 0;
   if (exists && !options.resume && !options.overwrite) {

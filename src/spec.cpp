@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -713,6 +714,18 @@ SpecResult read_sweep(const std::string& path, const SpecOptions& options) {
   std::ostringstream text;
   text << in.rdbuf();
   return parse_sweep(text.str(), path, options);
+}
+
+Sweep read_valid_sweep(const std::string& path, const SpecOptions& options,
+                       const std::string& consequence) {
+  SpecResult result = read_sweep(path, options);
+  if (!result.ok()) {
+    for (const SpecError& problem : result.problems) std::cerr << problem.what() << "\n";
+    throw Error(std::to_string(result.problems.size()) + " problem" +
+                    (result.problems.size() == 1 ? "" : "s") + " in " + path + consequence,
+                ExitCode::kSpec);
+  }
+  return std::move(result.sweep);
 }
 
 std::string canonical_form(const Sweep& sweep) {

@@ -34,6 +34,11 @@ SpecResult parse_sweep(const std::string& text, const std::string& path,
                        const SpecOptions& options = {});
 // Reads the file first; throws IoError when it cannot be read.
 SpecResult read_sweep(const std::string& path, const SpecOptions& options = {});
+// read_sweep for a command that cannot go on without a valid spec: on problems,
+// writes each to stderr, one a line, then throws Error(kSpec) "N problems in PATH"
+// followed by `consequence` (e.g. "; nothing was run").
+Sweep read_valid_sweep(const std::string& path, const SpecOptions& options = {},
+                       const std::string& consequence = {});
 
 // The expanded sweep (seed, experiments, kinds, axes and their values, fixed
 // parameters) as text, independent of comments, formatting and the sweep name:

@@ -57,14 +57,7 @@ CommandAction setup_plan(CLI::App& app) {
     }
     SpecOptions options;
     if (*max_points) options.max_points = *max_points;
-    const SpecResult result = read_sweep(*path, options);
-    if (!result.ok()) {
-      for (const SpecError& problem : result.problems) std::cerr << problem.what() << "\n";
-      throw Error(std::to_string(result.problems.size()) + " problem" +
-                      (result.problems.size() == 1 ? "" : "s") + " in " + *path,
-                  ExitCode::kSpec);
-    }
-    const Sweep& sweep = result.sweep;
+    const Sweep sweep = read_valid_sweep(*path, options);
     const CostModel model = *no_calibrate ? default_cost_model() : calibrate(sweep);
     const std::vector<WorkItem> items =
         shard.whole()

@@ -29,14 +29,7 @@ CommandAction setup_validate(CLI::App& app) {
   return [path, max_points] {
     SpecOptions options;
     if (*max_points) options.max_points = *max_points;
-    const SpecResult result = read_sweep(*path, options);
-    if (!result.ok()) {
-      for (const SpecError& problem : result.problems) std::cerr << problem.what() << "\n";
-      throw Error(std::to_string(result.problems.size()) + " problem" +
-                      (result.problems.size() == 1 ? "" : "s") + " in " + *path,
-                  ExitCode::kSpec);
-    }
-    const Sweep& sweep = result.sweep;
+    const Sweep sweep = read_valid_sweep(*path, options);
     std::cout << *path << ": valid sweep '" << sweep.name << "', seed " << sweep.seed << ", "
               << sweep.point_count() << " points\n";
     for (const ExperimentGrid& grid : sweep.experiments)
