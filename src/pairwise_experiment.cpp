@@ -18,22 +18,10 @@ namespace {
 
 using detail::at_least;
 using detail::greater_than;
+using detail::number_parameter;
+using detail::stochastic_metric;
+using detail::text_parameter;
 using detail::within;
-
-ParameterInfo number(const std::string& name, ValueKind kind, double default_value,
-                     detail::ValueCheck check, const std::string& description) {
-  return detail::number_parameter(name, kind, default_value, std::move(check), description);
-}
-
-ParameterInfo text(const std::string& name, const std::string& default_value,
-                   std::vector<std::string> choices, const std::string& description) {
-  return detail::text_parameter(name, default_value, std::move(choices), description);
-}
-
-MetricInfo stochastic(const std::string& name, const std::string& units,
-                      const std::string& description) {
-  return MetricInfo{name, true, units, description};
-}
 
 PairwiseConfig config_of(const Parameters& point) {
   PairwiseConfig config;
@@ -66,49 +54,51 @@ class PairwiseExperiment final : public Experiment {
  public:
   PairwiseExperiment() {
     parameters_ = {
-        number("base", ValueKind::kNumber, 10000.0, greater_than(1.0), "RoPE base b"),
-        number("head_dim", ValueKind::kInteger, 128, detail::even_at_least_two(),
-               "head dimension d"),
-        number("length", ValueKind::kInteger, 4096, at_least(2),
-               "context length L; distances are uniform on {0..L-1}"),
-        text("encoding", "rope", encoding_names(), "position encoding"),
-        text("precision", "fp64", precision_names(),
-             "numeric precision of rotated q/k and of the score"),
-        number("rho", ValueKind::kNumber, 1.0, within(0.0, 1.0),
-               "similarity of the relevant key: k_rel = rho q + sqrt(1 - rho^2) xi"),
-        number("separation", ValueKind::kNumber, 0.25, within(0.0, 1.0, true),
-               "position pairs need r2 - r1 >= max(1, ceil(separation * L))"),
-        number("scale", ValueKind::kNumber, 1.0, greater_than(0.0),
-               "context extension factor s of pi, ntk and yarn"),
-        number("train_length", ValueKind::kNumber, 4096, greater_than(0.0),
-               "training length of yarn's ramp"),
-        number("yarn_alpha", ValueKind::kNumber, 1.0, at_least(0.0), "yarn ramp lower bound"),
-        number("yarn_beta", ValueKind::kNumber, 32.0, greater_than(0.0),
-               "yarn ramp upper bound (> yarn_alpha)"),
-        number("partial_fraction", ValueKind::kNumber, 1.0, within(0.0, 1.0),
-               "partial: fraction of the (highest) frequencies that rotate"),
-        number("alibi_slope", ValueKind::kNumber, 0.0, at_least(0.0),
-               "alibi: slope m; 0 takes head 0 of alibi_heads (Press et al.)"),
-        number("alibi_heads", ValueKind::kInteger, 8, at_least(1),
-               "alibi: head count H behind the default slope"),
-        text("layout", "interleaved", {"interleaved", "half_split"},
-             "pair layout of rotary encodings (rope_half is always half_split)"),
-        text("estimator", "conditional", {"conditional", "plain"},
-             "conditional (variance-reduced, fp64 inversions) or plain Monte Carlo"),
-        number("samples", ValueKind::kInteger, 20000, at_least(2),
-               "samples per metric (rounded up to whole clusters)"),
+        number_parameter("base", ValueKind::kNumber, 10000.0, greater_than(1.0), "RoPE base b"),
+        number_parameter("head_dim", ValueKind::kInteger, 128, detail::even_at_least_two(),
+                         "head dimension d"),
+        number_parameter("length", ValueKind::kInteger, 4096, at_least(2),
+                         "context length L; distances are uniform on {0..L-1}"),
+        text_parameter("encoding", "rope", encoding_names(), "position encoding"),
+        text_parameter("precision", "fp64", precision_names(),
+                       "numeric precision of rotated q/k and of the score"),
+        number_parameter("rho", ValueKind::kNumber, 1.0, within(0.0, 1.0),
+                         "similarity of the relevant key: k_rel = rho q + sqrt(1 - rho^2) xi"),
+        number_parameter("separation", ValueKind::kNumber, 0.25, within(0.0, 1.0, true),
+                         "position pairs need r2 - r1 >= max(1, ceil(separation * L))"),
+        number_parameter("scale", ValueKind::kNumber, 1.0, greater_than(0.0),
+                         "context extension factor s of pi, ntk and yarn"),
+        number_parameter("train_length", ValueKind::kNumber, 4096, greater_than(0.0),
+                         "training length of yarn's ramp"),
+        number_parameter("yarn_alpha", ValueKind::kNumber, 1.0, at_least(0.0),
+                         "yarn ramp lower bound"),
+        number_parameter("yarn_beta", ValueKind::kNumber, 32.0, greater_than(0.0),
+                         "yarn ramp upper bound (> yarn_alpha)"),
+        number_parameter("partial_fraction", ValueKind::kNumber, 1.0, within(0.0, 1.0),
+                         "partial: fraction of the (highest) frequencies that rotate"),
+        number_parameter("alibi_slope", ValueKind::kNumber, 0.0, at_least(0.0),
+                         "alibi: slope m; 0 takes head 0 of alibi_heads (Press et al.)"),
+        number_parameter("alibi_heads", ValueKind::kInteger, 8, at_least(1),
+                         "alibi: head count H behind the default slope"),
+        text_parameter("layout", "interleaved", {"interleaved", "half_split"},
+                       "pair layout of rotary encodings (rope_half is always half_split)"),
+        text_parameter("estimator", "conditional", {"conditional", "plain"},
+                       "conditional (variance-reduced, fp64 inversions) or plain Monte Carlo"),
+        number_parameter("samples", ValueKind::kInteger, 20000, at_least(2),
+                         "samples per metric (rounded up to whole clusters)"),
     };
     metrics_ = {
-        stochastic("position_inversion", "probability",
-                   "P(the nearer of two copies of the relevant key scores lower), ties 1/2"),
-        stochastic("position_aliasing", "probability",
-                   "P(the relevant key scores the same at two distinct distances)"),
-        stochastic("aliased_pairs", "pairs",
-                   "expected number of aliased position pairs in a context, P * L(L-1)/2"),
-        stochastic("token_inversion", "probability",
-                   "P(relevant vs irrelevant key order at distance r differs from distance 0)"),
-        stochastic("token_aliasing", "probability",
-                   "P(relevant and irrelevant key score the same at a distance r)"),
+        stochastic_metric("position_inversion", "probability",
+                          "P(the nearer of two copies of the relevant key scores lower), ties 1/2"),
+        stochastic_metric("position_aliasing", "probability",
+                          "P(the relevant key scores the same at two distinct distances)"),
+        stochastic_metric("aliased_pairs", "pairs",
+                          "expected number of aliased position pairs in a context, P * L(L-1)/2"),
+        stochastic_metric(
+            "token_inversion", "probability",
+            "P(relevant vs irrelevant key order at distance r differs from distance 0)"),
+        stochastic_metric("token_aliasing", "probability",
+                          "P(relevant and irrelevant key score the same at a distance r)"),
     };
   }
 
@@ -120,12 +110,7 @@ class PairwiseExperiment final : public Experiment {
   const std::vector<MetricInfo>& metrics() const override { return metrics_; }
 
   std::string check_point(const Parameters& point) const override {
-    try {
-      validate(config_of(point));
-    } catch (const Error& e) {
-      return e.what();
-    }
-    return {};
+    return detail::error_message_of([&] { validate(config_of(point)); });
   }
 
   std::vector<MetricValue> compute(const Parameters& point, std::uint64_t seed,

@@ -1,12 +1,14 @@
 #pragma once
-// Building blocks for an experiment's ParameterInfo list: range checks phrased to
-// follow the parameter name ("must be > 1") and constructors with defaults.
+// Building blocks for an experiment's ParameterInfo and MetricInfo lists: range checks
+// phrased to follow the parameter name ("must be > 1"), constructors with defaults, and
+// the turning of a failed validation into check_point's message.
 #include <cmath>
 #include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "ropesweep/error.hpp"
 #include "ropesweep/experiment.hpp"
 #include "ropesweep/parameters.hpp"
 
@@ -67,6 +69,23 @@ inline ParameterInfo text_parameter(const std::string& name, const std::string& 
   info.choices = std::move(choices);
   info.description = description;
   return info;
+}
+
+inline MetricInfo stochastic_metric(const std::string& name, const std::string& units,
+                                    const std::string& description) {
+  return MetricInfo{name, true, units, description};
+}
+
+// The message of the Error that `attempt` throws, or "" when it throws none: what
+// Experiment::check_point returns for a point whose configuration `attempt` validates.
+template <typename Attempt>
+std::string error_message_of(Attempt&& attempt) {
+  try {
+    attempt();
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return {};
 }
 
 }  // namespace ropesweep::detail
