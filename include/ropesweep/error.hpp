@@ -6,7 +6,7 @@
 
 namespace ropesweep {
 
-// Exit codes of the `ropesweep` command; documented in docs/cli.md.
+// Exit codes of the `ropesweep` command; documented in docs/sweep-spec.md.
 enum class ExitCode : int {
   kOk = 0,
   kFailure = 1,      // internal or unexpected error
