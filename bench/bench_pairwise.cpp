@@ -8,7 +8,9 @@
 //   BM_Point/<L>/<precision>/<estimator>: pairwise_metrics, all four at once.
 //   BM_ScalarKernel/<precision>: the one-score-at-a-time reference kernel
 //     (detail::ScoreKernel) over a block of queries x distances.
-//   BM_BlockKernel/<precision>/<Q>/<R>/<tables>: the block kernel on a Q x R block.
+//   BM_BlockKernel/<precision>/<Q>/<R>/<tables>: the block kernel on a Q x R block
+//     (tables 1: factors built by the kernel; 0: supplied, the product alone).
+//   BM_BlockKernelAtLength/.../<L>: the same at context length L.
 //   BM_EigenGemm/<M>/<K>/<N>: Eigen's own double GEMM at the shape of the block
 //     kernel's product (the practical peak of this core).
 // Flop counts: a score costs 2d useful flops (one multiply-add per component of
@@ -140,9 +142,10 @@ void BM_ScalarKernel(benchmark::State& state) {
   set_flop_rate(state, 2.0 * kHeadDim * kBlockQueries * kBlockDistances);
 }
 
-// Arguments: precision, queries, distances, whether the cos/sin tables are rebuilt
-// every iteration (1: the whole per-block cost; 0: the product alone).
-void BM_BlockKernel(benchmark::State& state) {
+// Arguments: precision, queries, distances, and where the cos/sin factors come
+// from (1: built by the kernel, its whole per-block cost; 0: supplied once with
+// set_factors, so the timing is the product alone reading a stored table).
+void run_block_kernel(benchmark::State& state, std::int64_t length) {
   EncodingConfig ec;
   ec.head_dim = kHeadDim;
   const Encoding encoding(ec);
@@ -150,14 +153,47 @@ void BM_BlockKernel(benchmark::State& state) {
   const auto queries = static_cast<int>(state.range(1));
   const auto distances = static_cast<int>(state.range(2));
   const bool with_tables = state.range(3) != 0;
-  const KernelInputs in = kernel_inputs(kKernelLength);
+  const KernelInputs in = kernel_inputs(length);
   std::vector<std::int64_t> block_distances(distances);
   for (int j = 0; j < distances; ++j) block_distances[j] = in.distances[j % kBlockDistances];
-  detail::BlockKernel kernel(encoding, precision, kKernelLength);
-  kernel.set_distances(block_distances.data(), distances);
+  detail::BlockKernel kernel(encoding, precision, length);
+  if (with_tables) {
+    kernel.set_distances(block_distances.data(), distances);
+  } else {
+    // Factors [t][j] of the relative angles r w_t (exact path) or of the fp32
+    // absolute positions (finite path), as the kernel would build them.
+    const int pairs = encoding.pairs();
+    std::vector<double> cos_f(pairs * distances), sin_f(pairs * distances), c(pairs), s(pairs);
+    for (int j = 0; j < distances; ++j) {
+      const std::int64_t r = block_distances[j];
+      encoding.rotation_factors(static_cast<double>(kernel.exact() ? r : length - 1 - r),
+                                c.data(), s.data());
+      for (int t = 0; t < pairs; ++t) {
+        cos_f[t * distances + j] = c[t];
+        sin_f[t * distances + j] = s[t];
+      }
+    }
+    if (kernel.exact()) {
+      kernel.set_factors(block_distances.data(), distances, cos_f.data(), sin_f.data());
+    } else {
+      const std::vector<float> cos32(cos_f.begin(), cos_f.end()), sin32(sin_f.begin(), sin_f.end());
+      kernel.set_factors(block_distances.data(), distances, cos32.data(), sin32.data());
+    }
+  }
+  // Built factors: every iteration takes fresh distances (one of 64 sets drawn in
+  // advance), as an estimator's blocks do, so the coarse and fine rows it reads
+  // are not all cache-hot.
+  constexpr int kDistanceSets = 64;
+  std::vector<std::int64_t> distance_sets(static_cast<std::size_t>(kDistanceSets) * distances);
+  RandomStream stream({8, 8, 8, static_cast<std::uint64_t>(length)});
+  for (auto& r : distance_sets) r = static_cast<std::int64_t>(stream.uniform_int(length));
   std::vector<double> scores(static_cast<std::size_t>(queries) * distances);
+  int set = 0;
   for (auto _ : state) {
-    if (with_tables) kernel.set_distances(block_distances.data(), distances);
+    if (with_tables) {
+      kernel.set_distances(distance_sets.data() + set * distances, distances);
+      set = (set + 1) % kDistanceSets;
+    }
     if (kernel.exact()) {
       kernel.exact_scores(in.queries.data(), in.keys.data(), queries, scores.data());
     } else {
@@ -171,6 +207,12 @@ void BM_BlockKernel(benchmark::State& state) {
   }
   set_flop_rate(state, 2.0 * kHeadDim * queries * distances);
 }
+
+void BM_BlockKernel(benchmark::State& state) { run_block_kernel(state, kKernelLength); }
+
+// The same with the context length L as a fifth argument: how the table
+// building cost depends on the size of its coarse and fine tables.
+void BM_BlockKernelAtLength(benchmark::State& state) { run_block_kernel(state, state.range(4)); }
 
 void BM_EigenGemm(benchmark::State& state) {
   const auto m = state.range(0), k = state.range(1), n = state.range(2);
@@ -207,10 +249,16 @@ BENCHMARK(BM_BlockKernel)
     ->Args({0, kBlockQueries, kBlockDistances, 1})
     ->Args({2, 4, 64, 1})
     ->Args({2, kBlockQueries, kBlockDistances, 1})
+    ->Args({0, 4, 32, 0})
+    ->Args({0, 4, 32, 1})
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_BlockKernelAtLength)
+    ->ArgsProduct({{0}, {4}, {32}, {1}, {4096, 65536, 1 << 20, 1 << 24}})
     ->Unit(benchmark::kMicrosecond);
 #endif
 BENCHMARK(BM_EigenGemm)
     ->Args({4, kHeadDim, 64})
+    ->Args({4, kHeadDim, 32})
     ->Args({kBlockQueries, kHeadDim, kBlockDistances})
     ->Args({256, 256, 256})
     ->Unit(benchmark::kMicrosecond);

@@ -48,10 +48,11 @@ by_name = {b["name"]: b for b in bench}
 def flops(name):
     b = by_name.get(name)
     return b["flops"] if b else None
-print("1. kernel flop rate vs Eigen GEMM at the same shape (double, d = 128)")
+print("1. kernel flop rate vs Eigen GEMM at the same shape (double, d = 128, L = 2^20)")
 for q, r in ((4, 64), (32, 64)):
     gemm = flops(f"BM_EigenGemm/{q}/128/{r}")
-    for tables, label in ((0, "product only"), (1, "with cos/sin tables")):
+    for tables, label in ((0, "product alone, factors supplied"),
+                          (1, "whole kernel: cos/sin built, fresh distances")):
         kernel = flops(f"BM_BlockKernel/0/{q}/{r}/{tables}")
         if kernel is None or gemm is None:
             continue

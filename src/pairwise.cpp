@@ -5,6 +5,10 @@
 #include <cstdio>
 #include <type_traits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "ropesweep/error.hpp"
 #include "ropesweep/gaussian.hpp"
 #include "ropesweep/sincos.hpp"
@@ -252,6 +256,10 @@ BlockKernel::BlockKernel(const Encoding& encoding, Precision precision, std::int
   const std::size_t d = encoding.head_dim();
   query32_.assign(d, 0.0f);
   key32_.assign(d, 0.0f);
+  for (int t = 0; t < pairs_; ++t) {
+    real_.push_back(encoding.real_index(t));
+    imag_.push_back(encoding.imag_index(t));
+  }
 }
 
 void BlockKernel::set_distances(const std::int64_t* distances, std::int64_t count) {
@@ -288,40 +296,100 @@ void BlockKernel::build_split_tables() {
   build(split_, 1, fine_cos_, fine_sin_);
 }
 
+namespace {
+
+// cos/sin(x + y) of one distance for frequencies [t, t + 2), from the coarse (x)
+// and fine (y) rows: the same two products and one sum or difference per value as
+// the scalar expression, so the bits do not depend on the path taken.
+#if defined(__SSE2__)
+struct SumAngles {
+  __m128d cos, sin;
+};
+
+inline SumAngles add_angles(const double* cc, const double* cs, const double* fc,
+                            const double* fs) {
+  const __m128d a = _mm_loadu_pd(cc), b = _mm_loadu_pd(cs);
+  const __m128d c = _mm_loadu_pd(fc), d = _mm_loadu_pd(fs);
+  return {_mm_sub_pd(_mm_mul_pd(a, c), _mm_mul_pd(b, d)),
+          _mm_add_pd(_mm_mul_pd(b, c), _mm_mul_pd(a, d))};
+}
+#endif
+
+}  // namespace
+
 void BlockKernel::exact_factors() {
   if (split_ == 0) build_split_tables();
-  const std::size_t cells = static_cast<std::size_t>(pairs_ * stride_);
-  table_.resize(2 * cells);
+  supplied_ = false;
   high_.resize(stride_);
   low_.resize(stride_);
+  const double inverse_split = 1.0 / static_cast<double>(split_);
   for (std::int64_t j = 0; j < stride_; ++j) {
     if (distances_[j] < 0 || distances_[j] >= length_) {
       throw Error("BlockKernel: distance " + std::to_string(distances_[j]) + " outside [0, L)");
     }
-    high_[j] = distances_[j] / split_;
-    low_[j] = distances_[j] % split_;
-  }
-  double* cos_table = table_.data();
-  double* sin_table = table_.data() + cells;
-  // Per distance, the frequencies are contiguous in both tables ([index][t]): the
-  // angle addition vectorises over t, and only the stores into the [t][j] table
-  // are strided.
-  std::vector<double>& column = angles_;
-  column.resize(2 * static_cast<std::size_t>(pairs_));
-  for (std::int64_t j = 0; j < stride_; ++j) {
-    const double* cc = coarse_cos_.data() + high_[j] * pairs_;
-    const double* cs = coarse_sin_.data() + high_[j] * pairs_;
-    const double* fc = fine_cos_.data() + low_[j] * pairs_;
-    const double* fs = fine_sin_.data() + low_[j] * pairs_;
-    double* cos_column = column.data();
-    double* sin_column = column.data() + pairs_;
-    for (int t = 0; t < pairs_; ++t) {
-      cos_column[t] = cc[t] * fc[t] - cs[t] * fs[t];  // cos(x + y)
-      sin_column[t] = cs[t] * fc[t] + cc[t] * fs[t];  // sin(x + y)
+    // Quotient through a double reciprocal, corrected by one step: a 64-bit
+    // division per distance costs as much as a row of the table.
+    std::int64_t high = static_cast<std::int64_t>(static_cast<double>(distances_[j]) * inverse_split);
+    std::int64_t low = distances_[j] - high * split_;
+    if (low < 0) {
+      --high;
+      low += split_;
+    } else if (low >= split_) {
+      ++high;
+      low -= split_;
     }
-    for (int t = 0; t < pairs_; ++t) {
-      cos_table[t * stride_ + j] = cos_column[t];
-      sin_table[t * stride_ + j] = sin_column[t];
+    high_[j] = high;
+    low_[j] = low;
+  }
+}
+
+void BlockKernel::factor_slice(std::int64_t j0, bool with_sin, double* slice) const {
+  // Layout of the slice: cos rows t = 0 .. pairs-1, then sin rows, kColumnBlock
+  // distances each.
+  double* cos_slice = slice;
+  double* sin_slice = slice + pairs_ * kColumnBlock;
+  // Locals, not members: stores into the slice cannot alias them, so the
+  // compiler keeps them in registers.
+  const std::int64_t pairs = pairs_;
+  const double* coarse_cos = coarse_cos_.data();
+  const double* coarse_sin = coarse_sin_.data();
+  const double* fine_cos = fine_cos_.data();
+  const double* fine_sin = fine_sin_.data();
+  const std::int64_t* high = high_.data() + j0;
+  const std::int64_t* low = low_.data() + j0;
+  // The coarse and fine rows are contiguous in t, the slice in j. Two distances
+  // and two frequencies at a time make a 2 x 2 block that is transposed in
+  // registers, so loads and stores are both whole vectors.
+  std::int64_t t_vector_end = 0;
+#if defined(__SSE2__)
+  t_vector_end = pairs - pairs % 2;
+  for (std::int64_t j = 0; j < kColumnBlock; j += 2) {
+    const std::int64_t p0 = high[j] * pairs, q0 = low[j] * pairs;
+    const std::int64_t p1 = high[j + 1] * pairs, q1 = low[j + 1] * pairs;
+    for (std::int64_t t = 0; t < t_vector_end; t += 2) {
+      const SumAngles first = add_angles(coarse_cos + p0 + t, coarse_sin + p0 + t,
+                                         fine_cos + q0 + t, fine_sin + q0 + t);
+      const SumAngles second = add_angles(coarse_cos + p1 + t, coarse_sin + p1 + t,
+                                          fine_cos + q1 + t, fine_sin + q1 + t);
+      double* cos_row = cos_slice + t * kColumnBlock + j;
+      double* sin_row = sin_slice + t * kColumnBlock + j;
+      _mm_storeu_pd(cos_row, _mm_unpacklo_pd(first.cos, second.cos));
+      _mm_storeu_pd(cos_row + kColumnBlock, _mm_unpackhi_pd(first.cos, second.cos));
+      if (with_sin) {
+        _mm_storeu_pd(sin_row, _mm_unpacklo_pd(first.sin, second.sin));
+        _mm_storeu_pd(sin_row + kColumnBlock, _mm_unpackhi_pd(first.sin, second.sin));
+      }
+    }
+  }
+#endif
+  for (std::int64_t j = 0; j < kColumnBlock; ++j) {
+    const double* cc = coarse_cos + high[j] * pairs;
+    const double* cs = coarse_sin + high[j] * pairs;
+    const double* fc = fine_cos + low[j] * pairs;
+    const double* fs = fine_sin + low[j] * pairs;
+    for (std::int64_t t = t_vector_end; t < pairs; ++t) {
+      cos_slice[t * kColumnBlock + j] = cc[t] * fc[t] - cs[t] * fs[t];  // cos(x + y)
+      if (with_sin) sin_slice[t * kColumnBlock + j] = cs[t] * fc[t] + cc[t] * fs[t];  // sin(x + y)
     }
   }
 }
@@ -365,6 +433,7 @@ void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count,
   table_.resize(2 * cells);
   copy_factor_rows(cos_f, pairs_, count, stride_, table_.data());
   copy_factor_rows(sin_f, pairs_, count, stride_, table_.data() + cells);
+  supplied_ = true;
 }
 
 void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count, const float* cos_f,
@@ -382,41 +451,51 @@ void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count,
 }
 
 void BlockKernel::product(const double* features, std::int64_t rows, std::int64_t depth,
-                          const double* table, double* out) const {
-  // Two rows x eight columns of accumulators stay in registers; each output is
-  // summed over k = 0 .. depth-1 in order, whatever its row or column.
-  std::int64_t c = 0;
-  for (; c + 2 <= rows; c += 2) {
-    const double* f0 = features + c * depth;
-    const double* f1 = f0 + depth;
-    for (std::int64_t j0 = 0; j0 < stride_; j0 += kColumnBlock) {
+                          double* out) {
+  // Column blocks outside, rows inside: each block's slice of the cos/sin table
+  // (depth x 8) is built, and stays in L1, while every row reads it; the whole
+  // table is never stored. Two rows x eight columns of accumulators stay in
+  // registers; each output is summed over k = 0 .. depth-1 in order, whatever its
+  // row or column.
+  const std::int64_t stride = stride_, count = count_;
+  slice_.resize(static_cast<std::size_t>(2 * pairs_ * kColumnBlock));
+  for (std::int64_t j0 = 0; j0 < stride; j0 += kColumnBlock) {
+    const double* table = slice_.data();
+    std::int64_t row_stride = kColumnBlock;
+    if (supplied_) {
+      table = table_.data() + j0;
+      row_stride = stride;
+    } else {
+      factor_slice(j0, depth > pairs_, slice_.data());  // profiles need no sin rows
+    }
+    const std::int64_t width = std::min(kColumnBlock, count - j0);
+    std::int64_t c = 0;
+    for (; c + 2 <= rows; c += 2) {
+      const double* f0 = features + c * depth;
+      const double* f1 = f0 + depth;
       double a0[kColumnBlock] = {}, a1[kColumnBlock] = {};
       for (std::int64_t k = 0; k < depth; ++k) {
         const double x0 = f0[k], x1 = f1[k];
-        const double* row = table + k * stride_ + j0;
+        const double* row = table + k * row_stride;
         for (std::int64_t jj = 0; jj < kColumnBlock; ++jj) {
           a0[jj] += x0 * row[jj];
           a1[jj] += x1 * row[jj];
         }
       }
-      const std::int64_t width = std::min(kColumnBlock, count_ - j0);
       for (std::int64_t jj = 0; jj < width; ++jj) {
-        out[c * count_ + j0 + jj] = a0[jj];
-        out[(c + 1) * count_ + j0 + jj] = a1[jj];
+        out[c * count + j0 + jj] = a0[jj];
+        out[(c + 1) * count + j0 + jj] = a1[jj];
       }
     }
-  }
-  for (; c < rows; ++c) {
-    const double* f0 = features + c * depth;
-    for (std::int64_t j0 = 0; j0 < stride_; j0 += kColumnBlock) {
+    for (; c < rows; ++c) {
+      const double* f0 = features + c * depth;
       double a0[kColumnBlock] = {};
       for (std::int64_t k = 0; k < depth; ++k) {
         const double x0 = f0[k];
-        const double* row = table + k * stride_ + j0;
+        const double* row = table + k * row_stride;
         for (std::int64_t jj = 0; jj < kColumnBlock; ++jj) a0[jj] += x0 * row[jj];
       }
-      const std::int64_t width = std::min(kColumnBlock, count_ - j0);
-      for (std::int64_t jj = 0; jj < width; ++jj) out[c * count_ + j0 + jj] = a0[jj];
+      for (std::int64_t jj = 0; jj < width; ++jj) out[c * count + j0 + jj] = a0[jj];
     }
   }
 }
@@ -431,14 +510,14 @@ void BlockKernel::exact_scores(const double* queries, const double* keys, std::i
     const double* k = keys + c * d;
     double* f = features_.data() + c * d;
     for (int t = 0; t < pairs_; ++t) {
-      const double a = q[encoding_.real_index(t)], b = q[encoding_.imag_index(t)];
-      const double x = k[encoding_.real_index(t)], y = k[encoding_.imag_index(t)];
+      const double a = q[real_[t]], b = q[imag_[t]];
+      const double x = k[real_[t]], y = k[imag_[t]];
       // Re[(a + ib)(x - iy) e^{i angle}] = (ax + by) cos - (bx - ay) sin
       f[t] = scale_squared * (a * x + b * y);
       f[pairs_ + t] = -scale_squared * (b * x - a * y);
     }
   }
-  product(features_.data(), rows, d, table_.data(), scores);
+  product(features_.data(), rows, d, scores);
   const double slope = encoding_.distance_slope();
   if (slope != 0.0) {
     for (std::int64_t c = 0; c < rows; ++c) {
@@ -456,11 +535,11 @@ void BlockKernel::profiles(const double* queries, std::int64_t rows, double* out
   for (std::int64_t c = 0; c < rows; ++c) {
     const double* q = queries + c * d;
     for (int t = 0; t < pairs_; ++t) {
-      const double a = q[encoding_.real_index(t)], b = q[encoding_.imag_index(t)];
+      const double a = q[real_[t]], b = q[imag_[t]];
       features_[c * pairs_ + t] = scale_squared * (a * a + b * b);
     }
   }
-  product(features_.data(), rows, pairs_, table_.data(), out);
+  product(features_.data(), rows, pairs_, out);
 }
 
 void BlockKernel::set_query(const double* q) {

@@ -214,7 +214,7 @@ class ScoreKernel {
 // Exact path (fp64): s(q, k; r) = sum_t F_t(q, k) cos(r w_t) + G_t(q, k) sin(r w_t)
 // - m r, so the scores of all (query, distance) pairs are the product of the
 // query-key feature matrix [F G] (queries x d) with the per-distance table [cos;
-// sin] (d x distances), computed once per block with vectorised sincos. Likewise
+// sin] (d x distances), built slice by slice from vectorised sincos tables. Likewise
 // C(r) = |qh|^2 . cos. The product is a register-blocked kernel that sums every
 // score over the frequencies in one fixed order, so equal inputs give equal
 // scores at every position of the block (exact ties stay ties, e.g. NoPE).
@@ -252,9 +252,12 @@ class BlockKernel {
   void finite_scores(const double* key, double* scores);
 
  private:
-  // out (rows x count) = features (rows x depth) * table (depth x stride), fixed order.
-  void product(const double* features, std::int64_t rows, std::int64_t depth, const double* table,
-               double* out) const;
+  // out (rows x count) = features (rows x depth) * [cos; sin] table (depth x
+  // count), summed in a fixed order; the table is built slice by slice on the way.
+  void product(const double* features, std::int64_t rows, std::int64_t depth, double* out);
+  // The exact path's factors of distances j0 .. j0+7, [cos rows; sin rows] x 8
+  // (the sin rows only when asked for).
+  void factor_slice(std::int64_t j0, bool with_sin, double* slice) const;
   void exact_factors();
   void build_split_tables();
   void finite_factors();
@@ -263,13 +266,17 @@ class BlockKernel {
   Precision precision_;
   std::int64_t length_;
   int pairs_;
+  std::vector<int> real_, imag_;  // components of pair t (Encoding::real_index, imag_index)
   std::int64_t count_ = 0, stride_ = 0;  // distances, padded row length of the tables
   std::vector<std::int64_t> distances_;
-  std::vector<double> table_;  // exact: [cos; sin] rows, pairs x stride each
+  std::vector<double> table_;  // exact, supplied by set_factors: [cos; sin] rows, pairs x stride
+  bool supplied_ = false;       // whether the product reads table_ rather than building slices
+  std::vector<double> slice_;   // exact: one column block of the table, built per use
   // Exact path: cos/sin of r w_t from r = hi K + lo by one angle addition of a
   // coarse (hi K w_t) and a fine (lo w_t) table, K = ceil(sqrt(L)); both computed
   // once per kernel with vectorised sincos, so the error (a few ulp) does not grow
   // with L and a block's table costs ~6 flops per entry instead of a sincos.
+  // Only the indices are kept per block: each product rebuilds its slices.
   std::int64_t split_ = 0, coarse_count_ = 0;
   std::vector<double> coarse_cos_, coarse_sin_, fine_cos_, fine_sin_;  // (H | K) x pairs
   std::vector<std::int64_t> high_, low_;
