@@ -72,15 +72,17 @@ def section_failures(results, out_dir):
     return s
 
 
-def _draw_per_precision(section, out_dir, stem, draw, ds, name):
-    """Precision changes aliasing from never to common: one figure per precision."""
+def _draw_per_precision(section, out_dir, stem, draw, ds, name, prefer=None):
+    """Precision changes aliasing from never to common: one figure per precision.
+    `prefer` fixes further dimensions of the slice drawn."""
+    prefer = dict(prefer or {})
     precision_dim = axis_dimension(ds, "precision")
     if precision_dim is not None and 1 < ds.sizes[precision_dim] <= MAX_FACETS:
         for value in ds.coords[precision_dim].values:
             _draw(section, out_dir, f"{stem}_{value}.png",
-                  functools.partial(draw, prefer={"precision": str(value)}), ds, name)
+                  functools.partial(draw, prefer={**prefer, "precision": str(value)}), ds, name)
     else:
-        _draw(section, out_dir, f"{stem}.png", draw, ds, name)
+        _draw(section, out_dir, f"{stem}.png", functools.partial(draw, prefer=prefer or None), ds, name)
 
 
 def _frontier_table(rows):
@@ -141,7 +143,14 @@ def section_encodings(results, out_dir):
     if not candidates:
         s.notes.append("Skipped: no pairwise experiment sweeps an encoding axis.")
     for name, ds in candidates:
-        _draw_per_precision(s, out_dir, f"fig4_encodings_{name}", figures.encodings_map, ds, name)
+        # With an extension-scale axis the default slice (its first value, usually
+        # 1) would show pi, ntk and yarn identical to rope: draw the largest scale.
+        prefer = {}
+        scale_dim = axis_dimension(ds, "scale")
+        if scale_dim is not None and ds.sizes[scale_dim] > 1:
+            prefer[scale_dim] = float(np.max(np.asarray(ds.coords[scale_dim].values, dtype=np.float64)))
+        _draw_per_precision(s, out_dir, f"fig4_encodings_{name}", figures.encodings_map, ds, name,
+                            prefer)
     return s
 
 

@@ -17,8 +17,9 @@ sys.path.insert(0, ROOT)
 # Small enough to run in seconds on one core, large enough that every figure has
 # data: bases on both sides of the lengths (so the trade-off exists), two
 # encodings and precisions, the decay map, b_min at three lengths for two head
-# dimensions, a tiny transformer probe, and a second pairwise
-# group whose base is a zip member (a coordinate along the `scale` dimension).
+# dimensions, a tiny transformer probe, a second pairwise group whose base is a
+# zip member (a coordinate along the `scale` dimension), and context-extension
+# encodings against their scale (no base axis, so no frontier).
 SPEC = textwrap.dedent("""\
     name: analysis-test
     seed: 20260525
@@ -42,6 +43,16 @@ SPEC = textwrap.dedent("""\
           zip:
             scale: [1, 2, 4, 8]
             base: [10, 100, 1000, 10000]
+          length: [64, 512]
+      extension:
+        kind: pairwise
+        samples: 200
+        fixed:
+          head_dim: 16
+          train_length: 64
+        axes:
+          encoding: [pi, yarn]
+          scale: [1, 4]
           length: [64, 512]
       decay:
         fixed:

@@ -14,7 +14,8 @@ PAIRWISE_FIGURES = ["fig1_failure_vs_length_pairwise_fp64.png", "fig1_failure_vs
                     "fig2_tradeoff_pairwise.png",
                     "fig4_encodings_pairwise_fp64.png", "fig4_encodings_pairwise_bf16.png",
                     "fig1_failure_vs_length_ntk_scaled.png",
-                    "fig2_tradeoff_ntk_scaled.png"]
+                    "fig2_tradeoff_ntk_scaled.png",
+                    "fig1_failure_vs_length_extension.png", "fig4_encodings_extension.png"]
 PAIRWISE_GROUPS = ("pairwise", "ntk_scaled")
 BMIN_FIGURE = "fig3_bmin_bmin.png"
 DECAY_FIGURE = "fig3_decay_decay.png"
@@ -36,7 +37,7 @@ def _referenced_images(index_html):
 
 def test_load_gives_labelled_arrays_with_the_spec_axes(run_file):
     results = analysis.load(str(run_file))
-    assert set(results) == {"pairwise", "ntk_scaled", "decay", "bmin", "probe"}
+    assert set(results) == {"pairwise", "ntk_scaled", "extension", "decay", "bmin", "probe"}
     pairwise = results["pairwise"]
     assert pairwise["position_inversion"].dims == ("base", "length", "encoding", "precision")
     np.testing.assert_array_equal(pairwise.coords["base"].values, [10, 100, 1000, 10000])
@@ -72,6 +73,16 @@ def test_report_renders_every_figure(run_file, tmp_path):
     for key in ("version", "start_time", "end_time"):
         assert html.escape(str(attrs[key])) in index
     assert f"<th>MPI ranks</th><td>{attrs['ranks']}</td>" in index
+
+
+def test_encoding_map_of_extension_encodings_shows_the_largest_scale(run_file, tmp_path):
+    # At scale 1, pi, ntk and yarn are rope: the map must show them extended.
+    result = report(run_file, tmp_path / "report")
+    assert result.returncode == 0, result.stderr
+    index = (tmp_path / "report" / "index.html").read_text()
+    caption = re.search(r"fig4_encodings_extension\.png'>.*?<figcaption>(.*?)</figcaption>", index)
+    assert caption is not None
+    assert "scale=4 (one of 2 values)" in caption.group(1)
 
 
 @pytest.mark.parametrize("group, reduced_dims", [("pairwise", ("length", "encoding", "precision")),
@@ -135,7 +146,7 @@ def test_missing_experiments_skip_their_sections(file_copy, tmp_path):
 
 def test_file_without_pairwise_experiments_skips_their_sections(file_copy, tmp_path):
     with h5py.File(file_copy, "a") as f:
-        for group in PAIRWISE_GROUPS + ("frontier",):
+        for group in PAIRWISE_GROUPS + ("extension", "frontier"):
             del f[group]
     result = report(file_copy, tmp_path / "report")
     assert result.returncode == 0, result.stderr
