@@ -251,8 +251,13 @@ std::int64_t padded(std::int64_t count) {
 
 }  // namespace
 
-BlockKernel::BlockKernel(const Encoding& encoding, Precision precision, std::int64_t length)
-    : encoding_(encoding), precision_(precision), length_(length), pairs_(encoding.pairs()) {
+BlockKernel::BlockKernel(const Encoding& encoding, Precision precision, std::int64_t length,
+                         std::shared_ptr<const AngleAdditionTables> tables)
+    : encoding_(encoding),
+      precision_(precision),
+      length_(length),
+      pairs_(encoding.pairs()),
+      tables_(std::move(tables)) {
   const std::size_t d = encoding.head_dim();
   query32_.assign(d, 0.0f);
   key32_.assign(d, 0.0f);
@@ -274,26 +279,27 @@ void BlockKernel::set_distances(const std::int64_t* distances, std::int64_t coun
   }
 }
 
-void BlockKernel::build_split_tables() {
-  split_ = std::max<std::int64_t>(
-      1, static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(length_)))));
-  coarse_count_ = (length_ + split_ - 1) / split_;
-  const std::vector<double>& w = encoding_.frequencies();
+AngleAdditionTables::AngleAdditionTables(const Encoding& encoding, std::int64_t length)
+    : split(std::max<std::int64_t>(
+          1, static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(length)))))) {
+  const std::int64_t pairs = encoding.pairs();
+  const std::vector<double>& w = encoding.frequencies();
+  std::vector<double> angles;
   auto build = [&](std::int64_t count, std::int64_t step, std::vector<double>& cos_out,
                    std::vector<double>& sin_out) {
-    const auto cells = static_cast<std::size_t>(pairs_ * count);
-    angles_.resize(cells);
+    const auto cells = static_cast<std::size_t>(pairs * count);
+    angles.resize(cells);
     cos_out.resize(cells);
     sin_out.resize(cells);
-    for (int t = 0; t < pairs_; ++t) {
+    for (std::int64_t t = 0; t < pairs; ++t) {
       for (std::int64_t i = 0; i < count; ++i) {
-        angles_[i * pairs_ + t] = static_cast<double>(i * step) * w[t];  // [i][t]
+        angles[i * pairs + t] = static_cast<double>(i * step) * w[t];  // [i][t]
       }
     }
-    sincos_bulk(angles_.data(), cells, cos_out.data(), sin_out.data());
+    sincos_bulk(angles.data(), cells, cos_out.data(), sin_out.data());
   };
-  build(coarse_count_, split_, coarse_cos_, coarse_sin_);
-  build(split_, 1, fine_cos_, fine_sin_);
+  build((length + split - 1) / split, split, coarse_cos, coarse_sin);
+  build(split, 1, fine_cos, fine_sin);
 }
 
 namespace {
@@ -318,11 +324,12 @@ inline SumAngles add_angles(const double* cc, const double* cs, const double* fc
 }  // namespace
 
 void BlockKernel::exact_factors() {
-  if (split_ == 0) build_split_tables();
+  if (!tables_) tables_ = std::make_shared<const AngleAdditionTables>(encoding_, length_);
+  const std::int64_t split = tables_->split;
   supplied_ = false;
   high_.resize(stride_);
   low_.resize(stride_);
-  const double inverse_split = 1.0 / static_cast<double>(split_);
+  const double inverse_split = 1.0 / static_cast<double>(split);
   for (std::int64_t j = 0; j < stride_; ++j) {
     if (distances_[j] < 0 || distances_[j] >= length_) {
       throw Error("BlockKernel: distance " + std::to_string(distances_[j]) + " outside [0, L)");
@@ -330,13 +337,13 @@ void BlockKernel::exact_factors() {
     // Quotient through a double reciprocal, corrected by one step: a 64-bit
     // division per distance costs as much as a row of the table.
     std::int64_t high = static_cast<std::int64_t>(static_cast<double>(distances_[j]) * inverse_split);
-    std::int64_t low = distances_[j] - high * split_;
+    std::int64_t low = distances_[j] - high * split;
     if (low < 0) {
       --high;
-      low += split_;
-    } else if (low >= split_) {
+      low += split;
+    } else if (low >= split) {
       ++high;
-      low -= split_;
+      low -= split;
     }
     high_[j] = high;
     low_[j] = low;
@@ -351,10 +358,10 @@ void BlockKernel::factor_slice(std::int64_t j0, bool with_sin, double* slice) co
   // Locals, not members: stores into the slice cannot alias them, so the
   // compiler keeps them in registers.
   const std::int64_t pairs = pairs_;
-  const double* coarse_cos = coarse_cos_.data();
-  const double* coarse_sin = coarse_sin_.data();
-  const double* fine_cos = fine_cos_.data();
-  const double* fine_sin = fine_sin_.data();
+  const double* coarse_cos = tables_->coarse_cos.data();
+  const double* coarse_sin = tables_->coarse_sin.data();
+  const double* fine_cos = tables_->fine_cos.data();
+  const double* fine_sin = tables_->fine_sin.data();
   const std::int64_t* high = high_.data() + j0;
   const std::int64_t* low = low_.data() + j0;
   // The coarse and fine rows are contiguous in t, the slice in j. Two distances
@@ -675,6 +682,8 @@ bool use_conditional(const PairwiseConfig& config) {
   return config.estimator == EstimatorKind::kConditional && config.precision == Precision::kFp64;
 }
 
+using SharedTables = std::shared_ptr<const detail::AngleAdditionTables>;
+
 // The content of one block: `queries` draws of (q, xi, eta) in this order (as
 // detail::draw_content), stored row-major (queries x d) for the kernel.
 struct BlockContent {
@@ -712,7 +721,7 @@ void block_scores(detail::BlockKernel& kernel, const BlockContent& content, cons
 }
 
 Estimate estimate_position_inversion(const PairwiseConfig& config, const Encoding& encoding,
-                                     std::uint64_t seed, std::uint64_t point_index) {
+    std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t gap = detail::minimum_gap(config.length, config.separation);
   const std::int64_t nq = plan.queries, nr = plan.distances;
@@ -721,7 +730,7 @@ Estimate estimate_position_inversion(const PairwiseConfig& config, const Encodin
   const double slope = encoding.distance_slope();
   const double scale_squared = encoding.qk_scale() * encoding.qk_scale();
   const bool conditional = use_conditional(config);
-  detail::BlockKernel kernel(encoding, config.precision, config.length);
+  detail::BlockKernel kernel(encoding, config.precision, config.length, tables);
   BlockContent content;
   std::vector<std::int64_t> distances;
   std::vector<double> values;
@@ -769,11 +778,11 @@ Estimate estimate_position_inversion(const PairwiseConfig& config, const Encodin
 }
 
 Estimate estimate_position_aliasing(const PairwiseConfig& config, const Encoding& encoding,
-                                    std::uint64_t seed, std::uint64_t point_index) {
+    std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t nq = plan.queries, nr = plan.distances;
   const int d = encoding.head_dim();
-  detail::BlockKernel kernel(encoding, config.precision, config.length);
+  detail::BlockKernel kernel(encoding, config.precision, config.length, tables);
   BlockContent content;
   std::vector<std::int64_t> distances(2 * nr);
   std::vector<double> values;
@@ -797,7 +806,7 @@ Estimate estimate_position_aliasing(const PairwiseConfig& config, const Encoding
 }
 
 Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& encoding,
-                                  std::uint64_t seed, std::uint64_t point_index) {
+    std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t nq = plan.queries, nr = plan.distances;
   const int d = encoding.head_dim();
@@ -805,7 +814,7 @@ Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& 
   const auto length = static_cast<std::uint64_t>(config.length);
   const double scale_squared = encoding.qk_scale() * encoding.qk_scale();
   const bool conditional = use_conditional(config);
-  detail::BlockKernel kernel(encoding, config.precision, config.length);
+  detail::BlockKernel kernel(encoding, config.precision, config.length, tables);
   BlockContent content;
   std::vector<std::int64_t> distances(nr + 1);  // the block's distances, then 0
   std::vector<double> relevant, irrelevant;
@@ -854,12 +863,12 @@ Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& 
 }
 
 Estimate estimate_token_aliasing(const PairwiseConfig& config, const Encoding& encoding,
-                                 std::uint64_t seed, std::uint64_t point_index) {
+    std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t nq = plan.queries, nr = plan.distances;
   const int d = encoding.head_dim();
   const auto length = static_cast<std::uint64_t>(config.length);
-  detail::BlockKernel kernel(encoding, config.precision, config.length);
+  detail::BlockKernel kernel(encoding, config.precision, config.length, tables);
   BlockContent content;
   std::vector<std::int64_t> distances(nr);
   std::vector<double> relevant, irrelevant;
@@ -884,28 +893,28 @@ Estimate position_inversion(const PairwiseConfig& config, std::uint64_t seed,
                             std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  return estimate_position_inversion(config, encoding, seed, point_index);
+  return estimate_position_inversion(config, encoding, seed, point_index, nullptr);
 }
 
 Estimate position_aliasing(const PairwiseConfig& config, std::uint64_t seed,
                            std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  return estimate_position_aliasing(config, encoding, seed, point_index);
+  return estimate_position_aliasing(config, encoding, seed, point_index, nullptr);
 }
 
 Estimate token_inversion(const PairwiseConfig& config, std::uint64_t seed,
                          std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  return estimate_token_inversion(config, encoding, seed, point_index);
+  return estimate_token_inversion(config, encoding, seed, point_index, nullptr);
 }
 
 Estimate token_aliasing(const PairwiseConfig& config, std::uint64_t seed,
                         std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  return estimate_token_aliasing(config, encoding, seed, point_index);
+  return estimate_token_aliasing(config, encoding, seed, point_index, nullptr);
 }
 
 Estimate aliased_pairs(const Estimate& position_aliasing, std::int64_t length) {
@@ -917,12 +926,19 @@ PairwiseResult pairwise_metrics(const PairwiseConfig& config, std::uint64_t seed
                                 std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
+  // One set of angle-addition tables for the four estimators (fp64 only: the
+  // finite path computes its fp32 angles directly).
+  SharedTables tables;
+  if (config.precision == Precision::kFp64) {
+    tables = std::make_shared<const detail::AngleAdditionTables>(encoding, config.length);
+  }
   PairwiseResult result;
-  result.position_inversion = estimate_position_inversion(config, encoding, seed, point_index);
-  result.position_aliasing = estimate_position_aliasing(config, encoding, seed, point_index);
+  result.position_inversion =
+      estimate_position_inversion(config, encoding, seed, point_index, tables);
+  result.position_aliasing = estimate_position_aliasing(config, encoding, seed, point_index, tables);
   result.aliased_pairs = aliased_pairs(result.position_aliasing, config.length);
-  result.token_inversion = estimate_token_inversion(config, encoding, seed, point_index);
-  result.token_aliasing = estimate_token_aliasing(config, encoding, seed, point_index);
+  result.token_inversion = estimate_token_inversion(config, encoding, seed, point_index, tables);
+  result.token_aliasing = estimate_token_aliasing(config, encoding, seed, point_index, tables);
   return result;
 }
 

@@ -225,9 +225,24 @@ class ScoreKernel {
 // query accumulated in fp32 in memory order, the score rounded to p. Vectorised
 // across distances, so each score's arithmetic is exactly detail::ScoreKernel's
 // given the same cos/sin factors.
+// The exact path's source of cos/sin(r w_t) for any r in [0, L): with K =
+// ceil(sqrt(L)) and r = hi K + lo, one angle addition of a coarse (hi K w_t) and
+// a fine (lo w_t) table, both computed with vectorised sincos, so the error (a few
+// ulp) does not grow with L and a factor costs ~6 flops instead of a sincos.
+// Built once per (encoding, L): a point's four estimators share one.
+struct AngleAdditionTables {
+  AngleAdditionTables(const Encoding& encoding, std::int64_t length);
+  std::int64_t split = 1;  // K
+  std::vector<double> coarse_cos, coarse_sin;  // ceil(L / K) x pairs
+  std::vector<double> fine_cos, fine_sin;      // K x pairs
+};
+
 class BlockKernel {
  public:
-  BlockKernel(const Encoding& encoding, Precision precision, std::int64_t length);
+  // `tables` (exact path): shared angle-addition tables of this encoding and
+  // length; built by the kernel itself when none are given.
+  BlockKernel(const Encoding& encoding, Precision precision, std::int64_t length,
+              std::shared_ptr<const AngleAdditionTables> tables = nullptr);
   bool exact() const { return precision_ == Precision::kFp64; }
 
   // The block's distances in [0, L); their cos/sin tables are computed here (exact
@@ -259,7 +274,6 @@ class BlockKernel {
   // (the sin rows only when asked for).
   void factor_slice(std::int64_t j0, bool with_sin, double* slice) const;
   void exact_factors();
-  void build_split_tables();
   void finite_factors();
 
   const Encoding& encoding_;
@@ -272,15 +286,10 @@ class BlockKernel {
   std::vector<double> table_;  // exact, supplied by set_factors: [cos; sin] rows, pairs x stride
   bool supplied_ = false;       // whether the product reads table_ rather than building slices
   std::vector<double> slice_;   // exact: one column block of the table, built per use
-  // Exact path: cos/sin of r w_t from r = hi K + lo by one angle addition of a
-  // coarse (hi K w_t) and a fine (lo w_t) table, K = ceil(sqrt(L)); both computed
-  // once per kernel with vectorised sincos, so the error (a few ulp) does not grow
-  // with L and a block's table costs ~6 flops per entry instead of a sincos.
-  // Only the indices are kept per block: each product rebuilds its slices.
-  std::int64_t split_ = 0, coarse_count_ = 0;
-  std::vector<double> coarse_cos_, coarse_sin_, fine_cos_, fine_sin_;  // (H | K) x pairs
+  std::shared_ptr<const AngleAdditionTables> tables_;  // exact path
+  // Per block only the split indices (r = high K + low) are kept: each product
+  // rebuilds its table slices from them.
   std::vector<std::int64_t> high_, low_;
-  std::vector<double> angles_;        // scratch
   std::vector<float> cos32_, sin32_;  // finite: pairs x stride each
   std::vector<float> angles32_;
   std::vector<double> features_;  // exact: rows x d
