@@ -481,6 +481,26 @@ void BlockKernel::product(const double* features, std::int64_t rows, std::int64_
       const double* f0 = features + c * depth;
       const double* f1 = f0 + depth;
       double a0[kColumnBlock] = {}, a1[kColumnBlock] = {};
+#if defined(__SSE2__)
+      // Written out: left to itself the compiler pairs up k instead of columns
+      // and keeps the accumulators on the stack. Each lane still sums over k in
+      // order, so the bits are those of the loop below.
+      __m128d s0[kColumnBlock / 2], s1[kColumnBlock / 2];
+      for (std::int64_t h = 0; h < kColumnBlock / 2; ++h) s0[h] = s1[h] = _mm_setzero_pd();
+      for (std::int64_t k = 0; k < depth; ++k) {
+        const __m128d x0 = _mm_set1_pd(f0[k]), x1 = _mm_set1_pd(f1[k]);
+        const double* row = table + k * row_stride;
+        for (std::int64_t h = 0; h < kColumnBlock / 2; ++h) {
+          const __m128d r = _mm_loadu_pd(row + 2 * h);
+          s0[h] = _mm_add_pd(s0[h], _mm_mul_pd(x0, r));
+          s1[h] = _mm_add_pd(s1[h], _mm_mul_pd(x1, r));
+        }
+      }
+      for (std::int64_t h = 0; h < kColumnBlock / 2; ++h) {
+        _mm_storeu_pd(a0 + 2 * h, s0[h]);
+        _mm_storeu_pd(a1 + 2 * h, s1[h]);
+      }
+#else
       for (std::int64_t k = 0; k < depth; ++k) {
         const double x0 = f0[k], x1 = f1[k];
         const double* row = table + k * row_stride;
@@ -489,6 +509,7 @@ void BlockKernel::product(const double* features, std::int64_t rows, std::int64_
           a1[jj] += x1 * row[jj];
         }
       }
+#endif
       for (std::int64_t jj = 0; jj < width; ++jj) {
         out[c * count + j0 + jj] = a0[jj];
         out[(c + 1) * count + j0 + jj] = a1[jj];
