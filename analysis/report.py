@@ -75,14 +75,14 @@ def section_failures(results, out_dir):
 def _draw_per_precision(section, out_dir, stem, draw, ds, name, prefer=None):
     """Precision changes aliasing from never to common: one figure per precision.
     `prefer` fixes further dimensions of the slice drawn."""
-    prefer = dict(prefer or {})
+    prefer = prefer or {}
     precision_dim = axis_dimension(ds, "precision")
     if precision_dim is not None and 1 < ds.sizes[precision_dim] <= MAX_FACETS:
         for value in ds.coords[precision_dim].values:
             _draw(section, out_dir, f"{stem}_{value}.png",
                   functools.partial(draw, prefer={**prefer, "precision": str(value)}), ds, name)
     else:
-        _draw(section, out_dir, f"{stem}.png", functools.partial(draw, prefer=prefer or None), ds, name)
+        _draw(section, out_dir, f"{stem}.png", functools.partial(draw, prefer=prefer), ds, name)
 
 
 def _frontier_table(rows):

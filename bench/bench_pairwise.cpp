@@ -157,9 +157,7 @@ void run_block_kernel(benchmark::State& state, std::int64_t length) {
   std::vector<std::int64_t> block_distances(distances);
   for (int j = 0; j < distances; ++j) block_distances[j] = in.distances[j % kBlockDistances];
   detail::BlockKernel kernel(encoding, precision, length);
-  if (with_tables) {
-    kernel.set_distances(block_distances.data(), distances);
-  } else {
+  if (!with_tables) {
     // Factors [t][j] of the relative angles r w_t (exact path) or of the fp32
     // absolute positions (finite path), as the kernel would build them.
     const int pairs = encoding.pairs();

@@ -591,7 +591,7 @@ void BlockKernel::finite_scores(const double* key, double* scores) {
   for (int i = 0; i < d; ++i) {
     const int t = interleaved ? i / 2 : i % pairs_;
     const bool imaginary = interleaved ? (i % 2 == 1) : (i >= pairs_);
-    const float x = key32_[encoding_.real_index(t)], y = key32_[encoding_.imag_index(t)];
+    const float x = key32_[real_[t]], y = key32_[imag_[t]];
     const float* cos_row = cos32_.data() + t * stride;
     const float* sin_row = sin32_.data() + t * stride;
     if (imaginary) {

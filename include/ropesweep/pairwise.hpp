@@ -209,6 +209,18 @@ class ScoreKernel {
   Buffers<float> fp32_;
 };
 
+// The exact path's source of cos/sin(r w_t) for any r in [0, L): with K =
+// ceil(sqrt(L)) and r = hi K + lo, one angle addition of a coarse (hi K w_t) and
+// a fine (lo w_t) table, both computed with vectorised sincos, so the error (a few
+// ulp) does not grow with L and a factor costs ~6 flops instead of a sincos.
+// Built once per (encoding, L): a point's four estimators share one.
+struct AngleAdditionTables {
+  AngleAdditionTables(const Encoding& encoding, std::int64_t length);
+  std::int64_t split = 1;  // K
+  std::vector<double> coarse_cos, coarse_sin;  // ceil(L / K) x pairs
+  std::vector<double> fine_cos, fine_sin;      // K x pairs
+};
+
 // Scores of a block of queries against a block of distances.
 //
 // Exact path (fp64): s(q, k; r) = sum_t F_t(q, k) cos(r w_t) + G_t(q, k) sin(r w_t)
@@ -225,18 +237,6 @@ class ScoreKernel {
 // query accumulated in fp32 in memory order, the score rounded to p. Vectorised
 // across distances, so each score's arithmetic is exactly detail::ScoreKernel's
 // given the same cos/sin factors.
-// The exact path's source of cos/sin(r w_t) for any r in [0, L): with K =
-// ceil(sqrt(L)) and r = hi K + lo, one angle addition of a coarse (hi K w_t) and
-// a fine (lo w_t) table, both computed with vectorised sincos, so the error (a few
-// ulp) does not grow with L and a factor costs ~6 flops instead of a sincos.
-// Built once per (encoding, L): a point's four estimators share one.
-struct AngleAdditionTables {
-  AngleAdditionTables(const Encoding& encoding, std::int64_t length);
-  std::int64_t split = 1;  // K
-  std::vector<double> coarse_cos, coarse_sin;  // ceil(L / K) x pairs
-  std::vector<double> fine_cos, fine_sin;      // K x pairs
-};
-
 class BlockKernel {
  public:
   // `tables` (exact path): shared angle-addition tables of this encoding and
@@ -245,8 +245,10 @@ class BlockKernel {
               std::shared_ptr<const AngleAdditionTables> tables = nullptr);
   bool exact() const { return precision_ == Precision::kFp64; }
 
-  // The block's distances in [0, L); their cos/sin tables are computed here (exact
-  // path: relative angles r w_t in fp64; finite path: fp32 absolute angles).
+  // The block's distances in [0, L). Finite path: their cos/sin tables of fp32
+  // absolute angles are computed here. Exact path: only their coarse and fine
+  // indices; the factors of the relative angles r w_t, in fp64, are built slice by
+  // slice in each exact_scores or profiles call.
   void set_distances(const std::int64_t* distances, std::int64_t count);
   // The same with the factors supplied (pairs x count each, distance fastest):
   // lets tests feed Encoding::rotation_factors and compare bit for bit.
