@@ -710,6 +710,7 @@ using SharedTables = std::shared_ptr<const detail::AngleAdditionTables>;
 struct BlockContent {
   std::vector<double> q, relevant, irrelevant;
   detail::ClusterContent one;
+  std::vector<double> paired_q, paired_keys, paired_scores;  // scratch of token_scores
   void draw(RandomStream& stream, int head_dim, double rho, std::int64_t queries,
             bool with_irrelevant) {
     const auto d = static_cast<std::size_t>(head_dim);
@@ -739,6 +740,30 @@ void block_scores(detail::BlockKernel& kernel, const BlockContent& content, cons
     kernel.set_query(content.q.data() + c * head_dim);
     kernel.finite_scores(keys + c * head_dim, scores.data() + c * count);
   }
+}
+
+// Scores of the relevant and of the irrelevant keys at every distance. On the exact
+// path one product takes both ([q; q] against [relevant; irrelevant]), so each
+// slice of the cos/sin table is built once; every score's arithmetic is the same
+// as in two separate calls.
+void token_scores(detail::BlockKernel& kernel, BlockContent& content, std::int64_t queries,
+                  int head_dim, std::vector<double>& relevant, std::vector<double>& irrelevant) {
+  if (!kernel.exact()) {
+    block_scores(kernel, content, content.relevant.data(), queries, head_dim, relevant);
+    block_scores(kernel, content, content.irrelevant.data(), queries, head_dim, irrelevant);
+    return;
+  }
+  const auto half = static_cast<std::ptrdiff_t>(queries * kernel.distance_count());
+  content.paired_q = content.q;
+  content.paired_q.insert(content.paired_q.end(), content.q.begin(), content.q.end());
+  content.paired_keys = content.relevant;
+  content.paired_keys.insert(content.paired_keys.end(), content.irrelevant.begin(),
+                             content.irrelevant.end());
+  content.paired_scores.resize(static_cast<std::size_t>(2 * half));
+  kernel.exact_scores(content.paired_q.data(), content.paired_keys.data(), 2 * queries,
+                      content.paired_scores.data());
+  relevant.assign(content.paired_scores.begin(), content.paired_scores.begin() + half);
+  irrelevant.assign(content.paired_scores.begin() + half, content.paired_scores.end());
 }
 
 Estimate estimate_position_inversion(const PairwiseConfig& config, const Encoding& encoding,
@@ -870,8 +895,7 @@ Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& 
         }
       }
     } else {
-      block_scores(kernel, content, content.relevant.data(), nq, d, relevant);
-      block_scores(kernel, content, content.irrelevant.data(), nq, d, irrelevant);
+      token_scores(kernel, content, nq, d, relevant, irrelevant);
       for (std::int64_t c = 0; c < nq; ++c) {
         const double* rel = relevant.data() + c * count;
         const double* irr = irrelevant.data() + c * count;
@@ -900,8 +924,7 @@ Estimate estimate_token_aliasing(const PairwiseConfig& config, const Encoding& e
       distances[j] = static_cast<std::int64_t>(stream.uniform_int(length));
     }
     kernel.set_distances(distances.data(), nr);
-    block_scores(kernel, content, content.relevant.data(), nq, d, relevant);
-    block_scores(kernel, content, content.irrelevant.data(), nq, d, irrelevant);
+    token_scores(kernel, content, nq, d, relevant, irrelevant);
     double sum = 0.0;
     for (std::int64_t c = 0; c < nq * nr; ++c) sum += relevant[c] == irrelevant[c] ? 1.0 : 0.0;
     return sum / static_cast<double>(nq * nr);
