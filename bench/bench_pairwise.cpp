@@ -7,7 +7,7 @@
 //     1 conditional.
 //   BM_Point/<L>/<precision>/<estimator>: pairwise_metrics, all four at once.
 //   BM_ScalarKernel/<precision>: the one-score-at-a-time reference kernel
-//     (detail::ScoreKernel) over a block of queries x distances.
+//     (reference::ScoreKernel) over a block of queries x distances.
 //   BM_BlockKernel/<precision>/<Q>/<R>/<tables>: the block kernel on a Q x R block
 //     (tables 1: factors built by the kernel; 0: supplied, the product alone).
 //   BM_BlockKernelAtLength/.../<L>: the same at context length L.
@@ -22,12 +22,13 @@
 #include <cstdlib>
 #include <vector>
 
-#include "ropesweep/pairwise.hpp"
-#include "ropesweep/rng.hpp"
+#include "ropesweep/physics/pairwise.hpp"
+#include "ropesweep/core/rng.hpp"
+#include "reference_kernels.hpp"
 
 // The block kernel exists from this version on; the same program builds against
 // older trees (for before/after figures) without it.
-#if __has_include("ropesweep/sincos.hpp")
+#if __has_include("ropesweep/physics/sincos.hpp")
 #define ROPESWEEP_HAS_BLOCK_KERNEL 1
 #endif
 
@@ -130,7 +131,7 @@ void BM_ScalarKernel(benchmark::State& state) {
   const Encoding encoding(ec);
   const auto precision = static_cast<Precision>(state.range(0));
   const KernelInputs in = kernel_inputs(kKernelLength);
-  detail::ScoreKernel kernel(encoding, precision, kKernelLength);
+  reference::ScoreKernel kernel(encoding, precision, kKernelLength);
   for (auto _ : state) {
     double total = 0.0;
     for (int c = 0; c < kBlockQueries; ++c) {

@@ -18,9 +18,9 @@
 #include <ctime>
 #include <string>
 
-#include "ropesweep/attention.hpp"
-#include "ropesweep/encoding.hpp"
-#include "ropesweep/probe.hpp"
+#include "ropesweep/physics/attention.hpp"
+#include "ropesweep/physics/encoding.hpp"
+#include "ropesweep/physics/probe.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // `ropesweep decay` and `ropesweep bmin`: the long-term-decay tables of SCIENCE.md,
 // computed on the spot without MPI or files.
-#include "ropesweep/decay.hpp"
+#include "ropesweep/physics/decay.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -9,17 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "ropesweep/cli.hpp"
-#include "ropesweep/error.hpp"
+#include "ropesweep/cli/cli.hpp"
+#include "ropesweep/core/error.hpp"
+#include "ropesweep/core/format.hpp"
 
 namespace ropesweep::cli {
 namespace {
 
-std::string number(double value, int digits = 10) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
-  return buffer;
-}
+std::string number(double value, int digits = 10) { return format_significant(value, digits); }
 
 // Prints rows either as CSV or as a right-aligned text table.
 void print_rows(const std::vector<std::string>& header,

@@ -2,8 +2,8 @@
 #include <iostream>
 #include <memory>
 
-#include "ropesweep/cli.hpp"
-#include "ropesweep/frontier_file.hpp"
+#include "ropesweep/cli/cli.hpp"
+#include "ropesweep/experiments/frontier_file.hpp"
 
 namespace ropesweep::cli {
 namespace {

@@ -2,8 +2,8 @@
 #include <iostream>
 #include <memory>
 
-#include "ropesweep/cli.hpp"
-#include "ropesweep/output.hpp"
+#include "ropesweep/cli/cli.hpp"
+#include "ropesweep/io/results_file.hpp"
 
 namespace ropesweep::cli {
 namespace {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "ropesweep/cli.hpp"
-#include "ropesweep/error.hpp"
+#include "ropesweep/cli/cli.hpp"
+#include "ropesweep/core/error.hpp"
 #include "ropesweep/version.hpp"
 
 namespace ropesweep::cli {

@@ -1,11 +1,11 @@
 // `ropesweep merge SHARD.h5... -o OUT.h5`: the shards of a `run --shard K/N` job
 // array combined into the file one run would have written.
-#include "ropesweep/merge.hpp"
+#include "ropesweep/io/merge.hpp"
 
 #include <iostream>
 #include <memory>
 
-#include "ropesweep/cli.hpp"
+#include "ropesweep/cli/cli.hpp"
 
 namespace ropesweep::cli {
 namespace {

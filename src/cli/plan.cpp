@@ -4,12 +4,12 @@
 #include <iostream>
 #include <memory>
 
-#include "ropesweep/cli.hpp"
-#include "ropesweep/cost_model.hpp"
-#include "ropesweep/progress.hpp"
-#include "ropesweep/scheduler.hpp"
-#include "ropesweep/shard.hpp"
-#include "ropesweep/spec.hpp"
+#include "ropesweep/cli/cli.hpp"
+#include "ropesweep/engine/cost_model.hpp"
+#include "ropesweep/engine/progress.hpp"
+#include "ropesweep/engine/scheduler.hpp"
+#include "ropesweep/sweep/shard.hpp"
+#include "ropesweep/sweep/spec.hpp"
 
 namespace ropesweep::cli {
 namespace {

@@ -1,11 +1,11 @@
 // `ropesweep run SPEC -o OUT.h5`: compute a sweep on all ranks of the MPI job.
-#include "ropesweep/run.hpp"
+#include "ropesweep/engine/run.hpp"
 
 #include <memory>
 
-#include "ropesweep/cli.hpp"
-#include "ropesweep/mpi.hpp"
-#include "ropesweep/shard.hpp"
+#include "ropesweep/cli/cli.hpp"
+#include "ropesweep/engine/mpi.hpp"
+#include "ropesweep/sweep/shard.hpp"
 
 namespace ropesweep::cli {
 namespace {

@@ -2,8 +2,8 @@
 #include <iostream>
 #include <memory>
 
-#include "ropesweep/cli.hpp"
-#include "ropesweep/spec.hpp"
+#include "ropesweep/cli/cli.hpp"
+#include "ropesweep/sweep/spec.hpp"
 
 namespace ropesweep::cli {
 namespace {

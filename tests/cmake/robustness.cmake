@@ -7,12 +7,12 @@ set(ROBUST_ENV "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_M
 # The fuzz target's body, driven by a plain main() over the stored corpus.
 add_executable(spec_corpus ${CMAKE_SOURCE_DIR}/tests/fuzz/spec_target.cpp
                            ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus_main.cpp)
-target_link_libraries(spec_corpus PRIVATE ropesweep_lib)
+target_link_libraries(spec_corpus PRIVATE ropesweep::sweep ropesweep::experiments)
 add_test(NAME fuzz.spec_corpus COMMAND spec_corpus ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus)
 set_tests_properties(fuzz.spec_corpus PROPERTIES LABELS robustness)
 if(ROPESWEEP_FUZZ)
   add_executable(fuzz_spec ${CMAKE_SOURCE_DIR}/tests/fuzz/spec_target.cpp)
-  target_link_libraries(fuzz_spec PRIVATE ropesweep_lib)
+  target_link_libraries(fuzz_spec PRIVATE ropesweep::sweep ropesweep::experiments)
   target_link_options(fuzz_spec PRIVATE -fsanitize=fuzzer)
 endif()
 

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "ropesweep/spec.hpp"
+#include "ropesweep/sweep/spec.hpp"
 
 namespace {
 

@@ -1,0 +1,68 @@
+#pragma once
+// Work distribution: every grid point still to do, ordered largest-first by the
+// cost model, handed out in guided chunks (each chunk a fixed fraction of the
+// remaining predicted work, shrinking as the sweep drains, never below one point),
+// so long points start early and the tail is fine-grained. simulate() replays
+// the same policy with predicted costs for `ropesweep plan`.
+#include <cstdint>
+#include <vector>
+
+#include "ropesweep/engine/cost_model.hpp"
+#include "ropesweep/sweep/grid.hpp"
+
+namespace ropesweep {
+
+struct WorkItem {
+  std::uint64_t id = 0;  // global point id: experiment offset + point index
+  double seconds = 0;    // predicted
+};
+
+// Points with done[e][point] == 0 (all points when `done` is empty), largest first;
+// equal costs keep id order so the list is the same on every run.
+std::vector<WorkItem> build_work_list(const Sweep& sweep, const CostModel& model,
+                                      const std::vector<std::vector<std::uint8_t>>& done = {});
+
+struct ChunkPolicy {
+  double fraction = 0.5;            // chunk = fraction * remaining work / ranks
+  std::uint64_t max_points = 4096;  // bounds message size and lost work on a failure
+  double max_seconds = 600;         // bounds how long a rank holds predicted work
+};
+
+class GuidedScheduler {
+ public:
+  GuidedScheduler(std::vector<WorkItem> items, int ranks, ChunkPolicy policy = {});
+  // Ids of the next chunk; empty when everything has been handed out.
+  std::vector<WorkItem> next_chunk();
+  std::uint64_t remaining_points() const { return items_.size() - next_; }
+  double remaining_seconds() const { return remaining_seconds_; }
+  std::uint64_t total_points() const { return items_.size(); }
+
+ private:
+  std::vector<WorkItem> items_;
+  std::size_t next_ = 0;
+  int ranks_;
+  ChunkPolicy policy_;
+  double remaining_seconds_ = 0;
+};
+
+struct ScheduleSimulation {
+  int ranks = 1;
+  double total_seconds = 0;  // sum of predicted point costs
+  double makespan = 0;       // predicted wall time
+  double efficiency = 0;     // total_seconds / (ranks * makespan)
+  std::uint64_t chunks = 0;
+};
+
+// Rank 0's time to answer one chunk request (receive, pick the chunk, send),
+// plus a little per point in it.
+inline constexpr double kDispatchServiceSeconds = 5e-6;
+inline constexpr double kDispatchSecondsPerPoint = 2e-8;
+
+// Replays GuidedScheduler on `ranks` identical ranks (rank 0 computes too): each
+// request costs `dispatch_seconds` of round-trip latency and is served by rank
+// 0's dispatcher one at a time (kDispatchServiceSeconds each).
+ScheduleSimulation simulate(const std::vector<WorkItem>& items, int ranks, ChunkPolicy policy = {},
+                            double dispatch_seconds = 50e-6,
+                            double service_seconds = kDispatchServiceSeconds);
+
+}  // namespace ropesweep

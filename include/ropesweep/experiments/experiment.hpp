@@ -1,0 +1,73 @@
+#pragma once
+// The interface every sweep experiment (pairwise, decay, bmin, probe) implements,
+// and the registry that finds one by name. Experiments are pure: compute() depends
+// only on its parameters, the sweep seed and the point index -- no MPI, no files.
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ropesweep/experiments/parameters.hpp"
+
+namespace ropesweep {
+
+struct MetricInfo {
+  std::string name;
+  bool stochastic = true;  // stochastic metrics also get <name>_se and <name>_n datasets
+  std::string units;       // "probability", "pairs", "tokens", "base", ...
+  std::string description;
+};
+
+struct MetricValue {
+  double value = std::numeric_limits<double>::quiet_NaN();
+  double se = std::numeric_limits<double>::quiet_NaN();  // standard error (0 if exact)
+  double n = 0;                                          // number of samples behind it
+};
+
+class Experiment {
+ public:
+  virtual ~Experiment() = default;
+  virtual std::string name() const = 0;
+  virtual std::string description() const = 0;
+  // Every parameter the experiment understands; anything else in a spec is an error.
+  virtual const std::vector<ParameterInfo>& parameters() const = 0;
+  virtual const std::vector<MetricInfo>& metrics() const = 0;
+  // A problem that involves several parameters of one point (e.g. separation too
+  // large for the length); empty string when the point is fine.
+  virtual std::string check_point(const Parameters& /*point*/) const { return {}; }
+  // Results for one grid point, in the order of metrics().
+  virtual std::vector<MetricValue> compute(const Parameters& point, std::uint64_t seed,
+                                           std::uint64_t point_index) const = 0;
+  // Relative cost of one point in abstract work units (flop-like); the cost model
+  // turns it into seconds with a calibration measured at run time.
+  virtual double work(const Parameters& point) const = 0;
+};
+
+using ExperimentFactory = std::unique_ptr<Experiment> (*)();
+
+// Registration happens from each experiment's source file through a static
+// ExperimentRegistrar, so adding an experiment touches no central list.
+struct ExperimentRegistrar {
+  ExperimentRegistrar(const char* name, ExperimentFactory factory);
+};
+
+// A step that completes a whole results file once every point is written (e.g.
+// the base trade-off frontier): run after a run of the whole sweep and after a
+// merge, never on a shard (a slice of the grid). Experiments register the steps
+// they need, so the engine names none of them. `name` is also the command that
+// redoes the step by hand (`ropesweep frontier`).
+using FinishingStep = void (*)(const std::string& results_path);
+struct FinishingStepRegistrar {
+  FinishingStepRegistrar(const char* name, FinishingStep step);
+};
+// Runs every registered step on the file, in name order. A step that fails
+// throws IoError naming the step and the command that retries it.
+void run_finishing_steps(const std::string& results_path);
+
+// Throws Error naming the known experiments when `name` is not one of them.
+const Experiment& experiment_by_name(const std::string& name);
+bool is_experiment(const std::string& name);
+std::vector<std::string> experiment_names();
+
+}  // namespace ropesweep

@@ -1,0 +1,99 @@
+#pragma once
+// The results file (layout: docs/file-format.md). Rank 0 builds the complete
+// skeleton serially -- attributes, one group per experiment, axes as dimension
+// scales (variable-length strings cannot be written collectively), every metric
+// dataset allocated and filled with NaN, `done` masks of 0 -- then every rank
+// reopens it through the MPI-IO driver and writes its own points independently.
+// After the skeleton exists only raw data changes until the run ends, so a
+// killed run leaves a readable file whose `done` masks say what was written.
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ropesweep/experiments/experiment.hpp"
+#include "ropesweep/sweep/grid.hpp"
+#include "ropesweep/io/h5.hpp"
+
+namespace ropesweep {
+
+inline constexpr const char* kFileFormat = "ropesweep/1";
+
+struct Provenance {
+  std::string spec_path;
+  std::string host;
+  std::string start_time;  // UTC ISO 8601
+  std::string cost_model;  // CostModel::to_json()
+  int ranks = 1;
+};
+
+// Dataset names of one experiment's metrics, in write order: for each metric its
+// value, then <name>_se and <name>_n when stochastic.
+std::vector<std::string> metric_dataset_names(const Experiment& experiment);
+
+// Size of the file create_output() writes, from its layout (a slight overestimate).
+std::uint64_t skeleton_bytes(const Sweep& sweep);
+
+// Serial. Writes the skeleton to a temporary file next to `path` and renames it
+// into place, so `path` is never a half-built file.
+void create_output(const std::string& path, const Sweep& sweep, const Provenance& provenance);
+
+// The file was written for another sweep: resuming it would mix two computations.
+class SweepMismatch : public IoError {
+ public:
+  using IoError::IoError;
+};
+
+// The file is HDF5 but was not written by ropesweep (no or another `format`).
+class ForeignFile : public IoError {
+ public:
+  using IoError::IoError;
+};
+
+// Serial. Checks that `path` is one of ours, written for the same sweep (same
+// canonical form; SweepMismatch otherwise), and returns each experiment's
+// `done` mask (row-major).
+std::vector<std::vector<std::uint8_t>> read_done_masks(const std::string& path, const Sweep& sweep);
+
+// Serial. Stamps end_time (empty while incomplete) and the rank count of the last run.
+void finish_output(const std::string& path, const std::string& end_time, int ranks);
+
+// Opens `path` on every rank of `comm` (collective) for independent writes of results.
+class ResultWriter {
+ public:
+  ResultWriter(const std::string& path, const Sweep& sweep, MPI_Comm comm);
+  // Independent: points of one experiment and their results, values laid out
+  // point-major (values[i * metrics + m]). Metric datasets are written before
+  // `done`, so a point marked done always has its numbers on disk.
+  void write(std::size_t experiment, const std::vector<std::uint64_t>& points,
+             const std::vector<MetricValue>& values);
+  // Collective.
+  void close();
+
+ private:
+  struct Group {
+    h5::Handle group;
+    std::vector<h5::Handle> datasets;  // metric_dataset_names order
+    h5::Handle done;
+    std::vector<std::uint64_t> shape;
+    std::vector<bool> stochastic;
+  };
+  std::string path_;
+  const Sweep* sweep_;
+  h5::Handle file_;
+  std::vector<Group> groups_;
+};
+
+// Text summary for `ropesweep info`; IoError for files that are not ours.
+std::string describe_output(const std::string& path);
+
+}  // namespace ropesweep
+
+namespace ropesweep {
+
+// Serial. Opens an existing results file after checking it is one of ours
+// (IoError naming the path otherwise); `flags` as for H5Fopen.
+h5::Handle open_output(const std::string& path, unsigned flags);
+
+}  // namespace ropesweep

@@ -1,0 +1,79 @@
+#include "ropesweep/engine/scheduler.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+#include <utility>
+
+namespace ropesweep {
+
+std::vector<WorkItem> build_work_list(const Sweep& sweep, const CostModel& model,
+                                      const std::vector<std::vector<std::uint8_t>>& done) {
+  const std::vector<std::uint64_t> offsets = experiment_offsets(sweep);
+  std::vector<WorkItem> items;
+  for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
+    const ExperimentGrid& grid = sweep.experiments[e];
+    for (std::uint64_t point = 0; point < grid.point_count(); ++point) {
+      if (!done.empty() && done[e][point]) continue;
+      items.push_back({offsets[e] + point, model.seconds(grid, grid.point(point))});
+    }
+  }
+  std::stable_sort(items.begin(), items.end(),
+                   [](const WorkItem& a, const WorkItem& b) { return a.seconds > b.seconds; });
+  return items;
+}
+
+GuidedScheduler::GuidedScheduler(std::vector<WorkItem> items, int ranks, ChunkPolicy policy)
+    : items_(std::move(items)), ranks_(std::max(1, ranks)), policy_(policy) {
+  for (const WorkItem& item : items_) remaining_seconds_ += item.seconds;
+}
+
+std::vector<WorkItem> GuidedScheduler::next_chunk() {
+  std::vector<WorkItem> chunk;
+  const double target =
+      std::min(policy_.max_seconds, policy_.fraction * remaining_seconds_ / ranks_);
+  double taken = 0;
+  while (next_ < items_.size() && chunk.size() < policy_.max_points) {
+    // Always at least one point; then fill up to the target without overshooting it.
+    if (!chunk.empty() && taken + items_[next_].seconds > target) break;
+    taken += items_[next_].seconds;
+    chunk.push_back(items_[next_++]);
+  }
+  remaining_seconds_ = std::max(0.0, remaining_seconds_ - taken);
+  if (next_ == items_.size()) remaining_seconds_ = 0;
+  return chunk;
+}
+
+ScheduleSimulation simulate(const std::vector<WorkItem>& items, int ranks, ChunkPolicy policy,
+                            double dispatch_seconds, double service_seconds) {
+  ScheduleSimulation result;
+  result.ranks = std::max(1, ranks);
+  for (const WorkItem& item : items) result.total_seconds += item.seconds;
+  GuidedScheduler scheduler(items, result.ranks, policy);
+  // Ranks ordered by the time they next ask for work (ties: lowest rank first).
+  using Entry = std::pair<double, int>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> free_at;
+  for (int rank = 0; rank < result.ranks; ++rank) free_at.push({0.0, rank});
+  // Rank 0's dispatcher answers one request at a time: at large rank counts with
+  // short points, requests queue up behind it.
+  double dispatcher_free = 0;
+  while (scheduler.remaining_points() > 0) {
+    auto [time, rank] = free_at.top();
+    free_at.pop();
+    const double served = std::max(time, dispatcher_free);
+    const std::vector<WorkItem> chunk = scheduler.next_chunk();
+    dispatcher_free = served + (service_seconds > 0 ? service_seconds + kDispatchSecondsPerPoint *
+                                                                            double(chunk.size())
+                                                    : 0);
+    double busy = dispatch_seconds;
+    for (const WorkItem& item : chunk) busy += item.seconds;
+    ++result.chunks;
+    result.makespan = std::max(result.makespan, served + busy);
+    free_at.push({served + busy, rank});
+  }
+  result.efficiency =
+      result.makespan > 0 ? result.total_seconds / (result.ranks * result.makespan) : 1.0;
+  return result;
+}
+
+}  // namespace ropesweep

@@ -1,0 +1,67 @@
+#include "ropesweep/experiments/experiment.hpp"
+
+#include <map>
+
+#include "ropesweep/core/error.hpp"
+
+namespace ropesweep {
+namespace {
+
+struct Registry {
+  std::map<std::string, ExperimentFactory> factories;
+  std::map<std::string, std::unique_ptr<Experiment>> instances;
+  std::map<std::string, FinishingStep> finishing_steps;
+};
+
+// Function-local static: safe to use from other translation units' static initialisers.
+Registry& registry() {
+  static Registry instance;
+  return instance;
+}
+
+}  // namespace
+
+ExperimentRegistrar::ExperimentRegistrar(const char* name, ExperimentFactory factory) {
+  registry().factories[name] = factory;
+}
+
+FinishingStepRegistrar::FinishingStepRegistrar(const char* name, FinishingStep step) {
+  registry().finishing_steps[name] = step;
+}
+
+void run_finishing_steps(const std::string& results_path) {
+  for (const auto& [name, step] : registry().finishing_steps) {
+    try {
+      step(results_path);
+    } catch (const Error& error) {
+      throw IoError(results_path, "results are complete, but the " + name + " step failed (" +
+                                      error.what() + "); retry with `ropesweep " + name + "`");
+    }
+  }
+}
+
+bool is_experiment(const std::string& name) { return registry().factories.count(name) != 0; }
+
+std::vector<std::string> experiment_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : registry().factories) names.push_back(entry.first);
+  return names;
+}
+
+const Experiment& experiment_by_name(const std::string& name) {
+  Registry& r = registry();
+  auto instance = r.instances.find(name);
+  if (instance != r.instances.end()) return *instance->second;
+  const auto factory = r.factories.find(name);
+  if (factory == r.factories.end()) {
+    std::string known;
+    for (const auto& entry : r.factories) known += (known.empty() ? "" : ", ") + entry.first;
+    throw Error("unknown experiment '" + name + "' (known: " + known + ")");
+  }
+  auto created = factory->second();
+  const Experiment& ref = *created;
+  r.instances.emplace(name, std::move(created));
+  return ref;
+}
+
+}  // namespace ropesweep

@@ -1,0 +1,129 @@
+#include "ropesweep/io/journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ropesweep/core/error.hpp"
+
+namespace ropesweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint32_t kRecordMagic = 0x52535731;  // "RSW1"
+constexpr const char* kSpecFile = "spec.yaml";
+
+struct RecordHeader {
+  std::uint32_t magic;
+  std::uint32_t experiment;
+  std::uint64_t point;
+  std::uint32_t metrics;
+  std::uint32_t reserved;
+};
+static_assert(sizeof(RecordHeader) == 24, "journal header layout");
+
+std::string host_name() {
+  char name[256] = "";
+  gethostname(name, sizeof name - 1);
+  return name;
+}
+
+}  // namespace
+
+std::string journal_directory(const std::string& output_path) { return output_path + ".journal"; }
+
+void start_journal(const std::string& output_path, const std::string& spec_text) {
+  const fs::path directory = journal_directory(output_path);
+  std::error_code error;
+  fs::remove_all(directory, error);
+  fs::create_directories(directory, error);
+  if (error) throw IoError(directory.string(), "cannot create the journal: " + error.message());
+  std::ofstream spec(directory / kSpecFile, std::ios::binary);
+  spec << spec_text;
+  if (!spec.flush()) throw IoError(directory.string(), "cannot write the journal's spec");
+}
+
+std::string journal_spec(const std::string& output_path) {
+  std::ifstream in(fs::path(journal_directory(output_path)) / kSpecFile, std::ios::binary);
+  if (!in) return {};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<JournalRecord> read_journal(const std::string& output_path) {
+  std::vector<JournalRecord> records;
+  const fs::path directory = journal_directory(output_path);
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(directory, error)) {
+    if (entry.path().extension() != ".bin") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    for (;;) {
+      RecordHeader header;
+      if (!in.read(reinterpret_cast<char*>(&header), sizeof header)) break;
+      if (header.magic != kRecordMagic || header.metrics > 4096) break;
+      JournalRecord record{header.experiment, header.point, {}};
+      std::vector<double> numbers(3 * std::size_t(header.metrics));
+      if (!in.read(reinterpret_cast<char*>(numbers.data()),
+                   std::streamsize(numbers.size() * sizeof(double)))) {
+        break;  // cut short by a kill: the points are recomputed
+      }
+      for (std::size_t m = 0; m < header.metrics; ++m) {
+        record.values.push_back({numbers[3 * m], numbers[3 * m + 1], numbers[3 * m + 2]});
+      }
+      records.push_back(std::move(record));
+    }
+  }
+  return records;
+}
+
+void remove_journal(const std::string& output_path) {
+  std::error_code error;
+  fs::remove_all(journal_directory(output_path), error);
+}
+
+JournalWriter::JournalWriter(std::string output_path) : output_path_(std::move(output_path)) {}
+
+JournalWriter::~JournalWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void JournalWriter::append(std::uint32_t experiment, const std::vector<std::uint64_t>& points,
+                           const std::vector<MetricValue>& values, std::size_t metrics) {
+  if (points.empty()) return;
+  if (fd_ < 0) {
+    part_path_ = journal_directory(output_path_) + "/" + host_name() + "-" +
+                 std::to_string(getpid()) + ".bin";
+    fd_ = ::open(part_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+      throw IoError(part_path_, std::string("cannot open the journal: ") + std::strerror(errno));
+  }
+  std::string buffer;
+  buffer.reserve(points.size() * (sizeof(RecordHeader) + metrics * 3 * sizeof(double)));
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const RecordHeader header{kRecordMagic, experiment, points[i], std::uint32_t(metrics), 0};
+    buffer.append(reinterpret_cast<const char*>(&header), sizeof header);
+    for (std::size_t m = 0; m < metrics; ++m) {
+      const MetricValue& v = values[i * metrics + m];
+      const double numbers[3] = {v.value, v.se, v.n};
+      buffer.append(reinterpret_cast<const char*>(numbers), sizeof numbers);
+    }
+  }
+  std::size_t written = 0;
+  while (written < buffer.size()) {
+    const ssize_t n = ::write(fd_, buffer.data() + written, buffer.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw IoError(part_path_,
+                    std::string("cannot append to the journal: ") + std::strerror(errno));
+    written += std::size_t(n);
+  }
+}
+
+}  // namespace ropesweep

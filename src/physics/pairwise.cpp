@@ -1,0 +1,810 @@
+#include "ropesweep/physics/pairwise.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <type_traits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "ropesweep/core/error.hpp"
+#include "ropesweep/core/format.hpp"
+#include "ropesweep/physics/gaussian.hpp"
+#include "ropesweep/physics/sincos.hpp"
+
+namespace ropesweep {
+
+EstimatorKind parse_estimator(const std::string& name) {
+  if (name == "plain") return EstimatorKind::kPlain;
+  if (name == "conditional") return EstimatorKind::kConditional;
+  throw Error("unknown estimator '" + name + "' (known: plain, conditional)");
+}
+
+std::string estimator_name(EstimatorKind kind) {
+  return kind == EstimatorKind::kPlain ? "plain" : "conditional";
+}
+
+namespace detail {
+
+BlockPlan plan_blocks(std::int64_t samples) {
+  if (samples < 2) throw Error("samples must be >= 2");
+  BlockPlan plan;
+  const std::int64_t per_block =
+      std::clamp<std::int64_t>(samples / kMinBlocks, 1, kMaxBlockQueries * kMaxBlockDistances);
+  plan.distances = std::min(per_block, kMaxBlockDistances);
+  plan.queries = std::clamp<std::int64_t>(per_block / plan.distances, 1, kMaxBlockQueries);
+  plan.blocks = (samples + plan.per_block() - 1) / plan.per_block();
+  return plan;
+}
+
+std::int64_t minimum_gap(std::int64_t length, double separation) {
+  // The tolerance keeps products such as 0.1 * 1000 from rounding up to 101.
+  const double scaled = std::ceil(separation * static_cast<double>(length) - 1e-9);
+  return std::max<std::int64_t>(1, static_cast<std::int64_t>(scaled));
+}
+
+DistancePair draw_separated_pair(RandomStream& stream, std::int64_t length, std::int64_t gap) {
+  // With M = L - gap, (r1, r2 - gap) ranges over the triangle 0 <= i <= j < M. A
+  // uniform cell (a, b) of the (M + 1) x M grid maps onto it two-to-one: (a, b) if
+  // a <= b, else (b, a - 1). So the pair is exactly uniform.
+  const auto m = static_cast<std::uint64_t>(length - gap);
+  const auto a = static_cast<std::int64_t>(stream.uniform_int(m + 1));
+  const auto b = static_cast<std::int64_t>(stream.uniform_int(m));
+  DistancePair pair;
+  if (a <= b) {
+    pair.near = a;
+    pair.far = b + gap;
+  } else {
+    pair.near = b;
+    pair.far = a - 1 + gap;
+  }
+  return pair;
+}
+
+DistancePair draw_distinct_pair(RandomStream& stream, std::int64_t length) {
+  const auto n = static_cast<std::uint64_t>(length);
+  auto first = static_cast<std::int64_t>(stream.uniform_int(n));
+  auto second = static_cast<std::int64_t>(stream.uniform_int(n - 1));
+  if (second >= first) ++second;
+  return {std::min(first, second), std::max(first, second)};
+}
+
+void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent& content,
+                  bool irrelevant) {
+  content.q.resize(head_dim);
+  content.relevant.resize(head_dim);
+  content.irrelevant.resize(irrelevant ? head_dim : 0);
+  stream.fill_normal(content.q.data(), head_dim);
+  if (rho == 1.0) {
+    content.relevant = content.q;
+  } else {
+    stream.fill_normal(content.relevant.data(), head_dim);  // xi
+    const double noise = std::sqrt(std::max(0.0, 1.0 - rho * rho));
+    for (int i = 0; i < head_dim; ++i) {
+      content.relevant[i] = rho * content.q[i] + noise * content.relevant[i];
+    }
+  }
+  if (irrelevant) stream.fill_normal(content.irrelevant.data(), head_dim);
+}
+
+namespace {
+
+constexpr std::int64_t kColumnBlock = 8;  // distances per register block of the product
+
+std::int64_t padded(std::int64_t count) {
+  return std::max<std::int64_t>(kColumnBlock,
+                                (count + kColumnBlock - 1) / kColumnBlock * kColumnBlock);
+}
+
+}  // namespace
+
+BlockKernel::BlockKernel(const Encoding& encoding, Precision precision, std::int64_t length,
+                         std::shared_ptr<const AngleAdditionTables> tables)
+    : encoding_(encoding),
+      precision_(precision),
+      length_(length),
+      pairs_(encoding.pairs()),
+      tables_(std::move(tables)) {
+  const std::size_t d = encoding.head_dim();
+  query32_.assign(d, 0.0f);
+  key32_.assign(d, 0.0f);
+  for (int t = 0; t < pairs_; ++t) {
+    real_.push_back(encoding.real_index(t));
+    imag_.push_back(encoding.imag_index(t));
+  }
+}
+
+void BlockKernel::set_distances(const std::int64_t* distances, std::int64_t count) {
+  count_ = count;
+  stride_ = padded(count);
+  distances_.assign(distances, distances + count);
+  distances_.resize(stride_, distances_.empty() ? 0 : distances_.back());
+  if (exact()) {
+    exact_factors();
+  } else {
+    finite_factors();
+  }
+}
+
+AngleAdditionTables::AngleAdditionTables(const Encoding& encoding, std::int64_t length)
+    : split(std::max<std::int64_t>(
+          1, static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(length)))))) {
+  const std::int64_t pairs = encoding.pairs();
+  const std::vector<double>& w = encoding.frequencies();
+  std::vector<double> angles;
+  auto build = [&](std::int64_t count, std::int64_t step, std::vector<double>& cos_out,
+                   std::vector<double>& sin_out) {
+    const auto cells = static_cast<std::size_t>(pairs * count);
+    angles.resize(cells);
+    cos_out.resize(cells);
+    sin_out.resize(cells);
+    for (std::int64_t t = 0; t < pairs; ++t) {
+      for (std::int64_t i = 0; i < count; ++i) {
+        angles[i * pairs + t] = static_cast<double>(i * step) * w[t];  // [i][t]
+      }
+    }
+    sincos_bulk(angles.data(), cells, cos_out.data(), sin_out.data());
+  };
+  build((length + split - 1) / split, split, coarse_cos, coarse_sin);
+  build(split, 1, fine_cos, fine_sin);
+}
+
+namespace {
+
+// cos/sin(x + y) of one distance for frequencies [t, t + 2), from the coarse (x)
+// and fine (y) rows: the same two products and one sum or difference per value as
+// the scalar expression, so the bits do not depend on the path taken.
+#if defined(__SSE2__)
+struct SumAngles {
+  __m128d cos, sin;
+};
+
+inline SumAngles add_angles(const double* cc, const double* cs, const double* fc,
+                            const double* fs) {
+  const __m128d a = _mm_loadu_pd(cc), b = _mm_loadu_pd(cs);
+  const __m128d c = _mm_loadu_pd(fc), d = _mm_loadu_pd(fs);
+  return {_mm_sub_pd(_mm_mul_pd(a, c), _mm_mul_pd(b, d)),
+          _mm_add_pd(_mm_mul_pd(b, c), _mm_mul_pd(a, d))};
+}
+#endif
+
+}  // namespace
+
+void BlockKernel::exact_factors() {
+  if (!tables_) tables_ = std::make_shared<const AngleAdditionTables>(encoding_, length_);
+  const std::int64_t split = tables_->split;
+  supplied_ = false;
+  high_.resize(stride_);
+  low_.resize(stride_);
+  const double inverse_split = 1.0 / static_cast<double>(split);
+  for (std::int64_t j = 0; j < stride_; ++j) {
+    if (distances_[j] < 0 || distances_[j] >= length_) {
+      throw Error("BlockKernel: distance " + std::to_string(distances_[j]) + " outside [0, L)");
+    }
+    // Quotient through a double reciprocal, corrected by one step: a 64-bit
+    // division per distance costs as much as a row of the table.
+    std::int64_t high = static_cast<std::int64_t>(static_cast<double>(distances_[j]) * inverse_split);
+    std::int64_t low = distances_[j] - high * split;
+    if (low < 0) {
+      --high;
+      low += split;
+    } else if (low >= split) {
+      ++high;
+      low -= split;
+    }
+    high_[j] = high;
+    low_[j] = low;
+  }
+}
+
+void BlockKernel::factor_slice(std::int64_t j0, bool with_sin, double* slice) const {
+  // Layout of the slice: cos rows t = 0 .. pairs-1, then sin rows, kColumnBlock
+  // distances each.
+  double* cos_slice = slice;
+  double* sin_slice = slice + pairs_ * kColumnBlock;
+  // Locals, not members: stores into the slice cannot alias them, so the
+  // compiler keeps them in registers.
+  const std::int64_t pairs = pairs_;
+  const double* coarse_cos = tables_->coarse_cos.data();
+  const double* coarse_sin = tables_->coarse_sin.data();
+  const double* fine_cos = tables_->fine_cos.data();
+  const double* fine_sin = tables_->fine_sin.data();
+  const std::int64_t* high = high_.data() + j0;
+  const std::int64_t* low = low_.data() + j0;
+  // The coarse and fine rows are contiguous in t, the slice in j. Two distances
+  // and two frequencies at a time make a 2 x 2 block that is transposed in
+  // registers, so loads and stores are both whole vectors.
+  std::int64_t t_vector_end = 0;
+#if defined(__SSE2__)
+  t_vector_end = pairs - pairs % 2;
+  for (std::int64_t j = 0; j < kColumnBlock; j += 2) {
+    const std::int64_t p0 = high[j] * pairs, q0 = low[j] * pairs;
+    const std::int64_t p1 = high[j + 1] * pairs, q1 = low[j + 1] * pairs;
+    for (std::int64_t t = 0; t < t_vector_end; t += 2) {
+      const SumAngles first = add_angles(coarse_cos + p0 + t, coarse_sin + p0 + t,
+                                         fine_cos + q0 + t, fine_sin + q0 + t);
+      const SumAngles second = add_angles(coarse_cos + p1 + t, coarse_sin + p1 + t,
+                                          fine_cos + q1 + t, fine_sin + q1 + t);
+      double* cos_row = cos_slice + t * kColumnBlock + j;
+      double* sin_row = sin_slice + t * kColumnBlock + j;
+      _mm_storeu_pd(cos_row, _mm_unpacklo_pd(first.cos, second.cos));
+      _mm_storeu_pd(cos_row + kColumnBlock, _mm_unpackhi_pd(first.cos, second.cos));
+      if (with_sin) {
+        _mm_storeu_pd(sin_row, _mm_unpacklo_pd(first.sin, second.sin));
+        _mm_storeu_pd(sin_row + kColumnBlock, _mm_unpackhi_pd(first.sin, second.sin));
+      }
+    }
+  }
+#endif
+  for (std::int64_t j = 0; j < kColumnBlock; ++j) {
+    const double* cc = coarse_cos + high[j] * pairs;
+    const double* cs = coarse_sin + high[j] * pairs;
+    const double* fc = fine_cos + low[j] * pairs;
+    const double* fs = fine_sin + low[j] * pairs;
+    for (std::int64_t t = t_vector_end; t < pairs; ++t) {
+      cos_slice[t * kColumnBlock + j] = cc[t] * fc[t] - cs[t] * fs[t];  // cos(x + y)
+      if (with_sin) sin_slice[t * kColumnBlock + j] = cs[t] * fc[t] + cc[t] * fs[t];  // sin(x + y)
+    }
+  }
+}
+
+void BlockKernel::finite_factors() {
+  const std::size_t cells = static_cast<std::size_t>(pairs_ * stride_);
+  angles32_.resize(cells);
+  cos32_.resize(cells);
+  sin32_.resize(cells);
+  const std::vector<double>& w = encoding_.frequencies();
+  for (int t = 0; t < pairs_; ++t) {
+    const float frequency = static_cast<float>(w[t]);
+    float* row = angles32_.data() + t * stride_;
+    for (std::int64_t j = 0; j < stride_; ++j) {
+      // fp32 absolute position times fp32 frequency, as Encoding::rotation_factors.
+      const auto position = static_cast<float>(static_cast<double>(length_ - 1 - distances_[j]));
+      row[j] = position * frequency;
+    }
+  }
+  sincos_bulk(angles32_.data(), cells, cos32_.data(), sin32_.data());
+}
+
+template <typename T>
+static void copy_factor_rows(const T* source, std::int64_t pairs, std::int64_t count,
+                             std::int64_t stride, T* target) {
+  for (std::int64_t t = 0; t < pairs; ++t) {
+    for (std::int64_t j = 0; j < stride; ++j) {
+      target[t * stride + j] = source[t * count + std::min(j, count - 1)];
+    }
+  }
+}
+
+void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count,
+                              const double* cos_f, const double* sin_f) {
+  if (!exact()) throw Error("BlockKernel: fp64 factors for a finite-precision kernel");
+  count_ = count;
+  stride_ = padded(count);
+  distances_.assign(distances, distances + count);
+  distances_.resize(stride_, distances_.back());
+  const std::size_t cells = static_cast<std::size_t>(pairs_ * stride_);
+  table_.resize(2 * cells);
+  copy_factor_rows(cos_f, pairs_, count, stride_, table_.data());
+  copy_factor_rows(sin_f, pairs_, count, stride_, table_.data() + cells);
+  supplied_ = true;
+}
+
+void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count, const float* cos_f,
+                              const float* sin_f) {
+  if (exact()) throw Error("BlockKernel: fp32 factors for an fp64 kernel");
+  count_ = count;
+  stride_ = padded(count);
+  distances_.assign(distances, distances + count);
+  distances_.resize(stride_, distances_.back());
+  const std::size_t cells = static_cast<std::size_t>(pairs_ * stride_);
+  cos32_.resize(cells);
+  sin32_.resize(cells);
+  copy_factor_rows(cos_f, pairs_, count, stride_, cos32_.data());
+  copy_factor_rows(sin_f, pairs_, count, stride_, sin32_.data());
+}
+
+void BlockKernel::product(const double* features, std::int64_t rows, std::int64_t depth,
+                          double* out) {
+  // Column blocks outside, rows inside: each block's slice of the cos/sin table
+  // (depth x 8) is built, and stays in L1, while every row reads it; the whole
+  // table is never stored. Two rows x eight columns of accumulators stay in
+  // registers; each output is summed over k = 0 .. depth-1 in order, whatever its
+  // row or column.
+  const std::int64_t stride = stride_, count = count_;
+  slice_.resize(static_cast<std::size_t>(2 * pairs_ * kColumnBlock));
+  for (std::int64_t j0 = 0; j0 < stride; j0 += kColumnBlock) {
+    const double* table = slice_.data();
+    std::int64_t row_stride = kColumnBlock;
+    if (supplied_) {
+      table = table_.data() + j0;
+      row_stride = stride;
+    } else {
+      factor_slice(j0, depth > pairs_, slice_.data());  // profiles need no sin rows
+    }
+    const std::int64_t width = std::min(kColumnBlock, count - j0);
+    std::int64_t c = 0;
+    for (; c + 2 <= rows; c += 2) {
+      const double* f0 = features + c * depth;
+      const double* f1 = f0 + depth;
+      double a0[kColumnBlock] = {}, a1[kColumnBlock] = {};
+#if defined(__SSE2__)
+      // Written out: left to itself the compiler pairs up k instead of columns
+      // and keeps the accumulators on the stack. Each lane still sums over k in
+      // order, so the bits are those of the loop below.
+      __m128d s0[kColumnBlock / 2], s1[kColumnBlock / 2];
+      for (std::int64_t h = 0; h < kColumnBlock / 2; ++h) s0[h] = s1[h] = _mm_setzero_pd();
+      for (std::int64_t k = 0; k < depth; ++k) {
+        const __m128d x0 = _mm_set1_pd(f0[k]), x1 = _mm_set1_pd(f1[k]);
+        const double* row = table + k * row_stride;
+        for (std::int64_t h = 0; h < kColumnBlock / 2; ++h) {
+          const __m128d r = _mm_loadu_pd(row + 2 * h);
+          s0[h] = _mm_add_pd(s0[h], _mm_mul_pd(x0, r));
+          s1[h] = _mm_add_pd(s1[h], _mm_mul_pd(x1, r));
+        }
+      }
+      for (std::int64_t h = 0; h < kColumnBlock / 2; ++h) {
+        _mm_storeu_pd(a0 + 2 * h, s0[h]);
+        _mm_storeu_pd(a1 + 2 * h, s1[h]);
+      }
+#else
+      for (std::int64_t k = 0; k < depth; ++k) {
+        const double x0 = f0[k], x1 = f1[k];
+        const double* row = table + k * row_stride;
+        for (std::int64_t jj = 0; jj < kColumnBlock; ++jj) {
+          a0[jj] += x0 * row[jj];
+          a1[jj] += x1 * row[jj];
+        }
+      }
+#endif
+      for (std::int64_t jj = 0; jj < width; ++jj) {
+        out[c * count + j0 + jj] = a0[jj];
+        out[(c + 1) * count + j0 + jj] = a1[jj];
+      }
+    }
+    for (; c < rows; ++c) {
+      const double* f0 = features + c * depth;
+      double a0[kColumnBlock] = {};
+      for (std::int64_t k = 0; k < depth; ++k) {
+        const double x0 = f0[k];
+        const double* row = table + k * row_stride;
+        for (std::int64_t jj = 0; jj < kColumnBlock; ++jj) a0[jj] += x0 * row[jj];
+      }
+      for (std::int64_t jj = 0; jj < width; ++jj) out[c * count + j0 + jj] = a0[jj];
+    }
+  }
+}
+
+void BlockKernel::exact_scores(const double* queries, const double* keys, std::int64_t rows,
+                               double* scores) {
+  const int d = encoding_.head_dim();
+  const double scale_squared = encoding_.qk_scale() * encoding_.qk_scale();
+  features_.resize(static_cast<std::size_t>(rows * d));
+  for (std::int64_t c = 0; c < rows; ++c) {
+    const double* q = queries + c * d;
+    const double* k = keys + c * d;
+    double* f = features_.data() + c * d;
+    for (int t = 0; t < pairs_; ++t) {
+      const double a = q[real_[t]], b = q[imag_[t]];
+      const double x = k[real_[t]], y = k[imag_[t]];
+      // Re[(a + ib)(x - iy) e^{i angle}] = (ax + by) cos - (bx - ay) sin
+      f[t] = scale_squared * (a * x + b * y);
+      f[pairs_ + t] = -scale_squared * (b * x - a * y);
+    }
+  }
+  product(features_.data(), rows, d, scores);
+  const double slope = encoding_.distance_slope();
+  if (slope != 0.0) {
+    for (std::int64_t c = 0; c < rows; ++c) {
+      for (std::int64_t j = 0; j < count_; ++j) {
+        scores[c * count_ + j] -= slope * static_cast<double>(distances_[j]);
+      }
+    }
+  }
+}
+
+void BlockKernel::profiles(const double* queries, std::int64_t rows, double* out) {
+  const int d = encoding_.head_dim();
+  const double scale_squared = encoding_.qk_scale() * encoding_.qk_scale();
+  features_.resize(static_cast<std::size_t>(rows * pairs_));
+  for (std::int64_t c = 0; c < rows; ++c) {
+    const double* q = queries + c * d;
+    for (int t = 0; t < pairs_; ++t) {
+      const double a = q[real_[t]], b = q[imag_[t]];
+      features_[c * pairs_ + t] = scale_squared * (a * a + b * b);
+    }
+  }
+  product(features_.data(), rows, pairs_, out);
+}
+
+void BlockKernel::set_query(const double* q) {
+  const int d = encoding_.head_dim();
+  for (int i = 0; i < d; ++i) key32_[i] = static_cast<float>(q[i]);
+  encoding_.rotate(key32_.data(), static_cast<double>(length_ - 1), query32_.data());
+  round_to(query32_.data(), query32_.size(), precision_);
+}
+
+void BlockKernel::finite_scores(const double* key, double* scores) {
+  const int d = encoding_.head_dim();
+  for (int i = 0; i < d; ++i) key32_[i] = static_cast<float>(key[i]);
+  rotated32_.resize(stride_);
+  sums32_.assign(stride_, 0.0f);
+  const float scale = static_cast<float>(encoding_.qk_scale());
+  const bool interleaved = encoding_.layout() == PairLayout::kInterleaved;
+  float* rotated = rotated32_.data();
+  float* sums = sums32_.data();
+  const std::int64_t stride = stride_;
+  // Components in memory order, so every score accumulates as the scalar reference
+  // kernel of the tests does.
+  for (int i = 0; i < d; ++i) {
+    const int t = interleaved ? i / 2 : i % pairs_;
+    const bool imaginary = interleaved ? (i % 2 == 1) : (i >= pairs_);
+    const float x = key32_[real_[t]], y = key32_[imag_[t]];
+    const float* cos_row = cos32_.data() + t * stride;
+    const float* sin_row = sin32_.data() + t * stride;
+    if (imaginary) {
+      for (std::int64_t j = 0; j < stride; ++j)
+        rotated[j] = scale * (x * sin_row[j] + y * cos_row[j]);
+    } else {
+      for (std::int64_t j = 0; j < stride; ++j)
+        rotated[j] = scale * (x * cos_row[j] - y * sin_row[j]);
+    }
+    round_to(rotated, static_cast<std::size_t>(stride), precision_);
+    const float qi = query32_[i];
+    for (std::int64_t j = 0; j < stride; ++j) sums[j] += qi * rotated[j];
+  }
+  const double slope = encoding_.distance_slope();
+  if (slope != 0.0) {
+    const auto slope32 = static_cast<float>(slope);
+    for (std::int64_t j = 0; j < stride; ++j)
+      sums[j] -= slope32 * static_cast<float>(distances_[j]);
+  }
+  round_to(sums, static_cast<std::size_t>(stride), precision_);
+  for (std::int64_t j = 0; j < count_; ++j) scores[j] = static_cast<double>(sums[j]);
+}
+
+}  // namespace detail
+
+namespace {
+
+std::string number_text(double value) { return format_significant(value, 10); }
+
+}  // namespace
+
+void validate(const PairwiseConfig& config) {
+  const Encoding encoding(config.encoding);  // checks the encoding's own parameters
+  if (config.length < 2) {
+    throw Error("length must be >= 2 (got " + std::to_string(config.length) + ")");
+  }
+  if (!(config.rho >= 0.0 && config.rho <= 1.0)) {
+    throw Error("rho must be in [0, 1] (got " + number_text(config.rho) + ")");
+  }
+  if (!(config.separation >= 0.0 && config.separation < 1.0)) {
+    throw Error("separation must be in [0, 1) (got " + number_text(config.separation) + ")");
+  }
+  if (detail::minimum_gap(config.length, config.separation) > config.length - 1) {
+    throw Error("separation " + number_text(config.separation) + " leaves no distance pair " +
+                "at length " + std::to_string(config.length) +
+                " (needs ceil(separation * length) <= length - 1)");
+  }
+  if (config.samples < 2) {
+    throw Error("samples must be >= 2 (got " + std::to_string(config.samples) + ")");
+  }
+}
+
+namespace {
+
+// Mean of the block means and its standard error sd(block means) / sqrt(B):
+// blocks are independent and equally sized, so this is honest whatever the
+// dependence between the samples inside a block (shared queries and distances).
+template <typename BlockMean>
+Estimate over_blocks(const detail::BlockPlan& plan, BlockMean&& block_mean) {
+  double mean = 0.0, m2 = 0.0;
+  for (std::int64_t k = 0; k < plan.blocks; ++k) {
+    const double value = block_mean(k);
+    const double delta = value - mean;
+    mean += delta / static_cast<double>(k + 1);
+    m2 += delta * (value - mean);
+  }
+  Estimate estimate;
+  estimate.value = mean;
+  estimate.n = plan.blocks * plan.per_block();
+  estimate.se =
+      plan.blocks > 1
+          ? std::sqrt(m2 / static_cast<double>(plan.blocks - 1) / static_cast<double>(plan.blocks))
+          : std::nan("");
+  return estimate;
+}
+
+// The conditional estimators are exact only in exact arithmetic; under rounding
+// (fp32, bf16, fp16) the inversions fall back to plain Monte Carlo.
+bool use_conditional(const PairwiseConfig& config) {
+  return config.estimator == EstimatorKind::kConditional && config.precision == Precision::kFp64;
+}
+
+using SharedTables = std::shared_ptr<const detail::AngleAdditionTables>;
+
+// The content of one block: `queries` draws of (q, xi, eta) in this order (as
+// detail::draw_content), stored row-major (queries x d) for the kernel.
+struct BlockContent {
+  std::vector<double> q, relevant, irrelevant;
+  detail::ClusterContent one;
+  std::vector<double> paired_q, paired_keys, paired_scores;  // scratch of token_scores
+  void draw(RandomStream& stream, int head_dim, double rho, std::int64_t queries,
+            bool with_irrelevant) {
+    const auto d = static_cast<std::size_t>(head_dim);
+    q.resize(queries * d);
+    relevant.resize(queries * d);
+    irrelevant.resize(with_irrelevant ? queries * d : 0);
+    for (std::int64_t c = 0; c < queries; ++c) {
+      detail::draw_content(stream, head_dim, rho, one, with_irrelevant);
+      std::copy(one.q.begin(), one.q.end(), q.begin() + c * d);
+      std::copy(one.relevant.begin(), one.relevant.end(), relevant.begin() + c * d);
+      std::copy(one.irrelevant.begin(), one.irrelevant.end(), irrelevant.begin() + c * d);
+    }
+  }
+};
+
+// Scores of every query's key (`keys`, row-major like content.q) at every distance
+// of the kernel: scores[c * count + j], exact or finite path.
+void block_scores(detail::BlockKernel& kernel, const BlockContent& content, const double* keys,
+                  std::int64_t queries, int head_dim, std::vector<double>& scores) {
+  const std::int64_t count = kernel.distance_count();
+  scores.resize(static_cast<std::size_t>(queries * count));
+  if (kernel.exact()) {
+    kernel.exact_scores(content.q.data(), keys, queries, scores.data());
+    return;
+  }
+  for (std::int64_t c = 0; c < queries; ++c) {
+    kernel.set_query(content.q.data() + c * head_dim);
+    kernel.finite_scores(keys + c * head_dim, scores.data() + c * count);
+  }
+}
+
+// Scores of the relevant and of the irrelevant keys at every distance. On the exact
+// path one product takes both ([q; q] against [relevant; irrelevant]), so each
+// slice of the cos/sin table is built once; every score's arithmetic is the same
+// as in two separate calls.
+void token_scores(detail::BlockKernel& kernel, BlockContent& content, std::int64_t queries,
+                  int head_dim, std::vector<double>& relevant, std::vector<double>& irrelevant) {
+  if (!kernel.exact()) {
+    block_scores(kernel, content, content.relevant.data(), queries, head_dim, relevant);
+    block_scores(kernel, content, content.irrelevant.data(), queries, head_dim, irrelevant);
+    return;
+  }
+  const auto half = static_cast<std::ptrdiff_t>(queries * kernel.distance_count());
+  content.paired_q = content.q;
+  content.paired_q.insert(content.paired_q.end(), content.q.begin(), content.q.end());
+  content.paired_keys = content.relevant;
+  content.paired_keys.insert(content.paired_keys.end(), content.irrelevant.begin(),
+                             content.irrelevant.end());
+  content.paired_scores.resize(static_cast<std::size_t>(2 * half));
+  kernel.exact_scores(content.paired_q.data(), content.paired_keys.data(), 2 * queries,
+                      content.paired_scores.data());
+  relevant.assign(content.paired_scores.begin(), content.paired_scores.begin() + half);
+  irrelevant.assign(content.paired_scores.begin() + half, content.paired_scores.end());
+}
+
+Estimate estimate_position_inversion(const PairwiseConfig& config, const Encoding& encoding,
+    std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
+  const detail::BlockPlan plan = detail::plan_blocks(config.samples);
+  const std::int64_t gap = detail::minimum_gap(config.length, config.separation);
+  const std::int64_t nq = plan.queries, nr = plan.distances;
+  const int d = encoding.head_dim();
+  const double rho = config.rho;
+  const double slope = encoding.distance_slope();
+  const double scale_squared = encoding.qk_scale() * encoding.qk_scale();
+  const bool conditional = use_conditional(config);
+  detail::BlockKernel kernel(encoding, config.precision, config.length, tables);
+  BlockContent content;
+  std::vector<std::int64_t> distances;
+  std::vector<double> values;
+  return over_blocks(plan, [&](std::int64_t block) {
+    RandomStream stream =
+        detail::cluster_stream(seed, point_index, kStreamPositionInversion, block);
+    content.draw(stream, d, rho, nq, false);
+    // Columns: near distances, far distances (and, conditional: gaps, then 0).
+    distances.assign(conditional ? 3 * nr + 1 : 2 * nr, 0);
+    for (std::int64_t j = 0; j < nr; ++j) {
+      const auto pair = detail::draw_separated_pair(stream, config.length, gap);
+      distances[j] = pair.near;
+      distances[nr + j] = pair.far;
+      if (conditional) distances[2 * nr + j] = pair.far - pair.near;
+    }
+    kernel.set_distances(distances.data(), static_cast<std::int64_t>(distances.size()));
+    const auto count = static_cast<std::int64_t>(distances.size());
+    double sum = 0.0;
+    if (conditional) {
+      // Given q, s(r1) - s(r2) is Gaussian: mean rho (C(r1) - C(r2)) + m (r2 - r1),
+      // variance (1 - rho^2) 2 c^2 (C(0) - C(r2 - r1)) (c: qk scale, m: ALiBi slope).
+      values.resize(static_cast<std::size_t>(nq * count));
+      kernel.profiles(content.q.data(), nq, values.data());
+      for (std::int64_t c = 0; c < nq; ++c) {
+        const double* profile = values.data() + c * count;
+        const double c0 = profile[3 * nr];
+        for (std::int64_t j = 0; j < nr; ++j) {
+          const double gap_now = static_cast<double>(distances[nr + j] - distances[j]);
+          const double mean = rho * (profile[j] - profile[nr + j]) + slope * gap_now;
+          const double variance =
+              (1.0 - rho * rho) * 2.0 * scale_squared * (c0 - profile[2 * nr + j]);
+          sum +=
+              variance > 0.0 ? normal_cdf(-mean / std::sqrt(variance)) : detail::failure(mean, 0.0);
+        }
+      }
+    } else {
+      block_scores(kernel, content, content.relevant.data(), nq, d, values);
+      for (std::int64_t c = 0; c < nq; ++c) {
+        const double* score = values.data() + c * count;
+        for (std::int64_t j = 0; j < nr; ++j) sum += detail::failure(score[j], score[nr + j]);
+      }
+    }
+    return sum / static_cast<double>(nq * nr);
+  });
+}
+
+Estimate estimate_position_aliasing(const PairwiseConfig& config, const Encoding& encoding,
+    std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
+  const detail::BlockPlan plan = detail::plan_blocks(config.samples);
+  const std::int64_t nq = plan.queries, nr = plan.distances;
+  const int d = encoding.head_dim();
+  detail::BlockKernel kernel(encoding, config.precision, config.length, tables);
+  BlockContent content;
+  std::vector<std::int64_t> distances(2 * nr);
+  std::vector<double> values;
+  return over_blocks(plan, [&](std::int64_t block) {
+    RandomStream stream = detail::cluster_stream(seed, point_index, kStreamPositionAliasing, block);
+    content.draw(stream, d, config.rho, nq, false);
+    for (std::int64_t j = 0; j < nr; ++j) {
+      const auto pair = detail::draw_distinct_pair(stream, config.length);
+      distances[j] = pair.near;
+      distances[nr + j] = pair.far;
+    }
+    kernel.set_distances(distances.data(), 2 * nr);
+    block_scores(kernel, content, content.relevant.data(), nq, d, values);
+    double sum = 0.0;
+    for (std::int64_t c = 0; c < nq; ++c) {
+      const double* score = values.data() + c * 2 * nr;
+      for (std::int64_t j = 0; j < nr; ++j) sum += score[j] == score[nr + j] ? 1.0 : 0.0;
+    }
+    return sum / static_cast<double>(nq * nr);
+  });
+}
+
+Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& encoding,
+    std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
+  const detail::BlockPlan plan = detail::plan_blocks(config.samples);
+  const std::int64_t nq = plan.queries, nr = plan.distances;
+  const int d = encoding.head_dim();
+  const double rho = config.rho;
+  const auto length = static_cast<std::uint64_t>(config.length);
+  const double scale_squared = encoding.qk_scale() * encoding.qk_scale();
+  const bool conditional = use_conditional(config);
+  detail::BlockKernel kernel(encoding, config.precision, config.length, tables);
+  BlockContent content;
+  std::vector<std::int64_t> distances(nr + 1);  // the block's distances, then 0
+  std::vector<double> relevant, irrelevant;
+  return over_blocks(plan, [&](std::int64_t block) {
+    RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenInversion, block);
+    content.draw(stream, d, rho, nq, true);
+    for (std::int64_t j = 0; j < nr; ++j) {
+      distances[j] = static_cast<std::int64_t>(stream.uniform_int(length));
+    }
+    distances[nr] = 0;
+    kernel.set_distances(distances.data(), nr + 1);
+    const std::int64_t count = nr + 1;
+    double sum = 0.0;
+    if (conditional) {
+      // Given q, X = s(k_rel; r) - s(k_irr; r) and Y = the same at r = 0 are jointly
+      // Gaussian: means rho C(r), rho C(0); common variance c^2 C(0) (2 - rho^2);
+      // correlation C(r) / C(0) (the ALiBi penalty cancels). Failure is P(XY < 0).
+      relevant.resize(static_cast<std::size_t>(nq * count));
+      kernel.profiles(content.q.data(), nq, relevant.data());
+      for (std::int64_t c = 0; c < nq; ++c) {
+        const double* profile = relevant.data() + c * count;
+        const double c0 = profile[nr];
+        const double sigma = std::sqrt(scale_squared * c0 * (2.0 - rho * rho));
+        const double mean_y = rho * c0 / sigma;
+        for (std::int64_t j = 0; j < nr; ++j) {
+          const double cr = profile[j];
+          const double correlation = std::clamp(cr / c0, -1.0, 1.0);
+          const double mean_x = rho * cr / sigma;
+          const double same_sign = bivariate_normal_upper(-mean_x, -mean_y, correlation) +
+                                   bivariate_normal_upper(mean_x, mean_y, correlation);
+          sum += std::clamp(1.0 - same_sign, 0.0, 1.0);
+        }
+      }
+    } else {
+      token_scores(kernel, content, nq, d, relevant, irrelevant);
+      for (std::int64_t c = 0; c < nq; ++c) {
+        const double* rel = relevant.data() + c * count;
+        const double* irr = irrelevant.data() + c * count;
+        const double at_zero = rel[nr] - irr[nr];
+        for (std::int64_t j = 0; j < nr; ++j) sum += detail::sign_flip(rel[j] - irr[j], at_zero);
+      }
+    }
+    return sum / static_cast<double>(nq * nr);
+  });
+}
+
+Estimate estimate_token_aliasing(const PairwiseConfig& config, const Encoding& encoding,
+    std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
+  const detail::BlockPlan plan = detail::plan_blocks(config.samples);
+  const std::int64_t nq = plan.queries, nr = plan.distances;
+  const int d = encoding.head_dim();
+  const auto length = static_cast<std::uint64_t>(config.length);
+  detail::BlockKernel kernel(encoding, config.precision, config.length, tables);
+  BlockContent content;
+  std::vector<std::int64_t> distances(nr);
+  std::vector<double> relevant, irrelevant;
+  return over_blocks(plan, [&](std::int64_t block) {
+    RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenAliasing, block);
+    content.draw(stream, d, config.rho, nq, true);
+    for (std::int64_t j = 0; j < nr; ++j) {
+      distances[j] = static_cast<std::int64_t>(stream.uniform_int(length));
+    }
+    kernel.set_distances(distances.data(), nr);
+    token_scores(kernel, content, nq, d, relevant, irrelevant);
+    double sum = 0.0;
+    for (std::int64_t c = 0; c < nq * nr; ++c) sum += relevant[c] == irrelevant[c] ? 1.0 : 0.0;
+    return sum / static_cast<double>(nq * nr);
+  });
+}
+
+}  // namespace
+
+Estimate position_inversion(const PairwiseConfig& config, std::uint64_t seed,
+                            std::uint64_t point_index) {
+  validate(config);
+  const Encoding encoding(config.encoding);
+  return estimate_position_inversion(config, encoding, seed, point_index, nullptr);
+}
+
+Estimate position_aliasing(const PairwiseConfig& config, std::uint64_t seed,
+                           std::uint64_t point_index) {
+  validate(config);
+  const Encoding encoding(config.encoding);
+  return estimate_position_aliasing(config, encoding, seed, point_index, nullptr);
+}
+
+Estimate token_inversion(const PairwiseConfig& config, std::uint64_t seed,
+                         std::uint64_t point_index) {
+  validate(config);
+  const Encoding encoding(config.encoding);
+  return estimate_token_inversion(config, encoding, seed, point_index, nullptr);
+}
+
+Estimate token_aliasing(const PairwiseConfig& config, std::uint64_t seed,
+                        std::uint64_t point_index) {
+  validate(config);
+  const Encoding encoding(config.encoding);
+  return estimate_token_aliasing(config, encoding, seed, point_index, nullptr);
+}
+
+Estimate aliased_pairs(const Estimate& position_aliasing, std::int64_t length) {
+  const double pairs = 0.5 * static_cast<double>(length) * static_cast<double>(length - 1);
+  return {position_aliasing.value * pairs, position_aliasing.se * pairs, position_aliasing.n};
+}
+
+PairwiseResult pairwise_metrics(const PairwiseConfig& config, std::uint64_t seed,
+                                std::uint64_t point_index) {
+  validate(config);
+  const Encoding encoding(config.encoding);
+  // One set of angle-addition tables for the four estimators (fp64 only: the
+  // finite path computes its fp32 angles directly).
+  SharedTables tables;
+  if (config.precision == Precision::kFp64) {
+    tables = std::make_shared<const detail::AngleAdditionTables>(encoding, config.length);
+  }
+  PairwiseResult result;
+  result.position_inversion =
+      estimate_position_inversion(config, encoding, seed, point_index, tables);
+  result.position_aliasing = estimate_position_aliasing(config, encoding, seed, point_index, tables);
+  result.aliased_pairs = aliased_pairs(result.position_aliasing, config.length);
+  result.token_inversion = estimate_token_inversion(config, encoding, seed, point_index, tables);
+  result.token_aliasing = estimate_token_aliasing(config, encoding, seed, point_index, tables);
+  return result;
+}
+
+}  // namespace ropesweep

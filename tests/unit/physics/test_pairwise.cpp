@@ -1,0 +1,564 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ropesweep/core/error.hpp"
+#include "ropesweep/physics/gaussian.hpp"
+#include "ropesweep/physics/pairwise.hpp"
+#include "ropesweep/physics/sincos.hpp"
+#include "reference_kernels.hpp"
+
+namespace ropesweep {
+namespace {
+
+PairwiseConfig make_config(double base, int d, std::int64_t length, double rho,
+                           EstimatorKind estimator, std::int64_t samples) {
+  PairwiseConfig config;
+  config.encoding.base = base;
+  config.encoding.head_dim = d;
+  config.length = length;
+  config.rho = rho;
+  config.estimator = estimator;
+  config.samples = samples;
+  return config;
+}
+
+double combined_se(const Estimate& a, const Estimate& b) { return std::hypot(a.se, b.se); }
+
+// Sheppard's oracle, computed here from its own draws: the average over q and
+// r ~ U{0..L-1} of arccos(C(r)/C(0)) / pi, with the SE of the mean of iid terms.
+Estimate sheppard_oracle(const PairwiseConfig& config, std::int64_t draws) {
+  const Encoding encoding(config.encoding);
+  RandomStream stream({12345, 0, 77, 0});
+  std::vector<double> q(config.encoding.head_dim);
+  double sum = 0.0, sum_sq = 0.0;
+  for (std::int64_t i = 0; i < draws; ++i) {
+    stream.fill_normal(q.data(), q.size());
+    const auto r = static_cast<double>(stream.uniform_int(config.length));
+    const double p = std::acos(encoding.C(q.data(), r) / encoding.C(q.data(), 0.0)) / M_PI;
+    sum += p;
+    sum_sq += p * p;
+  }
+  const double mean = sum / draws;
+  const double variance = (sum_sq / draws - mean * mean) * draws / (draws - 1.0);
+  return {mean, std::sqrt(variance / draws), draws};
+}
+
+TEST(Pairwise, SheppardOracleAtRhoZero) {
+  struct Case {
+    double base;
+    int d;
+    std::int64_t length;
+  };
+  for (Case c : {Case{10000.0, 64, 512}, Case{100.0, 32, 4096}, Case{500000.0, 128, 32768},
+                 Case{10.0, 16, 1000}}) {
+    const PairwiseConfig config =
+        make_config(c.base, c.d, c.length, 0.0, EstimatorKind::kPlain, 20000);
+    const Estimate plain = token_inversion(config, 1, 0);
+    const Estimate oracle = sheppard_oracle(config, 20000);
+    EXPECT_LE(std::fabs(plain.value - oracle.value), 3.0 * combined_se(plain, oracle))
+        << c.base << " " << c.d << " " << c.length << ": " << plain.value << " +- " << plain.se
+        << " vs " << oracle.value << " +- " << oracle.se;
+    EXPECT_GT(plain.se, 0.0);
+    EXPECT_GE(plain.n, config.samples);
+  }
+}
+
+TEST(Pairwise, ConditionalTokenInversionIsSheppardGivenTheDraws) {
+  // At rho = 0 the conditional estimator's per-sample term must be exactly
+  // arccos(C(r)/C(0))/pi: replay its draws and compare.
+  const PairwiseConfig config =
+      make_config(10000.0, 64, 2048, 0.0, EstimatorKind::kConditional, 640);
+  const Encoding encoding(config.encoding);
+  const auto plan = detail::plan_blocks(config.samples);
+  double total = 0.0;
+  std::vector<detail::ClusterContent> contents(plan.queries);
+  for (std::int64_t k = 0; k < plan.blocks; ++k) {
+    RandomStream stream = detail::cluster_stream(3, 4, kStreamTokenInversion, k);
+    for (auto& content : contents) detail::draw_content(stream, 64, 0.0, content);
+    for (std::int64_t i = 0; i < plan.distances; ++i) {
+      const auto r = static_cast<double>(stream.uniform_int(2048));
+      for (const auto& content : contents) {
+        total +=
+            std::acos(encoding.C(content.q.data(), r) / encoding.C(content.q.data(), 0.0)) / M_PI;
+      }
+    }
+  }
+  const Estimate conditional = token_inversion(config, 3, 4);
+  EXPECT_NEAR(conditional.value, total / (plan.blocks * plan.per_block()), 1e-12);
+}
+
+TEST(Pairwise, RhoOnePositionInversionIsTheCIndicator) {
+  for (EncodingKind kind : {EncodingKind::kRope, EncodingKind::kYarn, EncodingKind::kPartial}) {
+    for (EstimatorKind estimator : {EstimatorKind::kPlain, EstimatorKind::kConditional}) {
+      PairwiseConfig config = make_config(10000.0, 64, 8192, 1.0, estimator, 6400);
+      config.encoding.kind = kind;
+      config.encoding.scale = 4.0;
+      config.encoding.partial_fraction = 0.5;
+      const Encoding encoding(config.encoding);
+      // Replay the draws: each block draws its queries' content, then its distance
+      // pairs, and every (query, pair) combination is a sample.
+      const auto plan = detail::plan_blocks(config.samples);
+      const std::int64_t gap = detail::minimum_gap(config.length, config.separation);
+      std::vector<detail::ClusterContent> contents(plan.queries);
+      double total = 0.0;
+      for (std::int64_t k = 0; k < plan.blocks; ++k) {
+        RandomStream stream = detail::cluster_stream(9, 2, kStreamPositionInversion, k);
+        for (auto& content : contents) detail::draw_content(stream, 64, 1.0, content, false);
+        for (std::int64_t i = 0; i < plan.distances; ++i) {
+          const auto pair = detail::draw_separated_pair(stream, config.length, gap);
+          for (const auto& content : contents) {
+            const double near = encoding.C(content.q.data(), pair.near);
+            const double far = encoding.C(content.q.data(), pair.far);
+            total += near < far ? 1.0 : (near == far ? 0.5 : 0.0);
+          }
+        }
+      }
+      const Estimate estimate = position_inversion(config, 9, 2);
+      // One flipped indicator would move the average by 1/6400.
+      EXPECT_EQ(estimate.n, plan.blocks * plan.per_block());
+      EXPECT_NEAR(estimate.value, total / (plan.blocks * plan.per_block()), 1e-12)
+          << encoding_name(kind) << " " << estimator_name(estimator);
+    }
+  }
+}
+
+TEST(Pairwise, ConditionalAgreesWithPlainOnRandomConfigurations) {
+  RandomStream stream({2026, 11, 25, 0});
+  const std::vector<EncodingKind> kinds = {
+      EncodingKind::kRope, EncodingKind::kRopeHalf, EncodingKind::kPi,   EncodingKind::kNtk,
+      EncodingKind::kYarn, EncodingKind::kPartial,  EncodingKind::kAlibi};
+  const int d_choices[] = {16, 32, 64};
+  double sum_z2 = 0.0;
+  int comparisons = 0;
+  for (int trial = 0; trial < 21; ++trial) {
+    PairwiseConfig config;
+    config.encoding.kind = kinds[trial % kinds.size()];
+    config.encoding.head_dim = d_choices[stream.uniform_int(3)];
+    config.encoding.base = std::pow(10.0, 1.0 + 5.0 * stream.uniform_open());
+    config.encoding.scale = 1.0 + 7.0 * stream.uniform_open();
+    config.encoding.train_length = 512;
+    config.encoding.partial_fraction = stream.uniform_open();
+    config.encoding.alibi_slope = 0.05 * stream.uniform_open();
+    config.length = 16 + static_cast<std::int64_t>(stream.uniform_int(20000));
+    config.rho = stream.uniform_open();
+    config.separation = 0.5 * stream.uniform_open();
+    config.samples = 6000;
+    PairwiseConfig plain = config, conditional = config;
+    plain.estimator = EstimatorKind::kPlain;
+    conditional.estimator = EstimatorKind::kConditional;
+    const std::string where =
+        encoding_name(config.encoding.kind) + " d=" + std::to_string(config.encoding.head_dim) +
+        " b=" + std::to_string(config.encoding.base) + " L=" + std::to_string(config.length) +
+        " rho=" + std::to_string(config.rho);
+    const std::uint64_t point = static_cast<std::uint64_t>(trial);
+    // Different seeds: the two estimates are independent.
+    const Estimate pi_plain = position_inversion(plain, 100, point);
+    const Estimate pi_cond = position_inversion(conditional, 200, point);
+    const Estimate ti_plain = token_inversion(plain, 100, point);
+    const Estimate ti_cond = token_inversion(conditional, 200, point);
+    for (const auto& [a, b] : {std::pair{pi_plain, pi_cond}, std::pair{ti_plain, ti_cond}}) {
+      const double se = combined_se(a, b);
+      // Plain Monte Carlo cannot see probabilities below 1/n (it reports 0 +- 0 where
+      // the conditional estimator resolves, say, 1e-18): allow that resolution.
+      const double resolution = 1.0 / static_cast<double>(a.n);
+      EXPECT_LE(std::fabs(a.value - b.value), 3.0 * se + resolution)
+          << where << ": plain " << a.value << " +- " << a.se << ", conditional " << b.value
+          << " +- " << b.se;
+      if (a.se > 0.0 && b.se > 0.0) {
+        sum_z2 += std::pow((a.value - b.value) / se, 2);
+        ++comparisons;
+      }
+    }
+    // Conditioning removes the content noise: never a larger standard error.
+    EXPECT_LE(pi_cond.se, std::max(pi_plain.se * 1.2, 1.0 / pi_plain.n)) << where;
+    EXPECT_LE(ti_cond.se, std::max(ti_plain.se * 1.2, 1.0 / ti_plain.n)) << where;
+  }
+  // The standard errors are honest: the normalised differences have unit variance
+  // (chi-square with ~40 degrees of freedom lies in [0.5, 1.6] * dof with prob. > 0.99).
+  ASSERT_GE(comparisons, 30);
+  const double mean_z2 = sum_z2 / comparisons;
+  EXPECT_GT(mean_z2, 0.5);
+  EXPECT_LT(mean_z2, 1.6);
+}
+
+TEST(Pairwise, StandardErrorMatchesTheSpreadOverSeeds) {
+  // Samples inside a cluster share the content, so the per-sample variance would
+  // understate the error; the cluster-based SE must match the real spread.
+  PairwiseConfig config = make_config(10000.0, 32, 4096, 0.8, EstimatorKind::kPlain, 3200);
+  double sum = 0.0, sum_sq = 0.0, se_sq = 0.0;
+  const int seeds = 40;
+  for (int seed = 0; seed < seeds; ++seed) {
+    const Estimate e = position_inversion(config, 1000 + seed, 0);
+    sum += e.value;
+    sum_sq += e.value * e.value;
+    se_sq += e.se * e.se;
+  }
+  const double mean = sum / seeds;
+  const double spread = std::sqrt((sum_sq - seeds * mean * mean) / (seeds - 1));
+  const double typical_se = std::sqrt(se_sq / seeds);
+  EXPECT_GT(spread / typical_se, 0.65);
+  EXPECT_LT(spread / typical_se, 1.45);
+}
+
+TEST(Pairwise, ShortContextsDiscriminate) {
+  // L << b: both inversions far below one half (the few fastest pairs still turn
+  // over 64 tokens, so position inversion is not 0).
+  for (EstimatorKind estimator : {EstimatorKind::kPlain, EstimatorKind::kConditional}) {
+    for (double rho : {1.0, 0.95}) {
+      const PairwiseConfig config = make_config(1e6, 64, 64, rho, estimator, 4000);
+      EXPECT_LT(position_inversion(config, 5, 0).value, 0.25) << rho;
+      EXPECT_LT(token_inversion(config, 5, 0).value, 0.25) << rho;
+    }
+  }
+}
+
+TEST(Pairwise, LongContextsAreCoinFlips) {
+  // L >> b: both inversions within 0.02 of one half.
+  for (EstimatorKind estimator : {EstimatorKind::kPlain, EstimatorKind::kConditional}) {
+    const PairwiseConfig config = make_config(10.0, 64, 200000, 1.0, estimator, 20000);
+    const Estimate position = position_inversion(config, 6, 0);
+    const Estimate token = token_inversion(config, 6, 0);
+    EXPECT_NEAR(position.value, 0.5, 0.02) << position.se;
+    EXPECT_NEAR(token.value, 0.5, 0.02) << token.se;
+    EXPECT_LT(position.se, 0.006);
+    EXPECT_LT(token.se, 0.006);
+  }
+}
+
+TEST(Pairwise, TokenInversionFallsAsTheBaseGrows) {
+  double previous = 1.0;
+  for (double base : {100.0, 10000.0, 1e6}) {
+    const Estimate e =
+        token_inversion(make_config(base, 64, 4096, 1.0, EstimatorKind::kConditional, 4000), 8, 0);
+    EXPECT_LT(e.value, previous - 3 * e.se) << base;
+    previous = e.value;
+  }
+}
+
+TEST(Pairwise, NopeNeverSeesPosition) {
+  for (Precision p : {Precision::kFp64, Precision::kBf16}) {
+    for (EstimatorKind estimator : {EstimatorKind::kPlain, EstimatorKind::kConditional}) {
+      PairwiseConfig config = make_config(10000.0, 32, 1000, 0.7, estimator, 640);
+      config.encoding.kind = EncodingKind::kNope;
+      config.precision = p;
+      const Estimate position = position_inversion(config, 1, 0);
+      EXPECT_EQ(position.value, 0.5);  // every pair ties
+      EXPECT_EQ(position.se, 0.0);
+      EXPECT_EQ(position_aliasing(config, 1, 0).value, 1.0);
+      EXPECT_EQ(token_inversion(config, 1, 0).value, 0.0);  // the order never changes
+    }
+  }
+}
+
+TEST(Pairwise, AliasingNeedsLowPrecision) {
+  PairwiseConfig config = make_config(10000.0, 64, 4096, 0.5, EstimatorKind::kPlain, 20000);
+  EXPECT_EQ(position_aliasing(config, 1, 0).value, 0.0);
+  EXPECT_EQ(token_aliasing(config, 1, 0).value, 0.0);
+  config.precision = Precision::kBf16;
+  const Estimate bf16_position = position_aliasing(config, 1, 0);
+  const Estimate bf16_token = token_aliasing(config, 1, 0);
+  EXPECT_GT(bf16_position.value, 3 * bf16_position.se);
+  EXPECT_GT(bf16_token.value, 3 * bf16_token.se);
+  config.precision = Precision::kFp16;
+  const Estimate fp16_token = token_aliasing(config, 1, 0);
+  // fp16 keeps 3 more significand bits than bf16: about 8 times fewer collisions.
+  EXPECT_LT(fp16_token.value, bf16_token.value);
+  const Estimate pairs = aliased_pairs(bf16_position, 4096);
+  EXPECT_DOUBLE_EQ(pairs.value, bf16_position.value * 4096.0 * 4095.0 / 2.0);
+  EXPECT_DOUBLE_EQ(pairs.se, bf16_position.se * 4096.0 * 4095.0 / 2.0);
+}
+
+TEST(Pairwise, KernelFollowsThePrecisionPipeline) {
+  // Recompute a bf16 score from the public pieces: fp32 angles and rotation,
+  // rotated q and k rounded to bf16, fp32 accumulation, score rounded to bf16.
+  EncodingConfig ec;
+  ec.head_dim = 32;
+  ec.kind = EncodingKind::kAlibi;
+  ec.alibi_slope = 0.01;
+  for (EncodingKind kind : {EncodingKind::kRope, EncodingKind::kRopeHalf, EncodingKind::kAlibi}) {
+    ec.kind = kind;
+    const Encoding encoding(ec);
+    RandomStream stream({1, 1, 1, 1});
+    std::vector<double> q(32), k(32);
+    stream.fill_normal(q.data(), 32);
+    stream.fill_normal(k.data(), 32);
+    const std::int64_t length = 300000, r = 123456;
+    for (Precision p : {Precision::kFp32, Precision::kBf16, Precision::kFp16}) {
+      reference::ScoreKernel kernel(encoding, p, length);
+      kernel.set_query(q.data());
+      std::vector<float> qf(q.begin(), q.end()), kf(k.begin(), k.end()), rq(32), rk(32);
+      encoding.rotate(qf.data(), static_cast<double>(length - 1), rq.data());
+      encoding.rotate(kf.data(), static_cast<double>(length - 1 - r), rk.data());
+      round_to(rq.data(), 32, p);
+      round_to(rk.data(), 32, p);
+      float sum = 0.0f;
+      for (int i = 0; i < 32; ++i) sum += rq[i] * rk[i];
+      sum -= static_cast<float>(encoding.distance_slope()) * static_cast<float>(r);
+      EXPECT_EQ(kernel.score(k.data(), r), static_cast<double>(round_to(sum, p)))
+          << encoding_name(kind) << " " << precision_name(p);
+    }
+    reference::ScoreKernel exact(encoding, Precision::kFp64, length);
+    exact.set_query(q.data());
+    EXPECT_NEAR(exact.score(k.data(), r), encoding.score(q.data(), k.data(), r), 1e-9);
+  }
+}
+
+TEST(Pairwise, SeparatedPairsAreUniform) {
+  const std::int64_t length = 9, gap = 3;
+  std::map<std::pair<std::int64_t, std::int64_t>, int> counts;
+  RandomStream stream({4, 4, 4, 4});
+  const int draws = 210000;
+  for (int i = 0; i < draws; ++i) {
+    const auto pair = detail::draw_separated_pair(stream, length, gap);
+    ASSERT_GE(pair.near, 0);
+    ASSERT_LT(pair.far, length);
+    ASSERT_GE(pair.far - pair.near, gap);
+    ++counts[{pair.near, pair.far}];
+  }
+  // (L - gap)(L - gap + 1) / 2 = 21 valid pairs, 10000 draws each on average.
+  ASSERT_EQ(counts.size(), 21u);
+  for (const auto& [pair, count] : counts) EXPECT_NEAR(count, 10000, 500);
+  EXPECT_EQ(detail::minimum_gap(4096, 0.25), 1024);
+  EXPECT_EQ(detail::minimum_gap(1000, 0.1), 100);
+  EXPECT_EQ(detail::minimum_gap(10, 0.0), 1);
+  EXPECT_EQ(detail::minimum_gap(10, 0.01), 1);
+}
+
+TEST(Pairwise, DistinctPairsAreUniform) {
+  std::map<std::pair<std::int64_t, std::int64_t>, int> counts;
+  RandomStream stream({5, 5, 5, 5});
+  for (int i = 0; i < 100000; ++i) {
+    const auto pair = detail::draw_distinct_pair(stream, 5);
+    ASSERT_LT(pair.near, pair.far);
+    ++counts[{pair.near, pair.far}];
+  }
+  ASSERT_EQ(counts.size(), 10u);
+  for (const auto& [pair, count] : counts) EXPECT_NEAR(count, 10000, 500);
+}
+
+TEST(Pairwise, ReproducibleAndKeyedByPoint) {
+  const PairwiseConfig config = make_config(10000.0, 32, 1024, 0.9, EstimatorKind::kPlain, 1000);
+  const PairwiseResult a = pairwise_metrics(config, 42, 7);
+  const PairwiseResult b = pairwise_metrics(config, 42, 7);
+  EXPECT_EQ(a.position_inversion.value, b.position_inversion.value);
+  EXPECT_EQ(a.token_inversion.value, b.token_inversion.value);
+  EXPECT_EQ(a.token_inversion.se, b.token_inversion.se);
+  const PairwiseResult c = pairwise_metrics(config, 42, 8);
+  EXPECT_NE(a.position_inversion.value, c.position_inversion.value);
+}
+
+TEST(Pairwise, RejectsBadConfigurations) {
+  PairwiseConfig config;
+  config.rho = 1.5;
+  EXPECT_THROW(validate(config), Error);
+  config = PairwiseConfig{};
+  config.length = 1;
+  EXPECT_THROW(validate(config), Error);
+  config = PairwiseConfig{};
+  config.length = 4;
+  config.separation = 0.9;  // ceil(3.6) = 4 > L - 1
+  EXPECT_THROW(validate(config), Error);
+  config.separation = 0.5;
+  EXPECT_NO_THROW(validate(config));
+  config.encoding.head_dim = 7;
+  EXPECT_THROW(validate(config), Error);
+}
+
+// P(X > h, Y > k) against a one-dimensional quadrature of
+// phi(x) * Phi((r x - k) / sqrt(1 - r^2)) over x > h.
+double bivariate_by_quadrature(double h, double k, double r) {
+  const double upper = 12.0;
+  const int steps = 20000;
+  const double width = (upper - h) / steps;
+  double sum = 0.0;
+  for (int i = 0; i <= steps; ++i) {
+    const double x = h + i * width;
+    const double weight = (i == 0 || i == steps) ? 1.0 : (i % 2 ? 4.0 : 2.0);
+    sum += weight * std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI) *
+           normal_cdf((r * x - k) / std::sqrt(1.0 - r * r));
+  }
+  return sum * width / 3.0;
+}
+
+TEST(Gaussian, BivariateNormalMatchesQuadrature) {
+  for (double r : {-0.99, -0.95, -0.8, -0.5, -0.1, 0.0, 0.2, 0.6, 0.9, 0.93, 0.99, 0.999}) {
+    for (double h : {-2.0, -0.3, 0.0, 0.7, 2.5}) {
+      for (double k : {-1.5, 0.0, 0.4, 3.0}) {
+        EXPECT_NEAR(bivariate_normal_upper(h, k, r), bivariate_by_quadrature(h, k, r), 1e-9)
+            << h << " " << k << " " << r;
+      }
+    }
+  }
+  // Sheppard: P(X > 0, Y > 0) = 1/4 + asin(r) / (2 pi).
+  for (double r : {-0.97, -0.3, 0.5, 0.95, 1.0}) {
+    EXPECT_NEAR(bivariate_normal_upper(0, 0, r), 0.25 + std::asin(r) / (2 * M_PI), 1e-14);
+  }
+  EXPECT_NEAR(bivariate_normal_upper(0.5, 1.0, 1.0), normal_cdf(-1.0), 1e-15);
+  // r = -1: Y = -X, so the event is -k > X > h.
+  EXPECT_NEAR(bivariate_normal_upper(-1.0, -1.0, -1.0), normal_cdf(1.0) - normal_cdf(-1.0), 1e-15);
+  EXPECT_NEAR(bivariate_normal_upper(-1.0, 1.0, -1.0), 0.0, 1e-15);
+  EXPECT_NEAR(bivariate_normal_upper(1.0, 1.0, -1.0), 0.0, 1e-15);
+}
+
+// The block kernel fed Encoding::rotation_factors must give, score for score,
+// reference::ScoreKernel's bits on the finite path (same fp32 angles, rotation,
+// bulk rounding, accumulation order), and the fp64 scores of the absolute-position
+// pipeline to rounding level on the exact path.
+TEST(BlockKernel, MatchesTheScalarKernel) {
+  const std::int64_t length = 300000;
+  std::vector<std::int64_t> distances = {0, 1, 2, 17, 4095, 123456, length - 1};
+  RandomStream stream({2, 2, 2, 2});
+  for (int extra = 0; extra < 13; ++extra) {
+    distances.push_back(static_cast<std::int64_t>(stream.uniform_int(length)));
+  }
+  const auto count = static_cast<std::int64_t>(distances.size());
+  for (EncodingKind kind : {EncodingKind::kRope, EncodingKind::kRopeHalf, EncodingKind::kYarn,
+                            EncodingKind::kPartial, EncodingKind::kAlibi, EncodingKind::kNope}) {
+    EncodingConfig ec;
+    ec.kind = kind;
+    ec.head_dim = 32;
+    ec.base = 500.0;
+    ec.scale = 3.0;
+    ec.train_length = 256;
+    ec.partial_fraction = 0.5;
+    ec.alibi_slope = 0.01;
+    const Encoding encoding(ec);
+    const int pairs = encoding.pairs();
+    std::vector<double> q(3 * 32), k(3 * 32);
+    stream.fill_normal(q.data(), q.size());
+    stream.fill_normal(k.data(), k.size());
+    for (Precision p : {Precision::kFp32, Precision::kBf16, Precision::kFp16}) {
+      std::vector<float> cos_f(pairs * count), sin_f(pairs * count), c(pairs), s(pairs);
+      for (std::int64_t j = 0; j < count; ++j) {
+        encoding.rotation_factors(static_cast<double>(length - 1 - distances[j]), c.data(),
+                                  s.data());
+        for (int t = 0; t < pairs; ++t) {
+          cos_f[t * count + j] = c[t];
+          sin_f[t * count + j] = s[t];
+        }
+      }
+      detail::BlockKernel block(encoding, p, length);
+      block.set_factors(distances.data(), count, cos_f.data(), sin_f.data());
+      reference::ScoreKernel scalar(encoding, p, length);
+      std::vector<double> scores(count);
+      for (int row = 0; row < 3; ++row) {
+        block.set_query(q.data() + 32 * row);
+        scalar.set_query(q.data() + 32 * row);
+        block.finite_scores(k.data() + 32 * row, scores.data());
+        for (std::int64_t j = 0; j < count; ++j) {
+          EXPECT_EQ(scores[j], scalar.score(k.data() + 32 * row, distances[j]))
+              << encoding_name(kind) << " " << precision_name(p) << " r=" << distances[j];
+        }
+      }
+    }
+    detail::BlockKernel exact(encoding, Precision::kFp64, length);
+    exact.set_distances(distances.data(), count);
+    std::vector<double> scores(3 * count), profiles(3 * count);
+    exact.exact_scores(q.data(), k.data(), 3, scores.data());
+    exact.profiles(q.data(), 3, profiles.data());
+    for (int row = 0; row < 3; ++row) {
+      for (std::int64_t j = 0; j < count; ++j) {
+        const double* qr = q.data() + 32 * row;
+        const double want = encoding.score(qr, k.data() + 32 * row, distances[j]);
+        // Angles up to 3e5 rad carry ~3e-11 rad of rounding either way.
+        EXPECT_NEAR(scores[row * count + j], want, 1e-9)
+            << encoding_name(kind) << " r=" << distances[j];
+        EXPECT_NEAR(profiles[row * count + j], encoding.C(qr, distances[j]), 1e-9)
+            << encoding_name(kind);
+      }
+    }
+    if (kind == EncodingKind::kNope) {
+      // No rotation: every distance gives the same bits (exact ties stay ties).
+      for (std::int64_t j = 1; j < count; ++j) EXPECT_EQ(scores[j], scores[0]);
+    }
+  }
+}
+
+TEST(BlockKernel, VectorisedSinCosIsWithinOneUlp) {
+  // Angles up to 10^6 rad (fp32 angles of long contexts): SLEEF's sincos against
+  // the C library, at most one unit in the last place apart.
+  RandomStream stream({3, 3, 3, 3});
+  std::vector<double> angles;
+  for (int i = 0; i < 20000; ++i) {
+    const double magnitude = std::pow(10.0, -3.0 + 9.0 * stream.uniform_open());
+    angles.push_back(i % 2 ? magnitude : -magnitude);
+  }
+  angles.push_back(0.0);
+  std::vector<double> c(angles.size()), s(angles.size());
+  sincos_bulk(angles.data(), angles.size(), c.data(), s.data());
+  std::vector<float> angles32(angles.begin(), angles.end()), c32(angles.size()), s32(angles.size());
+  sincos_bulk(angles32.data(), angles32.size(), c32.data(), s32.data());
+  for (std::size_t i = 0; i < angles.size(); ++i) {
+    const double a = angles[i];
+    EXPECT_LE(std::fabs(c[i] - std::cos(a)),
+              std::nextafter(std::fabs(std::cos(a)), 2.0) - std::fabs(std::cos(a)))
+        << a;
+    EXPECT_LE(std::fabs(s[i] - std::sin(a)),
+              std::nextafter(std::fabs(std::sin(a)), 2.0) - std::fabs(std::sin(a)))
+        << a;
+    const float a32 = angles32[i];
+    const float cw = std::cos(a32), sw = std::sin(a32);
+    EXPECT_LE(std::fabs(c32[i] - cw), std::nextafter(std::fabs(cw), 2.0f) - std::fabs(cw)) << a32;
+    EXPECT_LE(std::fabs(s32[i] - sw), std::nextafter(std::fabs(sw), 2.0f) - std::fabs(sw)) << a32;
+  }
+  EXPECT_EQ(c.back(), 1.0);
+  EXPECT_EQ(s.back(), 0.0);
+  EXPECT_EQ(c32.back(), 1.0f);
+  EXPECT_EQ(s32.back(), 0.0f);
+}
+
+TEST(BlockKernel, AngleAdditionTablesKeepTheirErrorAtAnyLength) {
+  // cos/sin(r w) from one angle addition of two sincos tables: the error against
+  // the directly computed value stays at rounding level (a few 1e-16 plus the
+  // angle's own rounding, ~1e-16 r w) at every length, with no growth in r.
+  EncodingConfig ec;
+  ec.head_dim = 64;
+  ec.base = 10.0;  // fast rotations: large angles
+  const Encoding encoding(ec);
+  for (std::int64_t length : {std::int64_t{2}, std::int64_t{3}, std::int64_t{1000},
+                              std::int64_t{1} << 20, std::int64_t{1} << 30}) {
+    RandomStream stream({4, 4, 4, static_cast<std::uint64_t>(length)});
+    std::vector<std::int64_t> distances = {0, length - 1};
+    while (distances.size() < 40) {
+      distances.push_back(static_cast<std::int64_t>(stream.uniform_int(length)));
+    }
+    detail::BlockKernel kernel(encoding, Precision::kFp64, length);
+    kernel.set_distances(distances.data(), static_cast<std::int64_t>(distances.size()));
+    // Profiles of a query with weight 1 on one pair read the cos table itself.
+    for (int t = 0; t < encoding.pairs(); t += 7) {
+      std::vector<double> q(64, 0.0);
+      q[encoding.real_index(t)] = 1.0;
+      std::vector<double> profile(distances.size());
+      kernel.profiles(q.data(), 1, profile.data());
+      for (std::size_t j = 0; j < distances.size(); ++j) {
+        const double angle = static_cast<double>(distances[j]) * encoding.frequencies()[t];
+        const double bound = 4e-16 + 2.3e-16 * angle;
+        EXPECT_NEAR(profile[j], std::cos(angle), bound)
+            << "L=" << length << " t=" << t << " r=" << distances[j];
+      }
+    }
+  }
+}
+
+TEST(BlockKernel, BlockPlan) {
+  for (std::int64_t samples : {2, 100, 640, 3200, 6400, 20000, 1000000}) {
+    const auto plan = detail::plan_blocks(samples);
+    EXPECT_GE(plan.per_block() * plan.blocks, samples);
+    EXPECT_LT((plan.blocks - 1) * plan.per_block(), samples);
+    EXPECT_LE(plan.queries, detail::kMaxBlockQueries);
+    EXPECT_LE(plan.distances, detail::kMaxBlockDistances);
+    if (samples >= detail::kMinBlocks) {
+      EXPECT_GE(plan.blocks, detail::kMinBlocks) << samples;
+    }
+  }
+  EXPECT_EQ(detail::plan_blocks(20000).queries, 4);
+  EXPECT_EQ(detail::plan_blocks(20000).distances, 32);
+}
+
+}  // namespace
+}  // namespace ropesweep
