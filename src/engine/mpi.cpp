@@ -38,24 +38,10 @@ Communicator::Communicator(MPI_Comm comm) : comm_(comm) {
   check_mpi(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
 }
 
-void Communicator::barrier() const { check_mpi(MPI_Barrier(comm_), "MPI_Barrier"); }
-
-bool Communicator::all(bool value) const {
-  int local = value ? 1 : 0, global = 0;
-  check_mpi(MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_LAND, comm_), "MPI_Allreduce");
-  return global != 0;
-}
-
 bool Communicator::any(bool value) const {
   int local = value ? 1 : 0, global = 0;
   check_mpi(MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_LOR, comm_), "MPI_Allreduce");
   return global != 0;
-}
-
-double Communicator::max(double value) const {
-  double global = 0;
-  check_mpi(MPI_Allreduce(&value, &global, 1, MPI_DOUBLE, MPI_MAX, comm_), "MPI_Allreduce");
-  return global;
 }
 
 std::string Communicator::broadcast(const std::string& value) const {

@@ -557,8 +557,6 @@ void install_stop_handlers() {
   sigaction(SIGINT, &action, nullptr);
 }
 
-bool stop_requested() { return g_stop != 0; }
-
 ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
   h5::silence_library_errors();
   Prepared prepared;

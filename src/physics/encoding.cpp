@@ -90,10 +90,6 @@ PairLayout parse_layout(const std::string& name) {
   throw Error("unknown layout '" + name + "' (known: interleaved, half_split)");
 }
 
-std::string layout_name(PairLayout layout) {
-  return layout == PairLayout::kInterleaved ? "interleaved" : "half_split";
-}
-
 std::vector<double> alibi_slopes(int heads) {
   if (heads < 1) throw Error("alibi_slopes: heads must be >= 1");
   int power = 1;

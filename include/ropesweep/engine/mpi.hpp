@@ -28,11 +28,8 @@ class Communicator {
   int rank() const { return rank_; }
   int size() const { return size_; }
   bool is_root() const { return rank_ == 0; }
-  void barrier() const;
-  // Logical AND / OR / MAX over all ranks (collective).
-  bool all(bool value) const;
+  // Logical OR over all ranks (collective).
   bool any(bool value) const;
-  double max(double value) const;
   // Rank 0's string, on every rank (collective).
   std::string broadcast(const std::string& value) const;
 

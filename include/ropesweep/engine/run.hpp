@@ -36,8 +36,7 @@ struct RunOptions {
 ExitCode run_sweep(const Communicator& comm, const RunOptions& options);
 
 // Installs the SIGTERM/SIGINT handlers that ask a run to stop (a second signal
-// kills at once); stop_requested() reads the flag they set.
+// kills at once).
 void install_stop_handlers();
-bool stop_requested();
 
 }  // namespace ropesweep

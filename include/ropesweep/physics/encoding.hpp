@@ -35,7 +35,6 @@ EncodingKind parse_encoding(const std::string& name);  // throws Error on unknow
 std::string encoding_name(EncodingKind kind);
 std::vector<std::string> encoding_names();
 PairLayout parse_layout(const std::string& name);  // "interleaved" | "half_split"
-std::string layout_name(PairLayout layout);
 
 // ALiBi head slopes of Press et al. (2022): for H a power of two, the geometric
 // sequence 2^(-8/H), 2^(-16/H), ...; otherwise the published rule (the slopes of
