@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference timing: the four pairwise estimators of SCIENCE.md written as plain,
+"""Reference timing: the four pairwise estimators of docs/science.md written as plain,
 vectorised NumPy (fp64, RoPE, interleaved pairs, plain Monte Carlo with iid
 samples: every sample draws its own q, keys and distances).
 

@@ -1,4 +1,4 @@
-// `ropesweep decay` and `ropesweep bmin`: the long-term-decay tables of SCIENCE.md,
+// `ropesweep decay` and `ropesweep bmin`: the long-term-decay tables of docs/science.md,
 // computed on the spot without MPI or files.
 #include "ropesweep/physics/decay.hpp"
 

@@ -48,7 +48,7 @@ void gelu_in_place(MatrixF& x) {
   a = 0.5f * a * (1.0f + (c * (a + 0.044715f * a.cube())).tanh());
 }
 
-// "a should beat b": 1 when it loses, 1/2 on a tie (SCIENCE.md).
+// "a should beat b": 1 when it loses, 1/2 on a tie (docs/science.md, Ties).
 double order_failure(double a, double b) { return a < b ? 1.0 : (a == b ? 0.5 : 0.0); }
 
 // The content order at distance 1 against that at distance r; a zero difference on

@@ -128,7 +128,7 @@ std::optional<double> scalar_number(const YAML::Node& node) {
 }
 
 // Rules the project applies to these parameters wherever an experiment takes
-// them (SCIENCE.md "Notation"), in addition to the experiment's own check.
+// them (docs/science.md, Notation), in addition to the experiment's own check.
 std::string common_rule(const std::string& name, double value) {
   // Upper bounds far beyond any model keep validation itself small: a head
   // dimension sizes the frequency tables built when each point is checked.

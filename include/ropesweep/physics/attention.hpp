@@ -1,5 +1,5 @@
 #pragma once
-// Causal multi-head attention for the transformer probe (SCIENCE.md, "Transformer
+// Causal multi-head attention for the transformer probe (docs/science.md, "Transformer
 // probe"), computed blockwise with a running max and sum per query row (the
 // flash-attention recurrence) so that memory stays O(L * d_model): no L x L
 // matrix is ever formed, only one block x block tile per head at a time.

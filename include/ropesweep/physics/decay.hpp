@@ -1,5 +1,5 @@
 #pragma once
-// Long-term decay of RoPE (SCIENCE.md "Long-term decay, the minimal base, and
+// Long-term decay of RoPE (docs/science.md "Long-term decay", "Certified minimal base" and
 // rotation counts"): B(m) = sum_t cos(m theta_t), its first negative distance,
 // the minimal admissible base b_min(L, d), the rotation table and the critical
 // dimension of Liu et al. (2023).

@@ -1,5 +1,5 @@
 #pragma once
-// Position encodings of SCIENCE.md ("Other position encodings") behind one small
+// Position encodings of docs/science.md ("Position encodings") behind one small
 // interface: the exact (fp64) score of (q, k, r), the per-query function C(r),
 // and rotation of a vector to an absolute position (used by finite-precision
 // paths and by the transformer probe).

@@ -1,5 +1,5 @@
 #pragma once
-// The base trade-off frontier of SCIENCE.md: for every slice of an experiment over
+// The base trade-off frontier of docs/science.md: for every slice of an experiment over
 // its non-base axes, the bases that no other base beats on both position
 // discrimination (1 - position_inversion) and token discrimination
 // (1 - token_inversion), and the base that maximises each one alone.

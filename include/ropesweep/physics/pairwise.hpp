@@ -1,5 +1,5 @@
 #pragma once
-// The pairwise experiment of SCIENCE.md: the four failure probabilities of one
+// The pairwise experiment of docs/science.md ("Failure modes"): the four failure probabilities of one
 // attention score (position_inversion, position_aliasing, token_inversion,
 // token_aliasing) for a Gaussian query and keys, under any encoding and
 // precision, each with an honest standard error.
@@ -150,7 +150,7 @@ struct AngleAdditionTables {
 // score over the frequencies in one fixed order, so equal inputs give equal
 // scores at every position of the block (exact ties stay ties, e.g. NoPE).
 //
-// Finite path (fp32/bf16/fp16), as SCIENCE.md prescribes: angles fl(L-1-r) fl(w_t)
+// Finite path (fp32/bf16/fp16), as docs/science.md prescribes ("Precision"): angles fl(L-1-r) fl(w_t)
 // in fp32 (absolute positions), the key rotated in fp32 and rounded to p (in bulk,
 // all distances of the block at once), the dot product with the rounded rotated
 // query accumulated in fp32 in memory order, the score rounded to p. Vectorised

@@ -1,5 +1,5 @@
 #pragma once
-// Numeric precisions of SCIENCE.md ("Precision"): rounding of single values and
+// Numeric precisions of docs/science.md ("Precision"): rounding of single values and
 // of arrays to fp64, fp32, bf16 or fp16 (round to nearest, ties to even).
 //
 // The 16-bit formats use Eigen::bfloat16 and Eigen::half, which convert from

@@ -1,10 +1,10 @@
 #pragma once
-// The transformer probe of SCIENCE.md ("Transformer probe: do heads and layers
+// The transformer probe of docs/science.md ("Transformer probe": do heads and layers
 // help?"): a randomly initialised decoder-only attention stack, run on filler
 // sequences that hold a needle (a copy of the probe token at the query position)
 // or a distractor, read out at the last layer's attention from the query row.
 //
-// Model (choices where SCIENCE.md is silent are marked "choice"):
+// Model (choices where docs/science.md is silent are marked "choice"):
 //   h_0 = E[token], E iid N(0, 1), d_model = heads * head_dim;
 //   per layer  h <- h + Attn(RMSNorm(h)) W_o  [+ MLP: h <- h + GELU(RMSNorm(h) W_1) W_2];
 //   W_q, W_k, W_v, W_o iid N(0, 1/d_model); choice: W_1 (d_model x 4 d_model) iid
@@ -87,7 +87,7 @@ struct ProbeReadout {
 // computes keys for every position but a query, logits and softmax for the query
 // row only.
 //
-// `rounded` follows SCIENCE.md "Precision" for the last layer: the query at L-1 and
+// `rounded` follows docs/science.md, "Precision", for the last layer: the query at L-1 and
 // the key at the variant's position, rotated (fp64 angles for fp64, fp32 otherwise),
 // are rounded to p as a KV cache holds them, their dot product accumulates in fp32
 // (fp64 for fp64), is scaled by 1/sqrt(head_dim), the ALiBi penalty is subtracted and
