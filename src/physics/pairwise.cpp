@@ -12,6 +12,7 @@
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/format.hpp"
 #include "ropesweep/physics/gaussian.hpp"
+#include "ropesweep/physics/separation.hpp"
 #include "ropesweep/physics/sincos.hpp"
 
 namespace ropesweep {
@@ -37,12 +38,6 @@ BlockPlan plan_blocks(std::int64_t samples) {
   plan.queries = std::clamp<std::int64_t>(per_block / plan.distances, 1, kMaxBlockQueries);
   plan.blocks = (samples + plan.per_block() - 1) / plan.per_block();
   return plan;
-}
-
-std::int64_t minimum_gap(std::int64_t length, double separation) {
-  // The tolerance keeps products such as 0.1 * 1000 from rounding up to 101.
-  const double scaled = std::ceil(separation * static_cast<double>(length) - 1e-9);
-  return std::max<std::int64_t>(1, static_cast<std::int64_t>(scaled));
 }
 
 DistancePair draw_separated_pair(RandomStream& stream, std::int64_t length, std::int64_t gap) {
@@ -484,7 +479,7 @@ void validate(const PairwiseConfig& config) {
   if (!(config.separation >= 0.0 && config.separation < 1.0)) {
     throw Error("separation must be in [0, 1) (got " + number_text(config.separation) + ")");
   }
-  if (detail::minimum_gap(config.length, config.separation) > config.length - 1) {
+  if (minimum_gap(config.length, config.separation) > config.length - 1) {
     throw Error("separation " + number_text(config.separation) + " leaves no distance pair " +
                 "at length " + std::to_string(config.length) +
                 " (needs ceil(separation * length) <= length - 1)");
@@ -590,7 +585,7 @@ void token_scores(detail::BlockKernel& kernel, BlockContent& content, std::int64
 Estimate estimate_position_inversion(const PairwiseConfig& config, const Encoding& encoding,
     std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
-  const std::int64_t gap = detail::minimum_gap(config.length, config.separation);
+  const std::int64_t gap = minimum_gap(config.length, config.separation);
   const std::int64_t nq = plan.queries, nr = plan.distances;
   const int d = encoding.head_dim();
   const double rho = config.rho;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ropesweep/core/error.hpp"
+#include "ropesweep/physics/separation.hpp"
 
 namespace ropesweep {
 namespace {
@@ -61,8 +62,8 @@ double sign_flip(double difference_near, double difference_far) {
 class MeanAccumulator {
  public:
   void add(double value) { values_.push_back(value); }
-  ProbeEstimate estimate() const {
-    ProbeEstimate result;
+  Estimate estimate() const {
+    Estimate result;
     const double n = static_cast<double>(values_.size());
     result.n = n;
     if (values_.empty()) {
@@ -95,11 +96,11 @@ void validate(const ProbeConfig& config) {
   if (config.vocab < 3) fail("vocab must be >= 3 (probe, distractor, filler)");
   if (config.samples < 1) fail("samples must be >= 1");
   if (!(config.separation >= 0.0 && config.separation < 1.0)) fail("separation must be in [0, 1)");
-  const double gap = std::max(1.0, std::ceil(config.separation * config.length));
+  const std::int64_t gap = minimum_gap(config.length, config.separation);
   if (gap > config.length - 2) {
     fail("separation " + std::to_string(config.separation) + " leaves no position pair " +
          "r1 < r2 in 1.." + std::to_string(config.length - 1) +
-         " with r2 - r1 >= " + std::to_string(static_cast<long long>(gap)));
+         " with r2 - r1 >= " + std::to_string(gap));
   }
 }
 
@@ -361,8 +362,7 @@ ProbeSample draw_probe_sample(const ProbeConfig& config, std::uint64_t seed, std
 
   // Pairs with r2 - r1 = delta number L-1-delta (r1 = 1..L-1-delta). Index them by
   // k = L-1-delta in 1..M, M = L-1-gap, pairs of k before it k(k-1)/2, and invert.
-  const auto gap = static_cast<std::int64_t>(
-      std::max(1.0, std::ceil(config.separation * static_cast<double>(length))));
+  const std::int64_t gap = minimum_gap(length, config.separation);
   const std::int64_t m = length - 1 - gap;
   const std::uint64_t pairs = static_cast<std::uint64_t>(m) * static_cast<std::uint64_t>(m + 1) / 2;
   const std::uint64_t u = stream.uniform_int(pairs);

@@ -127,34 +127,6 @@ std::optional<double> scalar_number(const YAML::Node& node) {
   return value;
 }
 
-// Rules the project applies to these parameters wherever an experiment takes
-// them (docs/science.md, Notation), in addition to the experiment's own check.
-std::string common_rule(const std::string& name, double value) {
-  // Upper bounds far beyond any model keep validation itself small: a head
-  // dimension sizes the frequency tables built when each point is checked.
-  constexpr double kMaxWidth = 65536;
-  if (name == "head_dim" || name == "d") {
-    if (value < 2 || std::fmod(value, 2.0) != 0) return "must be even and >= 2";
-    if (value > kMaxWidth) return "must be <= 65536";
-  } else if (name == "heads" || name == "layers" || name == "alibi_heads") {
-    if (value < 1) return "must be >= 1";
-    if (value > kMaxWidth) return "must be <= 65536";
-  } else if (name == "base") {
-    if (!(value > 1)) return "must be > 1";
-  } else if (name == "length" || name == "train_length") {
-    if (value < 2) return "must be >= 2";
-  } else if (name == "rho") {
-    if (value < 0 || value > 1) return "must be in [0, 1]";
-  } else if (name == "samples") {
-    if (value < 1) return "must be >= 1";
-  } else if (name == "separation") {
-    if (value < 0 || value >= 1) return "must be in [0, 1)";
-  } else if (name == "scale") {
-    if (!(value > 0)) return "must be > 0";
-  }
-  return {};
-}
-
 // Problems quote the spec's own text (keys, values); control characters in it
 // (a quoted "a\nb") are escaped so that every problem stays on one line.
 std::string one_line(const std::string& text) {
@@ -661,14 +633,12 @@ class SpecReader {
     return nullptr;
   }
 
-  // Checks one value against the project rules, the parameter's choices and its check.
+  // Checks one value against the parameter's kind, choices and range.
   std::string value_problem(const ParameterInfo& info, const Value& value) const {
     if (const auto* number = std::get_if<double>(&value)) {
       if (info.kind == ValueKind::kInteger && std::floor(*number) != *number) {
         return info.name + " must be a whole number (got " + format_number(*number) + ")";
       }
-      const std::string rule = common_rule(info.name, *number);
-      if (!rule.empty()) return info.name + " " + rule + " (got " + format_number(*number) + ")";
     } else {
       const std::string& text = std::get<std::string>(value);
       if (!info.choices.empty() &&

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ropesweep/experiments/experiment.hpp"
+#include "ropesweep/experiments/parameter_checks.hpp"
 #include "ropesweep/core/rng.hpp"
 
 namespace ropesweep::testing {
@@ -13,26 +14,16 @@ namespace ropesweep::testing {
 class ToyExperiment : public Experiment {
  public:
   ToyExperiment() {
+    ParameterInfo length = integer_parameter("length", 0, at_least(2), "tokens", "context length");
+    length.default_value.reset();  // a toy sweep must set its length
     parameters_ = {
-        {"base", ValueKind::kNumber, Value{10000.0}, {}, {}, "RoPE base"},
-        {"head_dim", ValueKind::kInteger, Value{128.0}, {}, {}, "head dimension"},
-        {"length", ValueKind::kInteger, std::nullopt, {}, {}, "context length"},
-        {"encoding",
-         ValueKind::kString,
-         Value{std::string("rope")},
-         {"rope", "nope", "alibi"},
-         {},
-         "position encoding"},
-        {"rho", ValueKind::kNumber, Value{1.0}, {}, {}, "similarity"},
-        {"separation", ValueKind::kNumber, Value{0.25}, {}, {}, "separation"},
-        {"samples",
-         ValueKind::kInteger,
-         Value{100.0},
-         {},
-         [](const Value& v) {
-           return std::get<double>(v) > 1e9 ? std::string("must be <= 1e9") : std::string();
-         },
-         "samples"},
+        real_parameter("base", 10000, greater_than(1), "", "RoPE base"),
+        integer_parameter("head_dim", 128, even_at_least_two(), "", "head dimension"),
+        length,
+        text_parameter("encoding", "rope", {"rope", "nope", "alibi"}, "position encoding"),
+        real_parameter("rho", 1, within(0, 1), "", "similarity"),
+        real_parameter("separation", 0.25, within(0, 1, true), "", "separation"),
+        integer_parameter("samples", 100, both(at_least(1), at_most(1e9)), "", "samples"),
     };
     metrics_ = {{"mean", true, "1", "mean of uniform draws"},
                 {"cosine", false, "1", "cos(length / base)"}};

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ropesweep/core/estimate.hpp"
 #include "ropesweep/experiments/parameters.hpp"
 
 namespace ropesweep {
@@ -19,11 +20,8 @@ struct MetricInfo {
   std::string description;
 };
 
-struct MetricValue {
-  double value = std::numeric_limits<double>::quiet_NaN();
-  double se = std::numeric_limits<double>::quiet_NaN();  // standard error (0 if exact)
-  double n = 0;                                          // number of samples behind it
-};
+// A metric's value at one point.
+using MetricValue = Estimate;
 
 class Experiment {
  public:

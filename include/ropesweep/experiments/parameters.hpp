@@ -18,15 +18,25 @@ std::string to_string(const Value& value);
 
 enum class ValueKind { kNumber, kInteger, kString };
 
+// The range rule of a number parameter, as a test and as text.
+struct ValueCheck {
+  // An empty string when the value is fine, otherwise the problem, phrased to
+  // follow the parameter name ("must be > 1").
+  std::function<std::string(const Value&)> test;
+  std::string range;  // the same rule for the parameter reference: "> 1", "[0, 1]"
+
+  explicit operator bool() const { return static_cast<bool>(test); }
+  std::string operator()(const Value& value) const { return test ? test(value) : std::string(); }
+};
+
 struct ParameterInfo {
   std::string name;
   ValueKind kind = ValueKind::kNumber;
   std::optional<Value> default_value;  // nullopt: the sweep must set it
   std::vector<std::string> choices;    // allowed strings (kString only); empty: any
-  // Range check of one value: an empty string when fine, otherwise the problem,
-  // phrased to follow the parameter name ("must be > 1").
-  std::function<std::string(const Value&)> check;
+  ValueCheck check;                    // numbers only; empty: any finite value
   std::string description;
+  std::string unit;  // "tokens", "base", ...; empty for pure numbers and text
 };
 
 class Parameters {

@@ -18,6 +18,7 @@
 
 #include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/physics/precision.hpp"
+#include "ropesweep/core/estimate.hpp"
 #include "ropesweep/core/rng.hpp"
 
 namespace ropesweep {
@@ -44,12 +45,6 @@ struct PairwiseConfig {
 
 // Throws Error naming the first problem (ranges, and separation too large for length).
 void validate(const PairwiseConfig& config);
-
-struct Estimate {
-  double value = 0.0;
-  double se = 0.0;     // standard error from independent block means
-  std::int64_t n = 0;  // number of samples behind the value
-};
 
 // Each estimator reads its own stream (rng.hpp kStreamPositionInversion, ...) of
 // (seed, point_index), so the four are independent and each is reproducible alone.
@@ -99,9 +94,6 @@ inline double sign_flip(double x, double y) {
   if (x == 0.0 || y == 0.0) return 0.5;
   return (x > 0.0) != (y > 0.0) ? 1.0 : 0.0;
 }
-
-// max(1, ceil(g L)): the smallest allowed r2 - r1.
-std::int64_t minimum_gap(std::int64_t length, double separation);
 
 struct DistancePair {
   std::int64_t near = 0, far = 0;  // r1 < r2

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ropesweep/core/estimate.hpp"
 #include "ropesweep/physics/attention.hpp"
 #include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/physics/precision.hpp"
@@ -141,21 +142,15 @@ ProbeSample draw_probe_sample(const ProbeConfig& config, std::uint64_t seed, std
 // needle at r1, needle at r2, needle at 1, distractor at 1, needle at r, distractor at r.
 std::vector<ProbeVariant> probe_variants(const ProbeSample& sample, int length);
 
-struct ProbeEstimate {
-  double value = 0.0;
-  double se = 0.0;
-  double n = 0.0;
-};
-
 // Per-grid-point results; model-level uses the weight summed over heads (and, for
 // aliasing, equality of every head's logit), "_head" the mean over heads of each
 // head's own test. Needle weights are head means.
 struct ProbeResult {
-  ProbeEstimate position_inversion, position_inversion_head;
-  ProbeEstimate token_inversion, token_inversion_head;
-  ProbeEstimate position_aliasing, position_aliasing_head;
-  ProbeEstimate token_aliasing, token_aliasing_head;
-  ProbeEstimate needle_weight_r1, needle_weight_r2;
+  Estimate position_inversion, position_inversion_head;
+  Estimate token_inversion, token_inversion_head;
+  Estimate position_aliasing, position_aliasing_head;
+  Estimate token_aliasing, token_aliasing_head;
+  Estimate needle_weight_r1, needle_weight_r2;
 };
 
 // Runs every sample of one grid point. A sample is one model and one sequence set,

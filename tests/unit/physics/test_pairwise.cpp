@@ -10,6 +10,7 @@
 #include "ropesweep/physics/gaussian.hpp"
 #include "ropesweep/physics/pairwise.hpp"
 #include "ropesweep/physics/sincos.hpp"
+#include "ropesweep/physics/separation.hpp"
 #include "reference_kernels.hpp"
 
 namespace ropesweep {
@@ -103,7 +104,7 @@ TEST(Pairwise, RhoOnePositionInversionIsTheCIndicator) {
       // Replay the draws: each block draws its queries' content, then its distance
       // pairs, and every (query, pair) combination is a sample.
       const auto plan = detail::plan_blocks(config.samples);
-      const std::int64_t gap = detail::minimum_gap(config.length, config.separation);
+      const std::int64_t gap = minimum_gap(config.length, config.separation);
       std::vector<detail::ClusterContent> contents(plan.queries);
       double total = 0.0;
       for (std::int64_t k = 0; k < plan.blocks; ++k) {
@@ -308,6 +309,19 @@ TEST(Pairwise, KernelFollowsThePrecisionPipeline) {
   }
 }
 
+// One rule for every experiment: the exact ceil of g L, computed here in integers
+// for every g = k/1000, where the floating product can land just above an integer.
+TEST(Separation, MinimumGapIsTheExactCeiling) {
+  EXPECT_EQ(minimum_gap(100, 0.07), 7);
+  for (const std::int64_t length : {2, 10, 100, 1000, 4096, 10000, 65536, 100000}) {
+    for (std::int64_t k = 0; k < 1000; ++k) {
+      const std::int64_t exact = (k * length + 999) / 1000;
+      EXPECT_EQ(minimum_gap(length, double(k) / 1000.0), std::max<std::int64_t>(1, exact))
+          << "g = " << k << "/1000, L = " << length;
+    }
+  }
+}
+
 TEST(Pairwise, SeparatedPairsAreUniform) {
   const std::int64_t length = 9, gap = 3;
   std::map<std::pair<std::int64_t, std::int64_t>, int> counts;
@@ -323,10 +337,10 @@ TEST(Pairwise, SeparatedPairsAreUniform) {
   // (L - gap)(L - gap + 1) / 2 = 21 valid pairs, 10000 draws each on average.
   ASSERT_EQ(counts.size(), 21u);
   for (const auto& [pair, count] : counts) EXPECT_NEAR(count, 10000, 500);
-  EXPECT_EQ(detail::minimum_gap(4096, 0.25), 1024);
-  EXPECT_EQ(detail::minimum_gap(1000, 0.1), 100);
-  EXPECT_EQ(detail::minimum_gap(10, 0.0), 1);
-  EXPECT_EQ(detail::minimum_gap(10, 0.01), 1);
+  EXPECT_EQ(minimum_gap(4096, 0.25), 1024);
+  EXPECT_EQ(minimum_gap(1000, 0.1), 100);
+  EXPECT_EQ(minimum_gap(10, 0.0), 1);
+  EXPECT_EQ(minimum_gap(10, 0.01), 1);
 }
 
 TEST(Pairwise, DistinctPairsAreUniform) {

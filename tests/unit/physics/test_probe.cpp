@@ -245,6 +245,21 @@ TEST(Probe, SamplePairsAreUniformOverTheAllowedPairs) {
   for (const auto& entry : distances) EXPECT_NEAR(entry.second, draws / 9.0, 5 * 66.0);
 }
 
+// The probe's pairs follow the one separation rule: g = 0.07, L = 100 allows
+// r2 - r1 = 7 (not ceil(7.000000000000001) = 8).
+TEST(Probe, SeparationFollowsTheSharedRule) {
+  ProbeConfig config = small_config("rope", 1, 1, 4, 100);
+  config.separation = 0.07;
+  config.vocab = 5;
+  std::int64_t smallest = 100;
+  for (int s = 0; s < 20000; ++s) {
+    const ProbeSample sample = draw_probe_sample(config, 3, 0, s);
+    ASSERT_GE(sample.far - sample.near, 7);
+    smallest = std::min<std::int64_t>(smallest, sample.far - sample.near);
+  }
+  EXPECT_EQ(smallest, 7);
+}
+
 TEST(Probe, NopeSingleLayerNeedleLogitsAliasAcrossPositionsButNotTokens) {
   // No positional term and one layer: the needle's logit is the same number at r1 and
   // r2 (same query, same key, nothing depends on position), so position aliasing is

@@ -1,0 +1,137 @@
+#pragma once
+// The one declaration of an experiment's parameters: each parameter's name, kind,
+// default, range, unit and description together with the field of the
+// experiment's configuration it fills. The spec reader validates against the
+// declarations (parameters()), the experiment reads a point through them
+// (bind()), and `ropesweep describe` and docs/parameters.md print them, so no
+// parameter is named anywhere else.
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "ropesweep/core/error.hpp"
+#include "ropesweep/experiments/parameters.hpp"
+
+namespace ropesweep {
+
+template <typename Config>
+class ParameterBinding {
+ public:
+  // A number stored in `field`: double, an integer type (the parameter must be
+  // kInteger) or bool (a 0/1 flag).
+  template <typename Field>
+  ParameterBinding& add(ParameterInfo info, Field Config::*field) {
+    static_assert(std::is_arithmetic_v<Field>, "a number parameter needs a number field");
+    const std::string name = info.name;
+    const bool whole = info.kind == ValueKind::kInteger;
+    return add_entry(std::move(info), [name, whole, field](const Parameters& point, Config& config) {
+      if constexpr (std::is_same_v<Field, bool>) {
+        config.*field = point.integer(name) != 0;
+      } else if constexpr (std::is_integral_v<Field>) {
+        config.*field = static_cast<Field>(point.integer(name));
+      } else {
+        config.*field = static_cast<Field>(whole ? double(point.integer(name)) : point.number(name));
+      }
+    });
+  }
+
+  // A text parameter turned into `field` by `parse` (which throws Error on
+  // names it does not know).
+  template <typename Field>
+  ParameterBinding& add(ParameterInfo info, Field Config::*field,
+                        Field (*parse)(const std::string&)) {
+    const std::string name = info.name;
+    return add_entry(std::move(info), [name, field, parse](const Parameters& point, Config& config) {
+      config.*field = parse(point.text(name));
+    });
+  }
+
+  // Every parameter of `block` but those in `except`, filling the part of the
+  // configuration at `member` (e.g. the encoding block of an experiment).
+  template <typename Part>
+  ParameterBinding& include(const ParameterBinding<Part>& block, Part Config::*member,
+                            const std::vector<std::string>& except = {}) {
+    return include_if(block, member, [&](const std::string& name) {
+      return std::find(except.begin(), except.end(), name) == except.end();
+    });
+  }
+
+  // Only the parameters of `block` named in `only`; the rest of the part keeps
+  // its defaults.
+  template <typename Part>
+  ParameterBinding& include_only(const ParameterBinding<Part>& block, Part Config::*member,
+                                 const std::vector<std::string>& only) {
+    return include_if(block, member, [&](const std::string& name) {
+      return std::find(only.begin(), only.end(), name) != only.end();
+    });
+  }
+
+  // Another default for a parameter already declared (an included block's
+  // parameter that this experiment defaults differently).
+  ParameterBinding& set_default(const std::string& name, Value value) {
+    info_named(name).default_value = std::move(value);
+    return *this;
+  }
+
+  // Runs after every parameter is filled: fields derived from others.
+  ParameterBinding& then(std::function<void(Config&)> finish) {
+    finishers_.push_back(std::move(finish));
+    return *this;
+  }
+
+  const std::vector<ParameterInfo>& infos() const { return infos_; }
+
+  // The configuration of one grid point (every declared parameter must be set).
+  Config bind(const Parameters& point) const {
+    Config config{};
+    for (const auto& fill : fillers_) fill(point, config);
+    for (const auto& finish : finishers_) finish(config);
+    return config;
+  }
+
+  using Filler = std::function<void(const Parameters&, Config&)>;
+  const Filler& filler(std::size_t index) const { return fillers_[index]; }
+  const std::vector<std::function<void(Config&)>>& finishers() const { return finishers_; }
+
+ private:
+  ParameterBinding& add_entry(ParameterInfo info, Filler fill) {
+    for (const ParameterInfo& existing : infos_) {
+      if (existing.name == info.name) throw Error("parameter '" + info.name + "' declared twice");
+    }
+    infos_.push_back(std::move(info));
+    fillers_.push_back(std::move(fill));
+    return *this;
+  }
+
+  template <typename Part, typename Wanted>
+  ParameterBinding& include_if(const ParameterBinding<Part>& block, Part Config::*member,
+                               Wanted&& wanted) {
+    for (std::size_t i = 0; i < block.infos().size(); ++i) {
+      const ParameterInfo& info = block.infos()[i];
+      if (!wanted(info.name)) continue;
+      add_entry(info, [fill = block.filler(i), member](const Parameters& point, Config& config) {
+        fill(point, config.*member);
+      });
+    }
+    for (const auto& finish : block.finishers()) {
+      finishers_.push_back([finish, member](Config& config) { finish(config.*member); });
+    }
+    return *this;
+  }
+
+  ParameterInfo& info_named(const std::string& name) {
+    for (ParameterInfo& info : infos_) {
+      if (info.name == name) return info;
+    }
+    throw Error("no parameter '" + name + "' to set a default for");
+  }
+
+  std::vector<ParameterInfo> infos_;
+  std::vector<Filler> fillers_;
+  std::vector<std::function<void(Config&)>> finishers_;
+};
+
+}  // namespace ropesweep

@@ -1,0 +1,16 @@
+#pragma once
+// Parameters that several experiments take, declared once here: the position
+// encoding block (every experiment that applies an encoding includes it) and the
+// minimum separation of position pairs.
+#include "ropesweep/experiments/parameter_binding.hpp"
+#include "ropesweep/physics/encoding.hpp"
+
+namespace ropesweep {
+
+// encoding, base, head_dim, layout and every encoding's own parameters.
+const ParameterBinding<EncodingConfig>& encoding_parameters();
+
+// g of docs/science.md ("Minimum separation").
+ParameterInfo separation_parameter();
+
+}  // namespace ropesweep

@@ -1,0 +1,59 @@
+#include "ropesweep/experiments/shared_parameters.hpp"
+
+#include "ropesweep/experiments/parameter_checks.hpp"
+
+namespace ropesweep {
+namespace {
+
+// Upper bounds far beyond any model keep validation itself small: a head
+// dimension sizes the frequency tables built when each point is checked.
+constexpr double kMaxWidth = 65536;
+
+ParameterBinding<EncodingConfig> declare_encoding_parameters() {
+  using C = EncodingConfig;
+  ParameterBinding<C> block;
+  block.add(text_parameter("encoding", "rope", encoding_names(), "position encoding of q and k"),
+            &C::kind, parse_encoding)
+      .add(real_parameter("base", 10000, greater_than(1), "", "RoPE base b"), &C::base)
+      .add(integer_parameter("head_dim", 128, both(even_at_least_two(), at_most(kMaxWidth)),
+                             "dimensions", "head dimension d"),
+           &C::head_dim)
+      .add(text_parameter("layout", "interleaved", {"interleaved", "half_split"},
+                          "pair layout of rotary encodings (rope_half is always half_split)"),
+           &C::layout, parse_layout)
+      .add(real_parameter("scale", 1, greater_than(0), "",
+                          "context extension factor s of pi, ntk and yarn"),
+           &C::scale)
+      .add(real_parameter("train_length", 4096, at_least(2), "tokens",
+                          "training length L_train of yarn's ramp"),
+           &C::train_length)
+      .add(real_parameter("yarn_alpha", 1, at_least(0), "", "yarn ramp lower bound alpha"),
+           &C::yarn_alpha)
+      .add(real_parameter("yarn_beta", 32, greater_than(0), "",
+                          "yarn ramp upper bound beta (> yarn_alpha)"),
+           &C::yarn_beta)
+      .add(real_parameter("partial_fraction", 1, within(0, 1), "",
+                          "partial: fraction of the (highest) frequencies that rotate"),
+           &C::partial_fraction)
+      .add(real_parameter("alibi_slope", 0, at_least(0), "",
+                          "alibi: slope m; 0 takes head 0 of alibi_heads (Press et al.)"),
+           &C::alibi_slope)
+      .add(integer_parameter("alibi_heads", 8, both(at_least(1), at_most(kMaxWidth)), "heads",
+                             "alibi: head count H behind the default slope"),
+           &C::alibi_heads);
+  return block;
+}
+
+}  // namespace
+
+const ParameterBinding<EncodingConfig>& encoding_parameters() {
+  static const ParameterBinding<EncodingConfig> block = declare_encoding_parameters();
+  return block;
+}
+
+ParameterInfo separation_parameter() {
+  return real_parameter("separation", 0.25, within(0, 1, true), "",
+                        "g: position pairs need r2 - r1 >= max(1, ceil(g L))");
+}
+
+}  // namespace ropesweep
