@@ -581,7 +581,7 @@ class SpecReader {
     for (const ParameterInfo& info : experiment.parameters()) {
       if (assigned.count(info.name) || mentioned_.count(info.name)) continue;
       if (info.default_value) {
-        grid.fixed.set(info.name, *info.default_value);
+        grid.fixed.set_default(info.name, *info.default_value);
       } else {
         problem(key, "experiment '" + grid.name + "' needs parameter '" + info.name +
                          "' (no default): set it under fixed: or axes:");

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -41,8 +42,18 @@ struct ParameterInfo {
 
 class Parameters {
  public:
-  void set(const std::string& name, Value value) { values_[name] = std::move(value); }
+  void set(const std::string& name, Value value) {
+    values_[name] = std::move(value);
+    defaults_.erase(name);
+  }
+  // A value the sweep did not set: the parameter's declared default, which a
+  // preset (a model's configuration) may replace.
+  void set_default(const std::string& name, Value value) {
+    values_[name] = std::move(value);
+    defaults_.insert(name);
+  }
   bool has(const std::string& name) const { return values_.count(name) != 0; }
+  bool is_default(const std::string& name) const { return defaults_.count(name) != 0; }
   const Value& get(const std::string& name) const;  // throws Error if missing
   double number(const std::string& name) const;     // throws Error if missing or a string
   std::int64_t integer(const std::string& name) const;
@@ -51,6 +62,7 @@ class Parameters {
 
  private:
   std::map<std::string, Value> values_;
+  std::set<std::string> defaults_;
 };
 
 }  // namespace ropesweep

@@ -85,6 +85,11 @@ TEST(Spec, GoodSpecExpandsToGrids) {
   EXPECT_EQ(p.integer("samples"), 50);
   EXPECT_EQ(p.number("rho"), 0.5);
   EXPECT_EQ(p.integer("head_dim"), 128);  // the experiment's default
+  // Defaults are marked as such (a preset may replace them); set values are not.
+  EXPECT_TRUE(p.is_default("head_dim"));
+  EXPECT_FALSE(p.is_default("rho"));
+  EXPECT_FALSE(p.is_default("base"));
+  EXPECT_FALSE(p.is_default("samples"));
   const ExperimentGrid& second = sweep.experiments[1];
   EXPECT_EQ(second.kind, "toy");
   EXPECT_EQ(second.shape(), (std::vector<std::uint64_t>{3}));
