@@ -2,7 +2,7 @@
 import h5py
 import numpy as np
 
-import analysis
+import ropesweep_analysis
 import synthetic
 from conftest import report
 
@@ -11,32 +11,32 @@ NAN = np.nan
 
 def test_pareto_mask_rules():
     # A strict trade-off keeps everyone; a point beaten on both goes.
-    assert analysis.pareto_mask([0.9, 0.8, 0.7], [0.5, 0.6, 0.7]).tolist() == [True, True, True]
-    assert analysis.pareto_mask([0.9, 0.7, 0.6], [0.6, 0.5, 0.8]).tolist() == [True, False, True]
+    assert ropesweep_analysis.pareto_mask([0.9, 0.8, 0.7], [0.5, 0.6, 0.7]).tolist() == [True, True, True]
+    assert ropesweep_analysis.pareto_mask([0.9, 0.7, 0.6], [0.6, 0.5, 0.8]).tolist() == [True, False, True]
     # Ties are kept; equal on one objective and worse on the other is dominated.
-    assert analysis.pareto_mask([0.8, 0.8, 0.6], [0.7, 0.7, 0.6]).tolist() == [True, True, False]
-    assert analysis.pareto_mask([0.8, 0.8], [0.7, 0.6]).tolist() == [True, False]
+    assert ropesweep_analysis.pareto_mask([0.8, 0.8, 0.6], [0.7, 0.7, 0.6]).tolist() == [True, True, False]
+    assert ropesweep_analysis.pareto_mask([0.8, 0.8], [0.7, 0.6]).tolist() == [True, False]
     # Uncomputed points are never optimal and dominate nothing.
-    assert analysis.pareto_mask([NAN, 0.1, 0.95], [0.99, 0.1, NAN]).tolist() == [False, True, False]
+    assert ropesweep_analysis.pareto_mask([NAN, 0.1, 0.95], [0.99, 0.1, NAN]).tolist() == [False, True, False]
 
 
 def test_pareto_mask_along_an_inner_axis_matches_slice_by_slice():
     rng = np.random.default_rng(3)
     p = rng.integers(0, 5, size=(3, 7, 4)) / 4.0  # coarse levels: many ties
     t = rng.integers(0, 5, size=(3, 7, 4)) / 4.0
-    mask = analysis.pareto_mask(p, t, axis=1)
+    mask = ropesweep_analysis.pareto_mask(p, t, axis=1)
     for i in range(3):
         for k in range(4):
-            expected = analysis.pareto_mask(p[i, :, k], t[i, :, k])
+            expected = ropesweep_analysis.pareto_mask(p[i, :, k], t[i, :, k])
             assert mask[i, :, k].tolist() == expected.tolist()
 
 
 def test_best_bases_take_the_first_of_equal_maxima(tmp_path):
     path = tmp_path / "s.h5"
     synthetic.write(path)
-    ds = analysis.load(str(path))["pairwise"]
+    ds = ropesweep_analysis.load(str(path))["pairwise"]
     ds["position_inversion"][:] = 0.25  # every base equally good on position
-    result = analysis.frontier(ds)
+    result = ropesweep_analysis.frontier(ds)
     assert np.all(result["best_position_base"].values == ds.coords["base"].values[0])
 
 
@@ -52,10 +52,10 @@ def _zip_file(path):
 def test_zip_member_is_a_coordinate_along_its_dimension(tmp_path):
     path = tmp_path / "zip.h5"
     _zip_file(path)
-    ds = analysis.load(str(path))["pairwise"]
+    ds = ropesweep_analysis.load(str(path))["pairwise"]
     assert ds.coords["separation"].dims == ("length",)
     assert "separation" not in ds.dims
-    assert analysis.axis_dimension(ds, "separation") == "length"
+    assert ropesweep_analysis.axis_dimension(ds, "separation") == "length"
 
 
 def test_incomplete_run_still_reports(tmp_path):
@@ -65,6 +65,6 @@ def test_incomplete_run_still_reports(tmp_path):
     assert result.returncode == 0, result.stderr
     index = (tmp_path / "report" / "index.html").read_text()
     assert "has not completed" in index
-    ds = analysis.load(str(path))["pairwise"]
-    mask = analysis.frontier(ds)["pareto_optimal"].values
+    ds = ropesweep_analysis.load(str(path))["pairwise"]
+    mask = ropesweep_analysis.frontier(ds)["pareto_optimal"].values
     assert not mask[np.asarray(ds["done"].values) == 0].any()

@@ -7,7 +7,7 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-import analysis
+import ropesweep_analysis
 from conftest import SPEC, executable, report, run
 
 PAIRWISE_FIGURES = ["fig1_failure_vs_length_pairwise_fp64.png", "fig1_failure_vs_length_pairwise_bf16.png",
@@ -36,7 +36,7 @@ def _referenced_images(index_html):
 
 
 def test_load_gives_labelled_arrays_with_the_spec_axes(run_file):
-    results = analysis.load(str(run_file))
+    results = ropesweep_analysis.load(str(run_file))
     assert set(results) == {"pairwise", "ntk_scaled", "extension", "decay", "bmin", "probe"}
     pairwise = results["pairwise"]
     assert pairwise["position_inversion"].dims == ("base", "length", "encoding", "precision")
@@ -69,7 +69,7 @@ def test_report_renders_every_figure(run_file, tmp_path):
     assert "Figure failed" not in index
     # Provenance: the spec verbatim and the run's facts.
     assert html.escape(SPEC) in index
-    attrs = analysis.load(str(run_file)).attrs
+    attrs = ropesweep_analysis.load(str(run_file)).attrs
     for key in ("version", "start_time", "end_time"):
         assert html.escape(str(attrs[key])) in index
     assert f"<th>MPI ranks</th><td>{attrs['ranks']}</td>" in index
@@ -88,10 +88,10 @@ def test_encoding_map_of_extension_encodings_shows_the_largest_scale(run_file, t
 @pytest.mark.parametrize("group, reduced_dims", [("pairwise", ("length", "encoding", "precision")),
                                                  ("ntk_scaled", ("length",))])
 def test_python_frontier_equals_the_one_the_run_wrote(run_file, group, reduced_dims):
-    results = analysis.load(str(run_file))
+    results = ropesweep_analysis.load(str(run_file))
     assert set(results.frontier) == set(PAIRWISE_GROUPS)
     stored = results.frontier[group]
-    computed = analysis.frontier(results[group])
+    computed = ropesweep_analysis.frontier(results[group])
     assert stored["pareto_optimal"].dims == computed["pareto_optimal"].dims
     np.testing.assert_array_equal(stored["pareto_optimal"].values, computed["pareto_optimal"].values)
     for name in ("best_position_base", "best_token_base"):
@@ -167,8 +167,8 @@ def test_foreign_file_gives_one_clear_line(tmp_path, content):
             if content == "other-format":
                 f.attrs["format"] = "netcdf-climate/2"
         expected = "not a ropesweep results file"
-    with pytest.raises(analysis.ResultsFileError, match=expected):
-        analysis.load(str(path))
+    with pytest.raises(ropesweep_analysis.ResultsFileError, match=expected):
+        ropesweep_analysis.load(str(path))
     result = report(path, tmp_path / "report")
     assert result.returncode == 4
     lines = result.stderr.strip().splitlines()

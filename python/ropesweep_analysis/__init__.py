@@ -1,10 +1,11 @@
 """Reading and reporting ropesweep results.
 
-    from analysis import load
+    from ropesweep_analysis import load
     results = load("results/quick.h5")      # {"pairwise": xarray.Dataset, ...}
     results["pairwise"].position_inversion.sel(encoding="rope")
 
-`python3 -m analysis.report OUT.h5 -o DIR` writes the figures and index.html.
+`ropesweep-report OUT.h5 -o DIR` (or `python3 -m ropesweep_analysis.report`) writes
+the figures and index.html.
 """
 from .frontier import frontier, has_frontier, pareto_mask
 from .results import FORMAT, Results, ResultsFileError, axis_dimension, load

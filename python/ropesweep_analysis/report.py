@@ -1,4 +1,4 @@
-"""python3 -m analysis.report OUT.h5 -o DIR
+"""ropesweep-report OUT.h5 -o DIR   (or: python3 -m ropesweep_analysis.report ...)
 
 Writes the report's PNG figures and DIR/index.html, which references them by
 relative path and so opens from disk with no server. Sections whose data the
@@ -15,6 +15,7 @@ import os
 import sys
 import traceback
 
+import matplotlib
 import numpy as np
 
 from . import figures
@@ -261,27 +262,30 @@ def build(results, out_dir):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python3 -m analysis.report",
+    parser = argparse.ArgumentParser(prog="ropesweep-report",
                                      description="Figures and an HTML report from a ropesweep results file.")
     parser.add_argument("file", help="ropesweep results file (HDF5)")
     parser.add_argument("-o", "--output", help="output directory (default: <file without .h5>_report)")
     args = parser.parse_args(argv)
+    # Files only, never a window: the report must run on a headless machine. Set
+    # here, not at import, so that a notebook importing the package keeps its backend.
+    matplotlib.use("Agg")
     out_dir = args.output or os.path.splitext(args.file)[0] + "_report"
     try:
         results = load(args.file)
     except ResultsFileError as error:
-        print(f"analysis.report: error: {error}", file=sys.stderr)
+        print(f"ropesweep-report: error: {error}", file=sys.stderr)
         return EXIT_FILE
     sections = build(results, out_dir)
     figure_count = sum(len(s.figures) for s in sections)
     skipped = [n for s in sections for n in s.notes]
     failed = [f for s in sections for f in s.failed]
     for note in skipped:
-        print(f"analysis.report: {note}", file=sys.stderr)
+        print(f"ropesweep-report: {note}", file=sys.stderr)
     index = os.path.abspath(os.path.join(out_dir, "index.html"))
     print(f"report: {index} ({figure_count} figures)")
     if failed:
-        print(f"analysis.report: error: {len(failed)} figure(s) failed: " + "; ".join(failed), file=sys.stderr)
+        print(f"ropesweep-report: error: {len(failed)} figure(s) failed: " + "; ".join(failed), file=sys.stderr)
         return 1
     return 0
 

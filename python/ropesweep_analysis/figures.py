@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+from matplotlib.colors import LogNorm, Normalize, TwoSlopeNorm
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import xarray as xr  # noqa: E402
-from matplotlib.colors import LogNorm, Normalize, TwoSlopeNorm  # noqa: E402
-
-from .frontier import frontier, has_frontier  # noqa: E402
-from .results import axis_dimension  # noqa: E402
-from .slicing import format_value, point_label, select  # noqa: E402
+from .frontier import frontier, has_frontier
+from .results import axis_dimension
+from .slicing import format_value, point_label, select
 
 FAILURE_MODES = ("position_inversion", "position_aliasing", "token_inversion", "token_aliasing")
 TITLES = {
