@@ -7,8 +7,6 @@
 `ropesweep-report OUT.h5 -o DIR` (or `python3 -m ropesweep_analysis.report`) writes
 the figures and index.html.
 """
-from .frontier import frontier, has_frontier, pareto_mask
-from .results import FORMAT, Results, ResultsFileError, axis_dimension, load
+from .results import FORMAT, Results, ResultsFileError, axis_dimension, load, with_frontier
 
-__all__ = ["FORMAT", "Results", "ResultsFileError", "axis_dimension", "frontier", "has_frontier",
-           "load", "pareto_mask"]
+__all__ = ["FORMAT", "Results", "ResultsFileError", "axis_dimension", "load", "with_frontier"]

@@ -9,8 +9,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.colors import LogNorm, Normalize, TwoSlopeNorm
 
-from .frontier import frontier, has_frontier
-from .results import axis_dimension
+from .results import axis_dimension, with_frontier
 from .slicing import format_value, point_label, select
 
 FAILURE_MODES = ("position_inversion", "position_aliasing", "token_inversion", "token_aliasing")
@@ -207,18 +206,26 @@ def _pick_panels(count):
     return picked, f"{len(picked)} of {count} lengths shown, evenly spaced"
 
 
-def tradeoff(ds: xr.Dataset, experiment: str, path: str):
-    """Figure 2: position vs token discrimination per base, frontier ringed,
-    one panel per length. Returns (caption, table rows)."""
-    if not has_frontier(ds):
+def has_tradeoff(ds: xr.Dataset) -> bool:
+    """The trade-off needs both inversions over a swept base (the frontier's inputs)."""
+    return "position_inversion" in ds and "token_inversion" in ds and axis_dimension(ds, "base") is not None
+
+
+def tradeoff(ds: xr.Dataset, experiment: str, path: str, stored=None):
+    """Figure 2: position vs token discrimination per base, one panel per length,
+    with the Pareto frontier of `stored` (the file's /frontier/<experiment>)
+    ringed; without it, the points alone. Returns (caption, table rows), the rows
+    empty without a stored frontier."""
+    if not has_tradeoff(ds):
         raise Skip(f"'{experiment}' needs a swept base and both inversion metrics for a trade-off")
+    if stored is not None:
+        ds = with_frontier(ds, stored)
     keep = ["base", "length"] if axis_dimension(ds, "length") else ["base"]
     view, note = select(ds, keep)
     if "length" in keep:
         view = view.sortby("length")
     base_dim = axis_dimension(view, "base")
     length_dim = axis_dimension(view, "length")
-    result = frontier(view)
     bases = _bases(view)
     cmap, norm = _base_colours(bases)
     panel_count = view.sizes[length_dim] if length_dim else 1
@@ -227,40 +234,40 @@ def tradeoff(ds: xr.Dataset, experiment: str, path: str):
     rows = []
     for ax, index in zip(axes.flat, picked):
         one = view.isel({length_dim: index}) if length_dim else view
-        one_mask = result["pareto_optimal"].isel({length_dim: index}) if length_dim else result["pareto_optimal"]
         p = 1 - _values(one["position_inversion"].transpose(base_dim))
         t = 1 - _values(one["token_inversion"].transpose(base_dim))
         p_se = _se(one.transpose(base_dim, ...), "position_inversion")
         t_se = _se(one.transpose(base_dim, ...), "token_inversion")
-        mask = _values(one_mask.transpose(base_dim)).astype(bool)
         ax.axvline(0.5, color="0.8", lw=0.8, ls=":")
         ax.axhline(0.5, color="0.8", lw=0.8, ls=":")
         ax.errorbar(p, t, xerr=p_se, yerr=t_se, fmt="none", ecolor="0.65", lw=0.8, zorder=1)
         ax.scatter(p, t, c=bases, cmap=cmap, norm=norm, s=28, zorder=2)
-        order = np.argsort(p[mask])
-        ax.plot(p[mask][order], t[mask][order], color="red", lw=1, zorder=2)
-        ax.scatter(p[mask], t[mask], s=110, facecolors="none", edgecolors="red", lw=1.4, zorder=3)
         length_text = point_label(view, length_dim, index, {"length": "L"}) if length_dim else "all bases"
+        if stored is not None:
+            mask = _values(one["pareto_optimal"].transpose(base_dim)).astype(bool)
+            order = np.argsort(p[mask])
+            ax.plot(p[mask][order], t[mask][order], color="red", lw=1, zorder=2)
+            ax.scatter(p[mask], t[mask], s=110, facecolors="none", edgecolors="red", lw=1.4, zorder=3)
+            rows.append((length_text, [_format_base(b) for b in bases[mask]],
+                         _format_base(float(one["best_position_base"].values)),
+                         _format_base(float(one["best_token_base"].values))))
         ax.set_title(length_text, fontsize=10)
         ax.set_xlabel("position discrimination\n1 − P(position inversion)", fontsize=9)
         ax.set_ylabel("token discrimination\n1 − P(token inversion)", fontsize=9)
         ax.margins(0.12)
         ax.tick_params(labelsize=8)
-        best_p = result["best_position_base"]
-        best_t = result["best_token_base"]
-        if length_dim:
-            best_p, best_t = best_p.isel({length_dim: index}), best_t.isel({length_dim: index})
-        rows.append((length_text, [_format_base(b) for b in bases[mask]],
-                     _format_base(float(best_p.values)), _format_base(float(best_t.values))))
     _base_colourbar(fig, axes, cmap, norm)
     notes = "; ".join(n for n in (note, picked_note) if n)
-    _title(fig, f"{experiment}: base trade-off, one point per base "
-                f"(red rings and line: Pareto frontier; bars: ±1 SE; dotted: chance)", notes)
+    ringed = "red rings and line: Pareto frontier; " if stored is not None else ""
+    _title(fig, f"{experiment}: base trade-off, one point per base ({ringed}bars: ±1 SE; dotted: chance)",
+           notes)
     _save(fig, path)
     caption = ("Position discrimination against token discrimination, one point per RoPE base (colour, "
-               "log scale), one panel per context length; ringed in red: the bases no other base beats on "
-               "both (Pareto optimal, ties kept). Error bars ±1 standard error. "
-               + (f"Slice shown: {notes}." if notes else ""))
+               "log scale), one panel per context length. "
+               + ("Ringed in red: the bases no other base beats on both (Pareto optimal, ties kept), as "
+                  f"stored in the file (/frontier/{experiment}). " if stored is not None else
+                  "The file holds no frontier for this experiment, so none is marked. ")
+               + "Error bars ±1 standard error. " + (f"Slice shown: {notes}." if notes else ""))
     return caption, rows
 
 

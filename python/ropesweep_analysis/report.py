@@ -19,7 +19,6 @@ import matplotlib
 import numpy as np
 
 from . import figures
-from .frontier import frontier, has_frontier
 from .results import ResultsFileError, axis_dimension, kind, load
 
 MAX_FACETS = 4  # figures per value of an extra axis, at most
@@ -96,31 +95,28 @@ def _frontier_table(rows):
     return "\n".join(lines)
 
 
-def _compare_with_file(results, name, ds):
-    """Says whether the frontier stored by the run matches the one computed here."""
+def _frontier_source(results, name):
+    """Where the frontier of experiment `name` comes from, in one sentence."""
     stored = results.frontier.get(name)
-    if stored is None or "pareto_optimal" not in stored:
-        return "The file holds no /frontier/ for this experiment; the frontier shown is computed here."
-    computed = frontier(ds)["pareto_optimal"]
-    stored_mask = stored["pareto_optimal"]
-    try:
-        stored_mask = stored_mask.transpose(*computed.dims)
-        same = np.array_equal(np.asarray(stored_mask.values, bool), np.asarray(computed.values, bool))
-    except ValueError:
-        same = False
-    return ("The frontier stored in the file (/frontier/%s) agrees with the one computed here." % name if same
-            else "WARNING: the frontier stored in the file (/frontier/%s) differs from the one computed here." % name)
+    if stored is None:
+        return (f"The file holds no /frontier/{name}: ropesweep writes it when a run completes, and "
+                "`ropesweep frontier FILE` writes it from the points computed so far.")
+    rule = stored.attrs.get("rule")
+    return f"Frontier read from /frontier/{name} in the file" + (f"; its rule: {rule}" if rule else ".")
 
 
 def section_tradeoff(results, out_dir):
     s = Section("tradeoff", "2. Base trade-off: position vs token discrimination")
-    candidates = [(n, ds) for n, ds in _pairwise(results) if has_frontier(ds)]
+    candidates = [(n, ds) for n, ds in results.items() if n in results.frontier or
+                  (kind(ds) == "pairwise" and figures.has_tradeoff(ds))]
     if not candidates:
         s.notes.append("Skipped: no pairwise experiment with a swept base and both inversion metrics.")
     for name, ds in candidates:
-        rows = _draw(s, out_dir, f"fig2_tradeoff_{name}.png", figures.tradeoff, ds, name)
+        rows = _draw(s, out_dir, f"fig2_tradeoff_{name}.png",
+                     functools.partial(figures.tradeoff, stored=results.frontier.get(name)), ds, name)
+        if rows is not None:
+            s.html.append(f"<p>{html.escape(_frontier_source(results, name))}</p>")
         if rows:
-            s.html.append(f"<p>{html.escape(_compare_with_file(results, name, ds))}</p>")
             s.html.append(f"<p>Frontier of '{html.escape(name)}' in the slice shown:</p>" + _frontier_table(rows))
     return s
 

@@ -29,8 +29,9 @@ class Results(dict):
     """Experiment name -> xarray.Dataset, plus the file's provenance and frontier.
 
     ``attrs``: the root attributes (spec, version, ranks, times, ...).
-    ``frontier``: experiment name -> Dataset read from ``/frontier/<experiment>/``
-    (empty when the file has none).
+    ``frontier``: experiment name -> Dataset read from ``/frontier/<experiment>/``,
+    the base trade-off frontier ropesweep computed (empty when the file has none:
+    the run has not completed, or no experiment has a swept base).
     """
 
     def __init__(self, path: str):
@@ -175,8 +176,29 @@ def load(path: str) -> Results:
         if "frontier" in f and isinstance(f["frontier"], h5py.Group):
             for name, obj in f["frontier"].items():
                 if isinstance(obj, h5py.Group):
-                    results.frontier[name] = read_group(obj)
+                    stored = read_group(obj)
+                    # `source` names the experiment group the frontier summarises.
+                    experiment = str(stored.attrs.get("source", name)).lstrip("/")
+                    results.frontier[experiment] = stored
     return results
+
+
+FRONTIER_VARIABLES = ("pareto_optimal", "best_position_base", "best_token_base")
+
+
+def with_frontier(ds: xr.Dataset, stored: xr.Dataset) -> xr.Dataset:
+    """`ds` plus the variables of its stored frontier, so that one selection
+    slices metrics and frontier alike. Raises ResultsFileError when the frontier
+    does not lie on the experiment's grid (a file edited by hand, or stale)."""
+    for dim, size in stored.sizes.items():
+        same = ds.sizes.get(dim) == size and (
+            dim not in stored.coords or dim not in ds.coords
+            or np.array_equal(stored.coords[dim].values, ds.coords[dim].values))
+        if not same:
+            raise ResultsFileError(f"the stored frontier of {stored.attrs.get('source', 'an experiment')}: "
+                                   f"dimension '{dim}' differs from the experiment's")
+    return ds.assign({name: (stored[name].dims, stored[name].values, stored[name].attrs)
+                      for name in FRONTIER_VARIABLES if name in stored})
 
 
 def axis_dimension(ds: xr.Dataset, axis: str):

@@ -1,7 +1,8 @@
-"""The Pareto rule and the reader on layouts built by hand (no run needed)."""
+"""The Pareto rule of the test oracle and the reader on layouts built by hand (no run needed)."""
 import h5py
 import numpy as np
 
+import pareto_oracle
 import ropesweep_analysis
 import synthetic
 from conftest import report
@@ -11,23 +12,23 @@ NAN = np.nan
 
 def test_pareto_mask_rules():
     # A strict trade-off keeps everyone; a point beaten on both goes.
-    assert ropesweep_analysis.pareto_mask([0.9, 0.8, 0.7], [0.5, 0.6, 0.7]).tolist() == [True, True, True]
-    assert ropesweep_analysis.pareto_mask([0.9, 0.7, 0.6], [0.6, 0.5, 0.8]).tolist() == [True, False, True]
+    assert pareto_oracle.pareto_mask([0.9, 0.8, 0.7], [0.5, 0.6, 0.7]).tolist() == [True, True, True]
+    assert pareto_oracle.pareto_mask([0.9, 0.7, 0.6], [0.6, 0.5, 0.8]).tolist() == [True, False, True]
     # Ties are kept; equal on one objective and worse on the other is dominated.
-    assert ropesweep_analysis.pareto_mask([0.8, 0.8, 0.6], [0.7, 0.7, 0.6]).tolist() == [True, True, False]
-    assert ropesweep_analysis.pareto_mask([0.8, 0.8], [0.7, 0.6]).tolist() == [True, False]
+    assert pareto_oracle.pareto_mask([0.8, 0.8, 0.6], [0.7, 0.7, 0.6]).tolist() == [True, True, False]
+    assert pareto_oracle.pareto_mask([0.8, 0.8], [0.7, 0.6]).tolist() == [True, False]
     # Uncomputed points are never optimal and dominate nothing.
-    assert ropesweep_analysis.pareto_mask([NAN, 0.1, 0.95], [0.99, 0.1, NAN]).tolist() == [False, True, False]
+    assert pareto_oracle.pareto_mask([NAN, 0.1, 0.95], [0.99, 0.1, NAN]).tolist() == [False, True, False]
 
 
 def test_pareto_mask_along_an_inner_axis_matches_slice_by_slice():
     rng = np.random.default_rng(3)
     p = rng.integers(0, 5, size=(3, 7, 4)) / 4.0  # coarse levels: many ties
     t = rng.integers(0, 5, size=(3, 7, 4)) / 4.0
-    mask = ropesweep_analysis.pareto_mask(p, t, axis=1)
+    mask = pareto_oracle.pareto_mask(p, t, axis=1)
     for i in range(3):
         for k in range(4):
-            expected = ropesweep_analysis.pareto_mask(p[i, :, k], t[i, :, k])
+            expected = pareto_oracle.pareto_mask(p[i, :, k], t[i, :, k])
             assert mask[i, :, k].tolist() == expected.tolist()
 
 
@@ -36,7 +37,7 @@ def test_best_bases_take_the_first_of_equal_maxima(tmp_path):
     synthetic.write(path)
     ds = ropesweep_analysis.load(str(path))["pairwise"]
     ds["position_inversion"][:] = 0.25  # every base equally good on position
-    result = ropesweep_analysis.frontier(ds)
+    result = pareto_oracle.frontier(ds)
     assert np.all(result["best_position_base"].values == ds.coords["base"].values[0])
 
 
@@ -66,5 +67,5 @@ def test_incomplete_run_still_reports(tmp_path):
     index = (tmp_path / "report" / "index.html").read_text()
     assert "has not completed" in index
     ds = ropesweep_analysis.load(str(path))["pairwise"]
-    mask = ropesweep_analysis.frontier(ds)["pareto_optimal"].values
+    mask = pareto_oracle.frontier(ds)["pareto_optimal"].values
     assert not mask[np.asarray(ds["done"].values) == 0].any()

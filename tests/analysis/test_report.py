@@ -7,6 +7,7 @@ import matplotlib.image
 import numpy as np
 import pytest
 
+import pareto_oracle
 import ropesweep_analysis
 from conftest import SPEC, executable, report, run
 
@@ -87,11 +88,11 @@ def test_encoding_map_of_extension_encodings_shows_the_largest_scale(run_file, t
 
 @pytest.mark.parametrize("group, reduced_dims", [("pairwise", ("length", "encoding", "precision")),
                                                  ("ntk_scaled", ("length",))])
-def test_python_frontier_equals_the_one_the_run_wrote(run_file, group, reduced_dims):
+def test_stored_frontier_equals_the_oracle(run_file, group, reduced_dims):
     results = ropesweep_analysis.load(str(run_file))
     assert set(results.frontier) == set(PAIRWISE_GROUPS)
     stored = results.frontier[group]
-    computed = ropesweep_analysis.frontier(results[group])
+    computed = pareto_oracle.frontier(results[group])
     assert stored["pareto_optimal"].dims == computed["pareto_optimal"].dims
     np.testing.assert_array_equal(stored["pareto_optimal"].values, computed["pareto_optimal"].values)
     for name in ("best_position_base", "best_token_base"):
@@ -102,6 +103,36 @@ def test_python_frontier_equals_the_one_the_run_wrote(run_file, group, reduced_d
     # The comparison means something only if the frontier is not trivially everything.
     mask = computed["pareto_optimal"].values
     assert mask.any() and not mask.all()
+
+
+def _frontier_rows(index, group):
+    """The report's frontier table of `group`: {length label: Pareto-optimal bases}."""
+    table = re.search(rf"Frontier of '{group}' in the slice shown:</p><table>(.*?)</table>", index, re.S)
+    assert table is not None, f"no frontier table for {group}"
+    return dict(re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td>", table.group(1)))
+
+
+def test_report_shows_the_frontier_stored_in_the_file(file_copy, tmp_path):
+    # Marking every base optimal in the file must show in the report: it reads
+    # the frontier, it does not recompute it.
+    with h5py.File(file_copy, "a") as f:
+        f["frontier/ntk_scaled/pareto_optimal"][...] = 1
+    result = report(file_copy, tmp_path / "report")
+    assert result.returncode == 0, result.stderr
+    index = (tmp_path / "report" / "index.html").read_text()
+    assert set(_frontier_rows(index, "ntk_scaled").values()) == {"10, 100, 1000, 1e+04"}
+    assert "Frontier read from /frontier/ntk_scaled in the file" in index
+
+
+def test_tradeoff_without_a_stored_frontier_marks_none(file_copy, tmp_path):
+    with h5py.File(file_copy, "a") as f:
+        del f["frontier"]
+    result = report(file_copy, tmp_path / "report")
+    assert result.returncode == 0, result.stderr
+    index = (tmp_path / "report" / "index.html").read_text()
+    assert "fig2_tradeoff_pairwise.png" in _referenced_images(index)
+    assert "The file holds no /frontier/pairwise" in index
+    assert "Frontier of 'pairwise'" not in index
 
 
 def test_groups_open_in_xarray_with_h5netcdf(run_file):
