@@ -7,6 +7,8 @@
 `ropesweep-report OUT.h5 -o DIR` (or `python3 -m ropesweep_analysis.report`) writes
 the figures and index.html.
 """
-from .results import FORMAT, Results, ResultsFileError, axis_dimension, load, with_frontier
+from .results import (EXIT_FILE, FORMAT, Metric, Results, ResultsFileError, axis_dimension, kind, load, metrics,
+                      with_frontier)
 
-__all__ = ["FORMAT", "Results", "ResultsFileError", "axis_dimension", "load", "with_frontier"]
+__all__ = ["EXIT_FILE", "FORMAT", "Metric", "Results", "ResultsFileError", "axis_dimension", "kind", "load",
+           "metrics", "with_frontier"]

@@ -1,8 +1,9 @@
 """ropesweep-report OUT.h5 -o DIR   (or: python3 -m ropesweep_analysis.report ...)
 
 Writes the report's PNG figures and DIR/index.html, which references them by
-relative path and so opens from disk with no server. Sections whose data the
-file lacks are listed as skipped with the reason; they never stop the report.
+relative path and so opens from disk with no server. Which sections and
+figures there are follows from the file (sections.py); those whose data the
+file lacks are listed as skipped with the reason, and never stop the report.
 """
 from __future__ import annotations
 
@@ -19,30 +20,29 @@ import matplotlib
 import numpy as np
 
 from . import figures
-from .results import ResultsFileError, axis_dimension, kind, load
+from .results import EXIT_FILE, ResultsFileError, axis_dimension, kind, load, metrics
+from .sections import FURTHER, FURTHER_STEM, SECTIONS
 
-MAX_FACETS = 4  # figures per value of an extra axis, at most
-EXIT_FILE = 4  # same code as `ropesweep` uses for a file that is unreadable or not ours
+MAX_FACETS = 4  # figures per value of a facet axis, at most
 
 
 class Section:
+    """One section of the page as drawn: its figures and what went wrong."""
+
     def __init__(self, anchor: str, title: str):
         self.anchor = anchor
         self.title = title
-        self.figures = []  # (file name, caption)
+        self.figures = []  # (file name, figures.Figure)
         self.notes = []  # skipped parts, with the reason
         self.html = []  # extra HTML blocks
         self.failed = []  # unexpected errors (reported, never fatal to other sections)
 
 
-def _experiments_of(results, predicate):
-    return [(name, ds) for name, ds in results.items() if predicate(name, ds)]
-
-
-def _draw(section, out_dir, file_name, draw, *args):
-    path = os.path.join(out_dir, file_name)
+def _draw(section, out_dir, file_name, draw):
+    """Draws one figure into the section; returns its Figure, or None when it was
+    skipped or failed (the section records why)."""
     try:
-        caption = draw(*args, path)
+        figure = draw(os.path.join(out_dir, file_name))
     except figures.Skip as skip:
         section.notes.append(f"Skipped: {skip}.")
         return None
@@ -50,115 +50,45 @@ def _draw(section, out_dir, file_name, draw, *args):
         section.failed.append(f"{file_name}: {type(error).__name__}: {error}")
         traceback.print_exc(file=sys.stderr)
         return None
-    extra = None
-    if isinstance(caption, tuple):
-        caption, extra = caption
-    section.figures.append((file_name, caption))
-    return extra if extra is not None else caption
+    section.figures.append((file_name, figure))
+    return figure
 
 
-def _pairwise(results):
-    return _experiments_of(results, lambda n, ds: kind(ds) == "pairwise" or
-                           (kind(ds) not in ("probe", "decay", "bmin") and "position_inversion" in ds))
+def _facet_values(ds, axis):
+    """Values of `axis` that get a figure each; [None] for a single figure."""
+    dim = axis_dimension(ds, axis) if axis else None
+    if dim is not None and 1 < ds.sizes[dim] <= MAX_FACETS:
+        return [str(v) for v in ds.coords[dim].values]
+    return [None]
 
 
-def section_failures(results, out_dir):
-    s = Section("failures", "1. Failure probabilities vs context length")
-    candidates = _pairwise(results)
-    if not candidates:
-        s.notes.append("Skipped: the file has no pairwise experiment.")
-    for name, ds in candidates:
-        _draw_per_precision(s, out_dir, f"fig1_failure_vs_length_{name}", figures.failure_vs_length, ds, name)
-    return s
+def _draw_section(rule, results, out_dir, shown):
+    """The section of SectionRule `rule`; adds the metrics its figures show to `shown`."""
+    section = Section(rule.anchor, rule.title)
+    for figure_rule in rule.figures:
+        candidates = figure_rule.experiments(results)
+        if not candidates and figure_rule.absent:
+            section.notes.append(f"Skipped: {figure_rule.absent}.")
+        for name, ds in candidates:
+            for value in _facet_values(ds, figure_rule.facet):
+                prefer = {figure_rule.facet: value} if value is not None else {}
+                file_name = f"{figure_rule.stem}_{name}" + (f"_{value}" if value is not None else "") + ".png"
+                figure = _draw(section, out_dir, file_name,
+                               functools.partial(figure_rule.draw, results, name, ds, prefer=prefer))
+                if figure is not None:
+                    shown[name].update(figure.metrics)
+    return section
 
 
-def _draw_per_precision(section, out_dir, stem, draw, ds, name, prefer=None):
-    """Precision changes aliasing from never to common: one figure per precision.
-    `prefer` fixes further dimensions of the slice drawn."""
-    prefer = prefer or {}
-    precision_dim = axis_dimension(ds, "precision")
-    if precision_dim is not None and 1 < ds.sizes[precision_dim] <= MAX_FACETS:
-        for value in ds.coords[precision_dim].values:
-            _draw(section, out_dir, f"{stem}_{value}.png",
-                  functools.partial(draw, prefer={**prefer, "precision": str(value)}), ds, name)
-    else:
-        _draw(section, out_dir, f"{stem}.png", functools.partial(draw, prefer=prefer), ds, name)
-
-
-def _frontier_table(rows):
-    lines = ["<table><tr><th>length</th><th>Pareto-optimal bases</th><th>best base for position</th>"
-             "<th>best base for token</th></tr>"]
-    for length, optimal, best_p, best_t in rows:
-        lines.append(f"<tr><td>{html.escape(length)}</td><td>{html.escape(', '.join(optimal))}</td>"
-                     f"<td>{html.escape(best_p)}</td><td>{html.escape(best_t)}</td></tr>")
-    lines.append("</table>")
-    return "\n".join(lines)
-
-
-def _frontier_source(results, name):
-    """Where the frontier of experiment `name` comes from, in one sentence."""
-    stored = results.frontier.get(name)
-    if stored is None:
-        return (f"The file holds no /frontier/{name}: ropesweep writes it when a run completes, and "
-                "`ropesweep frontier FILE` writes it from the points computed so far.")
-    rule = stored.attrs.get("rule")
-    return f"Frontier read from /frontier/{name} in the file" + (f"; its rule: {rule}" if rule else ".")
-
-
-def section_tradeoff(results, out_dir):
-    s = Section("tradeoff", "2. Base trade-off: position vs token discrimination")
-    candidates = [(n, ds) for n, ds in results.items() if n in results.frontier or
-                  (kind(ds) == "pairwise" and figures.has_tradeoff(ds))]
-    if not candidates:
-        s.notes.append("Skipped: no pairwise experiment with a swept base and both inversion metrics.")
-    for name, ds in candidates:
-        rows = _draw(s, out_dir, f"fig2_tradeoff_{name}.png",
-                     functools.partial(figures.tradeoff, stored=results.frontier.get(name)), ds, name)
-        if rows is not None:
-            s.html.append(f"<p>{html.escape(_frontier_source(results, name))}</p>")
-        if rows:
-            s.html.append(f"<p>Frontier of '{html.escape(name)}' in the slice shown:</p>" + _frontier_table(rows))
-    return s
-
-
-def section_bmin(results, out_dir):
-    s = Section("bmin", "3. Minimal base b_min vs context length")
-    candidates = _experiments_of(results, lambda n, ds: kind(ds) == "bmin" or "b_min" in ds)
-    if not candidates:
-        s.notes.append("Skipped: the file has no bmin experiment.")
-    for name, ds in candidates:
-        _draw(s, out_dir, f"fig3_bmin_{name}.png", figures.bmin_vs_length, ds, name)
-    bmin = candidates[0][1] if candidates else None
-    for name, ds in _experiments_of(results, lambda n, ds: kind(ds) == "decay"):
-        _draw(s, out_dir, f"fig3_decay_{name}.png", functools.partial(figures.decay_map, bmin=bmin), ds, name)
-    return s
-
-
-def section_encodings(results, out_dir):
-    s = Section("encodings", "4. All position encodings on one map")
-    candidates = [(n, ds) for n, ds in _pairwise(results) if axis_dimension(ds, "encoding") is not None]
-    if not candidates:
-        s.notes.append("Skipped: no pairwise experiment sweeps an encoding axis.")
-    for name, ds in candidates:
-        # With an extension-scale axis the default slice (its first value, usually
-        # 1) would show pi, ntk and yarn identical to rope: draw the largest scale.
-        prefer = {}
-        scale_dim = axis_dimension(ds, "scale")
-        if scale_dim is not None and ds.sizes[scale_dim] > 1:
-            prefer[scale_dim] = float(np.max(np.asarray(ds.coords[scale_dim].values, dtype=np.float64)))
-        _draw_per_precision(s, out_dir, f"fig4_encodings_{name}", figures.encodings_map, ds, name,
-                            prefer)
-    return s
-
-
-def section_probe(results, out_dir):
-    s = Section("probe", "5. Transformer probe: do heads and layers help?")
-    candidates = _experiments_of(results, lambda n, ds: kind(ds) == "probe")
-    if not candidates:
-        s.notes.append("Skipped: the file has no probe experiment.")
-    for name, ds in candidates:
-        _draw(s, out_dir, f"fig5_probe_{name}.png", figures.probe, ds, name)
-    return s
+def section_further(results, out_dir, shown):
+    """The generic figure of every experiment for the metrics no other figure shows."""
+    section = Section(FURTHER.anchor, FURTHER.title)
+    for name, ds in results.items():
+        rest = [m for m in metrics(ds) if m.name not in shown[name]]
+        if rest:
+            _draw(section, out_dir, f"{FURTHER_STEM}_{name}.png",
+                  functools.partial(figures.metrics_against_axes, ds, name, shown=rest))
+    return section
 
 
 def _duration(start, end):
@@ -180,7 +110,7 @@ def _completion(results):
 
 
 def section_provenance(results):
-    s = Section("provenance", "6. Provenance")
+    s = Section("provenance", "Provenance")
     a = results.attrs
     rows = [
         ("file", os.path.abspath(results.path)),
@@ -217,6 +147,17 @@ text-align: left; vertical-align: top; } pre { background: #f6f6f6; padding: 0.8
 """
 
 
+def _table_html(table) -> str:
+    def text(value):  # element content: quotes need no escaping
+        return html.escape(str(value), quote=False)
+
+    lines = [f"<p>{text(table.title)}</p><table>",
+             "<tr>" + "".join(f"<th>{text(h)}</th>" for h in table.headers) + "</tr>"]
+    lines.extend("<tr>" + "".join(f"<td>{text(v)}</td>" for v in row) + "</tr>" for row in table.rows)
+    lines.append("</table>")
+    return "\n".join(lines)
+
+
 def render_html(results, sections):
     a = results.attrs
     title = f"ropesweep report: {a.get('sweep_name', '') or os.path.basename(results.path)}"
@@ -228,14 +169,17 @@ def render_html(results, sections):
     if not a.get("end_time"):
         out.append("<p class='error'>The run has not completed: points not yet computed are missing (NaN) "
                    "from every figure.</p>")
-    out.append("<ul>" + "".join(f"<li><a href='#{s.anchor}'>{html.escape(s.title)}</a></li>" for s in sections)
-               + "</ul>")
-    for s in sections:
-        out.append(f"<h2 id='{s.anchor}'>{html.escape(s.title)}</h2>")
-        for file_name, caption in s.figures:
+    headings = [f"{number}. {s.title}" for number, s in enumerate(sections, start=1)]
+    out.append("<ul>" + "".join(f"<li><a href='#{s.anchor}'>{html.escape(heading)}</a></li>"
+                                for s, heading in zip(sections, headings)) + "</ul>")
+    for s, heading in zip(sections, headings):
+        out.append(f"<h2 id='{s.anchor}'>{html.escape(heading)}</h2>")
+        for file_name, figure in s.figures:
             out.append(f"<figure><a href='{html.escape(file_name)}'><img src='{html.escape(file_name)}' "
-                       f"alt='{html.escape(caption[:120])}'></a><figcaption>{html.escape(caption)}</figcaption>"
-                       "</figure>")
+                       f"alt='{html.escape(figure.caption[:120])}'></a>"
+                       f"<figcaption>{html.escape(figure.caption)}</figcaption></figure>")
+            if figure.table is not None:
+                out.append(_table_html(figure.table))
         out.extend(s.html)
         out.extend(f"<p class='skip'>{html.escape(n)}</p>" for n in s.notes)
         out.extend(f"<p class='error'>Figure failed: {html.escape(f)}</p>" for f in s.failed)
@@ -244,14 +188,20 @@ def render_html(results, sections):
 
 
 def build(results, out_dir):
-    """Writes every figure and index.html into out_dir; returns the sections."""
+    """Writes every figure and index.html into out_dir; returns the sections.
+
+    The sections of sections.SECTIONS come first; then, when anything is left,
+    the generic figures of what they did not show; provenance last."""
     os.makedirs(out_dir, exist_ok=True)
     # Figures of an earlier report in the same directory would outlive their data.
     for stale in glob.glob(os.path.join(out_dir, "fig[0-9]_*.png")):
         os.remove(stale)
-    sections = [section_failures(results, out_dir), section_tradeoff(results, out_dir),
-                section_bmin(results, out_dir), section_encodings(results, out_dir),
-                section_probe(results, out_dir), section_provenance(results)]
+    shown = {name: set() for name in results}
+    sections = [_draw_section(rule, results, out_dir, shown) for rule in SECTIONS]
+    further = section_further(results, out_dir, shown)
+    if further.figures or further.notes or further.failed:
+        sections.append(further)
+    sections.append(section_provenance(results))
     with open(os.path.join(out_dir, "index.html"), "w", encoding="utf-8") as f:
         f.write(render_html(results, sections))
     return sections
