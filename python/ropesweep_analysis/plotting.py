@@ -55,7 +55,7 @@ def panel_grid(count: int, width: float = 3.6, height: float = 3.3, max_cols: in
 def title(fig, text: str, note: str) -> None:
     """The figure's title, with the slice it shows in brackets underneath, both
     wrapped to the figure's width (a one-panel figure is narrow)."""
-    characters = max(40, int(fig.get_figwidth() * 14))  # at fontsize 11
+    characters = max(40, int(fig.get_figwidth() * 11))  # at fontsize 11
     lines = textwrap.wrap(text, characters) + (textwrap.wrap(f"[{note}]", characters) if note else [])
     fig.suptitle("\n".join(lines), fontsize=11)
 
