@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev libcli11-dev libsleef-dev
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray
-  python3-h5netcdf python3-pytest
+  python3-h5netcdf python3-pytest python3-setuptools python3-venv
 )
 if [[ "${1:-}" == "--slurm" ]]; then
   packages+=(slurm-wlm munge)

@@ -20,5 +20,7 @@ mpirun "${mpirun_flags[@]}" -np "$(nproc)" "$exe" run "$here/sweeps/quick.yaml" 
   -o "$here/results/quick.h5" --resume
 "$exe" info "$here/results/quick.h5"
 
-# The report: figures and a self-contained index.html for the quick sweep.
-cd "$here" && /usr/bin/python3 -m analysis.report results/quick.h5 -o results/report
+# The report: figures and a self-contained index.html for the quick sweep, from
+# the analysis package in python/ (uninstalled, found through PYTHONPATH).
+PYTHONPATH="$here/python${PYTHONPATH:+:$PYTHONPATH}" /usr/bin/python3 -m ropesweep_analysis.report \
+  "$here/results/quick.h5" -o "$here/results/report"

@@ -1,8 +1,12 @@
 """A small results file from a real `ropesweep run`, shared by the analysis tests.
 
 The executable comes from ROPESWEEP_EXE (ctest sets it); run by hand, the
-tests fall back to build/ropesweep in the source tree.
+tests fall back to build/ropesweep in the source tree. The package under test
+comes from the environment, as for any user: ctest sets PYTHONPATH to
+<repo>/python; by hand, set it the same way or install the package
+(docs/analysis.md).
 """
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -12,7 +16,10 @@ import textwrap
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, ROOT)
+
+if importlib.util.find_spec("ropesweep_analysis") is None:
+    pytest.exit("ropesweep_analysis is not importable: run with PYTHONPATH=<repo>/python "
+                "or install it (pip install -e python)", returncode=4)
 
 # Small enough to run in seconds on one core, large enough that every figure has
 # data: bases on both sides of the lengths (so the trade-off exists), two
@@ -86,7 +93,6 @@ def executable():
 
 def environment():
     env = dict(os.environ)
-    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
     env.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
     env.setdefault("MPLBACKEND", "Agg")
@@ -118,4 +124,6 @@ def file_copy(run_file, tmp_path):
 
 
 def report(path, out_dir):
-    return run([sys.executable, "-m", "analysis.report", str(path), "-o", str(out_dir)], cwd=ROOT)
+    """Runs the report as a user would, from a directory unrelated to the source tree."""
+    return run([sys.executable, "-m", "ropesweep_analysis.report", str(path), "-o", str(out_dir)],
+               cwd=os.path.dirname(str(out_dir)))

@@ -1,7 +1,8 @@
 """Writes small files in the ropesweep/1 layout (docs/file-format.md) with h5py.
 
-Used to exercise the reader on layouts a real run does not produce cheaply
-(zip coordinates, incomplete points). Values follow the qualitative shape of
+Used to exercise the reader and the report on layouts a real run does not
+produce cheaply (zip coordinates, incomplete points, an experiment kind or a
+metric ropesweep does not have yet). Values follow the qualitative shape of
 SCIENCE.md (failures tend to 0.5 once L exceeds the base), nothing more.
 """
 import h5py
@@ -38,6 +39,8 @@ def _metric(group, name, data, scales, units, description, se=None, n=None):
 
 
 def write(path, *, experiments=("pairwise", "bmin"), complete=True):
+    """A file with the named experiments: any of "pairwise", "bmin" and "echo"
+    (a kind the report has no section for: UNKNOWN_KIND)."""
     rng = np.random.default_rng(0)
     with h5py.File(path, "w") as f:
         f.attrs["format"] = "ropesweep/1"
@@ -92,3 +95,39 @@ def write(path, *, experiments=("pairwise", "bmin"), complete=True):
             _metric(g, "b_all_above", b_min * 1.1, scales, "base", "every base above is admissible")
             d = g.create_dataset("done", data=np.ones(b_min.shape, dtype=np.uint8))
             _attach(d, scales)
+        if "echo" in experiments:
+            _unknown_experiment(f, rng)
+
+
+UNKNOWN_KIND = "echo"
+UNKNOWN_METRICS = ("echo_rate", "echo_energy")
+
+
+def _unknown_experiment(f, rng):
+    """Group /echo of kind UNKNOWN_KIND over a text axis and a numeric one, with a
+    stochastic probability metric and an exact metric in units of its own."""
+    g = f.create_group("echo")
+    g.attrs["experiment"] = UNKNOWN_KIND
+    g.attrs["param_volume"] = 3.0
+    modes = ["a", "b", "c", "d", "e"]
+    widths = [1.0, 2.0, 4.0, 8.0]
+    scales = [_axis(g, "mode", modes), _axis(g, "width", widths)]
+    shape = (len(modes), len(widths))
+    rate = rng.uniform(0.1, 0.6, shape)
+    _metric(g, "echo_rate", rate, scales, "probability", "P(an echo is heard)",
+            se=np.full(shape, 0.02), n=np.full(shape, 500.0))
+    _metric(g, "echo_energy", np.outer(np.arange(1, 6), widths), scales, "joules", "energy of the loudest echo")
+    d = g.create_dataset("done", data=np.ones(shape, dtype=np.uint8))
+    _attach(d, scales)
+
+
+def add_metric(path, group, name, units, description, stochastic=True):
+    """Adds metric `name` (with _se/_n companions when stochastic) to an existing
+    group, over the group's dimensions: a metric the report has never seen."""
+    rng = np.random.default_rng(1)
+    with h5py.File(path, "a") as f:
+        g = f[group]
+        done = g["done"]
+        scales = [done.dims[i][0] for i in range(done.ndim)]
+        se, n = (np.full(done.shape, 0.01), np.full(done.shape, 1000.0)) if stochastic else (None, None)
+        _metric(g, name, rng.uniform(0.0, 0.5, done.shape), scales, units, description, se=se, n=n)

@@ -7,18 +7,23 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-import analysis
+import pareto_oracle
+import ropesweep_analysis
 from conftest import SPEC, executable, report, run
 
+# fig6_metrics_*: the generic figure of the metrics no other figure shows
+# (aliased_pairs; every decay metric but min_decay).
 PAIRWISE_FIGURES = ["fig1_failure_vs_length_pairwise_fp64.png", "fig1_failure_vs_length_pairwise_bf16.png",
                     "fig2_tradeoff_pairwise.png",
                     "fig4_encodings_pairwise_fp64.png", "fig4_encodings_pairwise_bf16.png",
+                    "fig6_metrics_pairwise.png",
                     "fig1_failure_vs_length_ntk_scaled.png",
-                    "fig2_tradeoff_ntk_scaled.png",
-                    "fig1_failure_vs_length_extension.png", "fig4_encodings_extension.png"]
+                    "fig2_tradeoff_ntk_scaled.png", "fig6_metrics_ntk_scaled.png",
+                    "fig1_failure_vs_length_extension.png", "fig4_encodings_extension.png",
+                    "fig6_metrics_extension.png"]
 PAIRWISE_GROUPS = ("pairwise", "ntk_scaled")
 BMIN_FIGURE = "fig3_bmin_bmin.png"
-DECAY_FIGURE = "fig3_decay_decay.png"
+DECAY_FIGURES = ["fig3_decay_decay.png", "fig6_metrics_decay.png"]
 PROBE_FIGURE = "fig5_probe_probe.png"
 
 
@@ -36,7 +41,7 @@ def _referenced_images(index_html):
 
 
 def test_load_gives_labelled_arrays_with_the_spec_axes(run_file):
-    results = analysis.load(str(run_file))
+    results = ropesweep_analysis.load(str(run_file))
     assert set(results) == {"pairwise", "ntk_scaled", "extension", "decay", "bmin", "probe"}
     pairwise = results["pairwise"]
     assert pairwise["position_inversion"].dims == ("base", "length", "encoding", "precision")
@@ -55,31 +60,45 @@ def test_load_gives_labelled_arrays_with_the_spec_axes(run_file):
         assert name + "_se" in pairwise and name + "_n" in pairwise
 
 
-def test_report_renders_every_figure(run_file, tmp_path):
-    result = report(run_file, tmp_path / "report")
+@pytest.fixture(scope="module")
+def full_report(run_file, tmp_path_factory):
+    """Directory of the report on the run's file, rendered once for the tests that only read it."""
+    directory = tmp_path_factory.mktemp("full") / "report"
+    result = report(run_file, directory)
     assert result.returncode == 0, result.stderr
-    index = (tmp_path / "report" / "index.html").read_text()
+    return directory
+
+
+def _keep_only(path, groups):
+    """Leaves only `groups` and their frontiers in the file: a report of a few figures, quick to draw."""
+    with h5py.File(path, "a") as f:
+        for name in [n for n in f if n not in groups and n != "frontier"]:
+            del f[name]
+        for name in [n for n in f.get("frontier", {}) if n not in groups]:
+            del f["frontier"][name]
+
+
+def test_report_renders_every_figure(run_file, full_report):
+    index = (full_report / "index.html").read_text()
     images = _referenced_images(index)
-    assert images == set(PAIRWISE_FIGURES + [BMIN_FIGURE, DECAY_FIGURE, PROBE_FIGURE])
+    assert images == set(PAIRWISE_FIGURES + DECAY_FIGURES + [BMIN_FIGURE, PROBE_FIGURE])
     for name in images:
-        _png_ok(tmp_path / "report" / name)
+        _png_ok(full_report / name)
     # Relative references only: the page opens from disk, with no server.
     assert not any(name.startswith(("/", "http")) for name in images)
     assert re.findall(r"<p class='skip'>([^<]*)</p>", index) == []
     assert "Figure failed" not in index
     # Provenance: the spec verbatim and the run's facts.
     assert html.escape(SPEC) in index
-    attrs = analysis.load(str(run_file)).attrs
+    attrs = ropesweep_analysis.load(str(run_file)).attrs
     for key in ("version", "start_time", "end_time"):
         assert html.escape(str(attrs[key])) in index
     assert f"<th>MPI ranks</th><td>{attrs['ranks']}</td>" in index
 
 
-def test_encoding_map_of_extension_encodings_shows_the_largest_scale(run_file, tmp_path):
+def test_encoding_map_of_extension_encodings_shows_the_largest_scale(full_report):
     # At scale 1, pi, ntk and yarn are rope: the map must show them extended.
-    result = report(run_file, tmp_path / "report")
-    assert result.returncode == 0, result.stderr
-    index = (tmp_path / "report" / "index.html").read_text()
+    index = (full_report / "index.html").read_text()
     caption = re.search(r"fig4_encodings_extension\.png'>.*?<figcaption>(.*?)</figcaption>", index)
     assert caption is not None
     assert "scale=4 (one of 2 values)" in caption.group(1)
@@ -87,11 +106,11 @@ def test_encoding_map_of_extension_encodings_shows_the_largest_scale(run_file, t
 
 @pytest.mark.parametrize("group, reduced_dims", [("pairwise", ("length", "encoding", "precision")),
                                                  ("ntk_scaled", ("length",))])
-def test_python_frontier_equals_the_one_the_run_wrote(run_file, group, reduced_dims):
-    results = analysis.load(str(run_file))
+def test_stored_frontier_equals_the_oracle(run_file, group, reduced_dims):
+    results = ropesweep_analysis.load(str(run_file))
     assert set(results.frontier) == set(PAIRWISE_GROUPS)
     stored = results.frontier[group]
-    computed = analysis.frontier(results[group])
+    computed = pareto_oracle.frontier(results[group])
     assert stored["pareto_optimal"].dims == computed["pareto_optimal"].dims
     np.testing.assert_array_equal(stored["pareto_optimal"].values, computed["pareto_optimal"].values)
     for name in ("best_position_base", "best_token_base"):
@@ -102,6 +121,38 @@ def test_python_frontier_equals_the_one_the_run_wrote(run_file, group, reduced_d
     # The comparison means something only if the frontier is not trivially everything.
     mask = computed["pareto_optimal"].values
     assert mask.any() and not mask.all()
+
+
+def _frontier_rows(index, group):
+    """The report's frontier table of `group`: {length label: Pareto-optimal bases}."""
+    table = re.search(rf"Frontier of '{group}' in the slice shown:</p><table>(.*?)</table>", index, re.S)
+    assert table is not None, f"no frontier table for {group}"
+    return dict(re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td>", table.group(1)))
+
+
+def test_report_shows_the_frontier_stored_in_the_file(file_copy, tmp_path):
+    # Marking every base optimal in the file must show in the report: it reads
+    # the frontier, it does not recompute it.
+    _keep_only(file_copy, ["ntk_scaled"])
+    with h5py.File(file_copy, "a") as f:
+        f["frontier/ntk_scaled/pareto_optimal"][...] = 1
+    result = report(file_copy, tmp_path / "report")
+    assert result.returncode == 0, result.stderr
+    index = (tmp_path / "report" / "index.html").read_text()
+    assert set(_frontier_rows(index, "ntk_scaled").values()) == {"10, 100, 1000, 1e+04"}
+    assert "read from /frontier/ntk_scaled in the file" in index
+
+
+def test_tradeoff_without_a_stored_frontier_marks_none(file_copy, tmp_path):
+    _keep_only(file_copy, ["pairwise"])
+    with h5py.File(file_copy, "a") as f:
+        del f["frontier"]
+    result = report(file_copy, tmp_path / "report")
+    assert result.returncode == 0, result.stderr
+    index = (tmp_path / "report" / "index.html").read_text()
+    assert "fig2_tradeoff_pairwise.png" in _referenced_images(index)
+    assert "The file holds no /frontier/pairwise" in index
+    assert "Frontier of 'pairwise'" not in index
 
 
 def test_groups_open_in_xarray_with_h5netcdf(run_file):
@@ -137,7 +188,7 @@ def test_missing_experiments_skip_their_sections(file_copy, tmp_path):
     result = report(file_copy, tmp_path / "report")
     assert result.returncode == 0, result.stderr
     index = (tmp_path / "report" / "index.html").read_text()
-    assert _referenced_images(index) == set(PAIRWISE_FIGURES + [DECAY_FIGURE])
+    assert _referenced_images(index) == set(PAIRWISE_FIGURES + DECAY_FIGURES)
     assert re.findall(r"<p class='skip'>([^<]*)</p>", index) == [
         "Skipped: the file has no bmin experiment.", "Skipped: the file has no probe experiment."]
     assert not (tmp_path / "report" / BMIN_FIGURE).exists()
@@ -151,7 +202,7 @@ def test_file_without_pairwise_experiments_skips_their_sections(file_copy, tmp_p
     result = report(file_copy, tmp_path / "report")
     assert result.returncode == 0, result.stderr
     index = (tmp_path / "report" / "index.html").read_text()
-    assert _referenced_images(index) == {BMIN_FIGURE, DECAY_FIGURE, PROBE_FIGURE}
+    assert _referenced_images(index) == set(DECAY_FIGURES + [BMIN_FIGURE, PROBE_FIGURE])
     assert index.count("class='skip'") == 3  # failures, trade-off, encodings
 
 
@@ -167,8 +218,8 @@ def test_foreign_file_gives_one_clear_line(tmp_path, content):
             if content == "other-format":
                 f.attrs["format"] = "netcdf-climate/2"
         expected = "not a ropesweep results file"
-    with pytest.raises(analysis.ResultsFileError, match=expected):
-        analysis.load(str(path))
+    with pytest.raises(ropesweep_analysis.ResultsFileError, match=expected):
+        ropesweep_analysis.load(str(path))
     result = report(path, tmp_path / "report")
     assert result.returncode == 4
     lines = result.stderr.strip().splitlines()

@@ -8,12 +8,19 @@ file with a one-line reason before touching anything else.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import h5py
 import numpy as np
 import xarray as xr
 
+# The two values the Python side shares with the C++ side, spelled here and
+# nowhere else in Python (test_report.py checks them against the C++ headers):
+# the root attribute `format` this reader accepts (kFileFormat,
+# include/ropesweep/output.hpp), and the exit status for a file that cannot be
+# read or is not ours (ExitCode::kIo, include/ropesweep/error.hpp).
 FORMAT = "ropesweep/1"
+EXIT_FILE = 4
 
 # Bookkeeping of dimension scales (HDF5) and of coordinates (netCDF conventions),
 # already expressed by the Dataset's structure; not user metadata.
@@ -22,15 +29,31 @@ _HDF5_INTERNAL_ATTRS = {"CLASS", "NAME", "DIMENSION_LIST", "REFERENCE_LIST", "DI
 
 
 class ResultsFileError(Exception):
-    """The file cannot be read as ropesweep results; the message names the path and why."""
+    """The file cannot be read as ropesweep results; the message names the path and why.
+    Commands exit with EXIT_FILE on it, as `ropesweep` does."""
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric of an experiment, as the file describes it (docs/file-format.md)."""
+
+    name: str
+    units: str  # "probability", "pairs", "base", "flag", ...
+    description: str
+    stochastic: bool  # estimated by sampling: <name>_se and <name>_n accompany it
+
+    @property
+    def is_probability(self) -> bool:
+        return self.units == "probability"
 
 
 class Results(dict):
     """Experiment name -> xarray.Dataset, plus the file's provenance and frontier.
 
     ``attrs``: the root attributes (spec, version, ranks, times, ...).
-    ``frontier``: experiment name -> Dataset read from ``/frontier/<experiment>/``
-    (empty when the file has none).
+    ``frontier``: experiment name -> Dataset read from ``/frontier/<experiment>/``,
+    the base trade-off frontier ropesweep computed (empty when the file has none:
+    the run has not completed, or no experiment has a swept base).
     """
 
     def __init__(self, path: str):
@@ -112,15 +135,18 @@ def _dims_of(dataset: h5py.Dataset) -> list:
     return names
 
 
+COMPANION_SUFFIXES = ("_se", "_n")
+
+
+def _is_companion(name: str, names) -> bool:
+    """`<metric>_se` and `<metric>_n` belong to a stochastic metric."""
+    return any(name.endswith(suffix) and name[: -len(suffix)] in names for suffix in COMPANION_SUFFIXES)
+
+
 def _is_data_variable(name: str, dataset: h5py.Dataset, names) -> bool:
     """Metrics (with units), their _se/_n companions and `done` are data; the
     remaining 1-D datasets are coordinates (the extra axes of a zip group)."""
-    if dataset.ndim != 1 or name == "done" or "units" in dataset.attrs:
-        return True
-    for suffix in ("_se", "_n"):
-        if name.endswith(suffix) and name[: -len(suffix)] in names:
-            return True
-    return False
+    return dataset.ndim != 1 or name == "done" or "units" in dataset.attrs or _is_companion(name, names)
 
 
 def read_group(group: h5py.Group) -> xr.Dataset:
@@ -175,8 +201,29 @@ def load(path: str) -> Results:
         if "frontier" in f and isinstance(f["frontier"], h5py.Group):
             for name, obj in f["frontier"].items():
                 if isinstance(obj, h5py.Group):
-                    results.frontier[name] = read_group(obj)
+                    stored = read_group(obj)
+                    # `source` names the experiment group the frontier summarises.
+                    experiment = str(stored.attrs.get("source", name)).lstrip("/")
+                    results.frontier[experiment] = stored
     return results
+
+
+FRONTIER_VARIABLES = ("pareto_optimal", "best_position_base", "best_token_base")
+
+
+def with_frontier(ds: xr.Dataset, stored: xr.Dataset) -> xr.Dataset:
+    """`ds` plus the variables of its stored frontier, so that one selection
+    slices metrics and frontier alike. Raises ResultsFileError when the frontier
+    does not lie on the experiment's grid (a file edited by hand, or stale)."""
+    for dim, size in stored.sizes.items():
+        same = ds.sizes.get(dim) == size and (
+            dim not in stored.coords or dim not in ds.coords
+            or np.array_equal(stored.coords[dim].values, ds.coords[dim].values))
+        if not same:
+            raise ResultsFileError(f"the stored frontier of {stored.attrs.get('source', 'an experiment')}: "
+                                   f"dimension '{dim}' differs from the experiment's")
+    return ds.assign({name: (stored[name].dims, stored[name].values, stored[name].attrs)
+                      for name in FRONTIER_VARIABLES if name in stored})
 
 
 def axis_dimension(ds: xr.Dataset, axis: str):
@@ -190,4 +237,19 @@ def axis_dimension(ds: xr.Dataset, axis: str):
 
 
 def kind(ds: xr.Dataset) -> str:
+    """The experiment kind of a group (its `experiment` attribute: pairwise, probe, ...)."""
     return str(ds.attrs.get("experiment", ""))
+
+
+def metrics(ds: xr.Dataset) -> list:
+    """Every metric of an experiment as Metric, in the Dataset's order: the
+    variables that carry `units`, without `done` and the _se/_n companions."""
+    names = set(ds.data_vars)
+    found = []
+    for name, variable in ds.data_vars.items():
+        if name == "done" or "units" not in variable.attrs or _is_companion(name, names):
+            continue
+        found.append(Metric(name=name, units=str(variable.attrs["units"]),
+                            description=str(variable.attrs.get("description", "")),
+                            stochastic=name + "_se" in names))
+    return found

@@ -1,4 +1,9 @@
-"""The base trade-off frontier of SCIENCE.md.
+"""An independent NumPy implementation of the base trade-off frontier of SCIENCE.md.
+
+The report reads the frontier that ropesweep writes into the file
+(`/frontier/<experiment>`, computed by include/ropesweep/frontier.hpp); this
+module is the test oracle that checks it, and test_report.py compares the two
+on a real run.
 
 For every slice over the non-base axes, a base is Pareto optimal when no other
 base of the slice is at least as good on both position discrimination
@@ -7,15 +12,14 @@ strictly better on one. Equal points do not dominate each other, so ties are
 all kept. Points that were not computed (NaN) are never optimal and dominate
 nothing. The best base for one objective alone is the first base along the
 axis (spec order) that reaches that objective's maximum; NaN when the slice
-has no computed point. The C++ side (include/ropesweep/frontier.hpp) follows
-the same rules, and the tests check the two agree on a real run.
+has no computed point.
 """
 from __future__ import annotations
 
 import numpy as np
 import xarray as xr
 
-from .results import axis_dimension
+from ropesweep_analysis import axis_dimension
 
 POSITION = "position_inversion"
 TOKEN = "token_inversion"

@@ -1,0 +1,533 @@
+"""The report's figures. Each function draws one PNG and returns a Figure (its
+caption, the metrics it shows, and a table where it has one); it raises Skip
+when the data it needs are not in the file.
+
+Which metrics a figure shows and how their axes look come from the file's
+metadata (results.Metric: units, stochastic or exact) wherever the science
+allows: every stochastic probability metric of an experiment, for instance,
+not a fixed list of failure modes. The trade-off, b_min and decay figures are
+about named quantities of the paper and draw those by name.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Optional
+
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+from matplotlib.colors import TwoSlopeNorm
+
+from .plotting import (ColourScale, CurvePanel, Skip, axis_label, largest, log_edges, panel_grid, save,
+                       spans_decades, title, values)
+from .results import Metric, axis_dimension, kind, metrics, with_frontier
+from .slicing import format_value, point_label, select
+
+__all__ = ["Figure", "Skip", "Table", "bmin_vs_length", "decay_map", "encodings_map", "failure_vs_length",
+           "has_tradeoff", "metrics_against_axes", "probability_metrics", "probe", "tradeoff"]
+
+# Readable panel titles for the failure modes of the paper; their order is also
+# the order in which figures show them. Any other metric is titled from the
+# file: its name and description.
+TITLES = {
+    "position_inversion": "position inversion (locality loss)",
+    "position_aliasing": "position aliasing (equal scores at two distances)",
+    "token_inversion": "token inversion (consistency loss)",
+    "token_aliasing": "token aliasing (equal scores for two tokens)",
+}
+LENGTH_LABEL = axis_label("length", log=True)
+MEN_2024 = (0.0424, 1.628)  # b_min ~ 0.0424 L^1.628, Men et al. 2024 (d = 128)
+MAX_PANELS = 12
+MARKERS = "osD^v<>ph*"
+
+
+@dataclass
+class Table:
+    """Numbers a figure shows, also as an HTML table under it."""
+
+    title: str
+    headers: tuple
+    rows: list
+
+
+@dataclass
+class Figure:
+    """What the report needs from a drawn figure."""
+
+    caption: str
+    metrics: tuple = ()  # the metrics it shows; the report draws the others elsewhere
+    table: Optional[Table] = None
+
+
+def display_order(found) -> list:
+    """Metrics with a TITLES entry first, in that order, then the rest as found."""
+    rank = {name: i for i, name in enumerate(TITLES)}
+    return sorted(found, key=lambda m: rank.get(m.name, len(rank)))
+
+
+def panel_title(metric: Metric) -> str:
+    if metric.name in TITLES:
+        return TITLES[metric.name]
+    return textwrap.fill(f"{metric.name}: {metric.description}" if metric.description else metric.name, 55)
+
+
+def probability_metrics(ds: xr.Dataset) -> list:
+    """The experiment's stochastic metrics in units of probability (its failure
+    probabilities, for pairwise and probe), in display order."""
+    return display_order([m for m in metrics(ds) if m.is_probability and m.stochastic])
+
+
+def _slice_sentence(note: str) -> str:
+    return f"Slice shown: {note}." if note else ""
+
+
+def _curves(view: xr.Dataset, metric: Metric, x_dim, series_dim=None) -> list:
+    """(values, standard errors or None) of `metric` along x_dim, one pair per
+    value of series_dim; every other dimension of `view` must be fixed already."""
+    dims = [d for d in (series_dim, x_dim) if d]
+    width = view.sizes[x_dim] if x_dim else 1
+    data = values(view[metric.name].transpose(*dims)).reshape(-1, width)
+    se_name = metric.name + "_se"
+    se = (values(view[se_name].transpose(*dims)).reshape(data.shape)
+          if metric.stochastic and se_name in view else None)
+    return [(data[i], None if se is None else se[i]) for i in range(data.shape[0])]
+
+
+def _key(fig, axes, colours: ColourScale, legend_ax) -> None:
+    """Colour bar for numeric series, legend (beside `legend_ax`) for text series."""
+    if colours.categorical:
+        legend_ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
+    else:
+        colours.colourbar(fig, axes)
+
+
+def _series_axis(ds: xr.Dataset):
+    """The axis drawn as one curve per value: the base when swept (the paper's
+    comparison), otherwise the first other swept dimension, if any."""
+    if axis_dimension(ds, "base") is not None:
+        return "base"
+    length_dim = axis_dimension(ds, "length")
+    for dim in ds.dims:
+        if dim != length_dim and dim != "precision" and ds.sizes[dim] > 1:
+            return dim
+    return None
+
+
+def failure_vs_length(ds: xr.Dataset, experiment: str, path: str, prefer=None) -> Figure:
+    """Figure 1: every failure probability vs length, one curve per base (or per
+    value of the first other swept axis when the base is fixed). `prefer` picks
+    the slice of the other axes (e.g. {"precision": "bf16"})."""
+    if axis_dimension(ds, "length") is None:
+        raise Skip(f"'{experiment}' has no swept length axis")
+    shown = probability_metrics(ds)
+    if not shown:
+        raise Skip(f"'{experiment}' has no failure probabilities")
+    series = _series_axis(ds)
+    view, note = select(ds, [a for a in (series, "length") if a], prefer)
+    view = view.sortby("length")
+    length_dim = axis_dimension(view, "length")
+    series_dim = axis_dimension(view, series) if series else None
+    lengths = values(view.coords["length"])
+    colours = ColourScale(view.coords[series].values, series) if series else None
+
+    fig, axes = panel_grid(len(shown), width=5.2, height=3.6, max_cols=2)
+    for ax, metric in zip(axes.flat, shown):
+        ax.set_title(panel_title(metric), fontsize=10)
+        panel = CurvePanel(ax, metric.units)
+        for i, (row, se) in enumerate(_curves(view, metric, length_dim, series_dim)):
+            label = f"{series} = {format_value(colours.values[i])}" if series else None
+            panel.add(lengths, row, se, colour=colours.colour(i) if series else "C0", label=label)
+        panel.finish()
+        ax.set_xscale("log")
+        ax.set_xlabel(LENGTH_LABEL)
+    if colours:
+        _key(fig, axes, colours, axes[0, -1])
+    per = f"one curve per {series}" if series else "one curve"
+    title(fig, f"{experiment}: failure probability vs context length, {per} "
+               f"(bands: ±1 SE; dashed: 0.5 = chance)", note)
+    save(fig, path)
+    what = {"base": "RoPE base (colour, log scale)"}.get(series, f"value of {series}") if series else ""
+    caption = (f"Failure probabilities of '{experiment}' against context length (log x axis)"
+               + (f", one curve per {what}" if series else "")
+               + ", shaded ±1 standard error; the dashed line is 0.5, random guessing. "
+               + _slice_sentence(note))
+    return Figure(caption, tuple(m.name for m in shown))
+
+
+def _format_base(value) -> str:
+    """Bases span decades: three significant digits, exponent from 10^4 up."""
+    value = float(value)
+    if np.isnan(value):
+        return "none"
+    return f"{value:.3g}" if value >= 1e4 else f"{value:.4g}"
+
+
+def _pick_panels(count):
+    if count <= MAX_PANELS:
+        return list(range(count)), ""
+    picked = sorted(set(np.linspace(0, count - 1, MAX_PANELS).round().astype(int).tolist()))
+    return picked, f"{len(picked)} of {count} lengths shown, evenly spaced"
+
+
+def has_tradeoff(ds: xr.Dataset) -> bool:
+    """The trade-off needs both inversions over a swept base (the frontier's inputs)."""
+    return "position_inversion" in ds and "token_inversion" in ds and axis_dimension(ds, "base") is not None
+
+
+def _frontier_sentence(experiment: str, stored) -> str:
+    if stored is None:
+        return (f"The file holds no /frontier/{experiment} (ropesweep writes it when a run completes, and "
+                "`ropesweep frontier FILE` from the points computed so far), so no frontier is marked. ")
+    rule = stored.attrs.get("rule")
+    return ("Ringed in red: the Pareto-optimal bases, which no other base beats on both, read from "
+            f"/frontier/{experiment} in the file" + (f" (rule: {rule})" if rule else "") + ". ")
+
+
+def tradeoff(ds: xr.Dataset, experiment: str, path: str, stored=None) -> Figure:
+    """Figure 2: position vs token discrimination per base, one panel per length,
+    with the Pareto frontier of `stored` (the file's /frontier/<experiment>)
+    ringed and tabulated; without it, the points alone."""
+    if not has_tradeoff(ds):
+        raise Skip(f"'{experiment}' needs a swept base and both inversion metrics for a trade-off")
+    if stored is not None:
+        ds = with_frontier(ds, stored)
+    keep = ["base", "length"] if axis_dimension(ds, "length") else ["base"]
+    view, note = select(ds, keep)
+    if "length" in keep:
+        view = view.sortby("length")
+    base_dim = axis_dimension(view, "base")
+    length_dim = axis_dimension(view, "length")
+    bases = values(view.coords["base"])
+    colours = ColourScale(bases, "base")
+    panel_count = view.sizes[length_dim] if length_dim else 1
+    picked, picked_note = _pick_panels(panel_count)
+    fig, axes = panel_grid(len(picked))
+    rows = []
+    for ax, index in zip(axes.flat, picked):
+        one = (view.isel({length_dim: index}) if length_dim else view).transpose(base_dim, ...)
+        p = 1 - values(one["position_inversion"])
+        t = 1 - values(one["token_inversion"])
+        p_se = values(one["position_inversion_se"]) if "position_inversion_se" in one else None
+        t_se = values(one["token_inversion_se"]) if "token_inversion_se" in one else None
+        ax.axvline(0.5, color="0.8", lw=0.8, ls=":")
+        ax.axhline(0.5, color="0.8", lw=0.8, ls=":")
+        ax.errorbar(p, t, xerr=p_se, yerr=t_se, fmt="none", ecolor="0.65", lw=0.8, zorder=1)
+        ax.scatter(p, t, c=bases, cmap=colours.cmap, norm=colours.norm, s=28, zorder=2)
+        length_text = point_label(view, length_dim, index, {"length": "L"}) if length_dim else "all bases"
+        if stored is not None:
+            mask = values(one["pareto_optimal"]).astype(bool)
+            order = np.argsort(p[mask])
+            ax.plot(p[mask][order], t[mask][order], color="red", lw=1, zorder=2)
+            ax.scatter(p[mask], t[mask], s=110, facecolors="none", edgecolors="red", lw=1.4, zorder=3)
+            rows.append((length_text, ", ".join(_format_base(b) for b in bases[mask]),
+                         _format_base(one["best_position_base"].values),
+                         _format_base(one["best_token_base"].values)))
+        ax.set_title(length_text, fontsize=10)
+        ax.set_xlabel("position discrimination\n1 − P(position inversion)", fontsize=9)
+        ax.set_ylabel("token discrimination\n1 − P(token inversion)", fontsize=9)
+        ax.margins(0.12)
+        ax.tick_params(labelsize=8)
+    colours.colourbar(fig, axes)
+    notes = "; ".join(n for n in (note, picked_note) if n)
+    ringed = "red rings and line: Pareto frontier; " if stored is not None else ""
+    title(fig, f"{experiment}: base trade-off, one point per base ({ringed}bars: ±1 SE; dotted: chance)", notes)
+    save(fig, path)
+    caption = ("Position discrimination against token discrimination, one point per RoPE base (colour, "
+               "log scale), one panel per context length. " + _frontier_sentence(experiment, stored)
+               + "Error bars ±1 standard error. " + _slice_sentence(notes))
+    table = (Table(f"Frontier of '{experiment}' in the slice shown:",
+                   ("length", "Pareto-optimal bases", "best base for position", "best base for token"), rows)
+             if rows else None)
+    return Figure(caption, ("position_inversion", "token_inversion"), table)
+
+
+def _men_2024_formula() -> str:
+    a, k = MEN_2024
+    return f"{a}·L^{k}"
+
+
+def _men_2024_line(ax, lengths) -> None:
+    """Draws the power law b_min ≈ a·L^k of Men et al. (2024) over the lengths."""
+    a, k = MEN_2024
+    grid = np.geomspace(np.nanmin(lengths), np.nanmax(lengths), 100)
+    ax.plot(grid, a * grid**k, color="black", ls=":", lw=1.6, label=f"Men et al. 2024: {_men_2024_formula()}")
+
+
+def bmin_vs_length(ds: xr.Dataset, experiment: str, path: str) -> Figure:
+    """Figure 3: b_min vs L, log-log, with the power law of Men et al. 2024."""
+    if "b_min" not in ds or axis_dimension(ds, "length") is None:
+        raise Skip(f"'{experiment}' has no b_min over a swept length")
+    dim_axis = axis_dimension(ds, "head_dim")
+    view, note = select(ds, ["length", "head_dim"])
+    view = view.sortby("length")
+    length_dim = axis_dimension(view, "length")
+    lengths = values(view.coords["length"])
+    dims = values(view.coords["head_dim"]) if dim_axis else [ds.attrs.get("param_head_dim", float("nan"))]
+    fig, ax = plt.subplots(figsize=(8, 5.6), constrained_layout=True)
+    for i, d in enumerate(dims):
+        one = view.isel({dim_axis: i}) if dim_axis else view
+        colour = f"C{i % 10}"
+        ax.plot(lengths, values(one["b_min"].transpose(length_dim)), marker="o", color=colour,
+                label=f"b_min, d = {format_value(d)}")
+        if "b_all_above" in one:
+            ax.plot(lengths, values(one["b_all_above"].transpose(length_dim)), marker="s", ms=4,
+                    ls="--", lw=1, color=colour, label=f"every base above admissible, d = {format_value(d)}")
+    _men_2024_line(ax, lengths)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(LENGTH_LABEL)
+    ax.set_ylabel("minimal RoPE base b (log scale)")
+    ax.grid(True, which="major", color="0.9")
+    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    title(fig, f"{experiment}: smallest base with B(m) ≥ 0 on [0, L]", note)
+    save(fig, path)
+    caption = ("Smallest RoPE base b_min for which the long-term decay B(m) = Σ cos(m θ_t) stays non-negative "
+               "on [0, L], against L (log-log), one colour per head dimension; dashed: the base above which "
+               "every scanned base is admissible (the admissible set is not an interval); dotted: "
+               f"the power law {_men_2024_formula()} fitted by Men et al. (2024) for d = 128. "
+               + _slice_sentence(note))
+    return Figure(caption, tuple(n for n in ("b_min", "b_all_above") if n in ds))
+
+
+def encodings_map(ds: xr.Dataset, experiment: str, path: str, prefer=None) -> Figure:
+    """Figure 4: every encoding on one map. `prefer` picks the slice of the other axes."""
+    if axis_dimension(ds, "encoding") is None:
+        raise Skip(f"'{experiment}' has no encoding axis")
+    shown = probability_metrics(ds)
+    has_length = axis_dimension(ds, "length") is not None
+    view, note = select(ds, ["encoding", "length"] if has_length else ["encoding"], prefer)
+    if has_length:
+        view = view.sortby("length")
+    encoding_dim = axis_dimension(view, "encoding")
+    length_dim = axis_dimension(view, "length")
+    encodings = [str(e) for e in view.coords["encoding"].values]
+    lengths = values(view.coords["length"]) if has_length else np.array([np.nan])
+
+    line_rows = max(1, -(-len(shown) // 2))
+    fig = plt.figure(figsize=(14, 3.75 * line_rows), constrained_layout=True)
+    grid = fig.add_gridspec(line_rows, 3, width_ratios=[1, 1, 1.25])
+    line_axes = [fig.add_subplot(grid[i // 2, i % 2]) for i in range(len(shown))]
+    map_ax = fig.add_subplot(grid[:, 2])
+    for ax, metric in zip(line_axes, shown):
+        ax.set_title(panel_title(metric), fontsize=10)
+        panel = CurvePanel(ax, metric.units)
+        for i, (y, se) in enumerate(_curves(view, metric, length_dim, encoding_dim)):
+            panel.add(lengths, y, se, colour=f"C{i % 10}", label=encodings[i], band_alpha=0.2,
+                      marker=MARKERS[i % len(MARKERS)], ms=4)
+        panel.finish()
+        if has_length:
+            ax.set_xscale("log")
+            ax.set_xlabel(LENGTH_LABEL)
+    if "position_inversion" in view and "token_inversion" in view:
+        sizes = np.linspace(20, 120, len(lengths))
+        for i, name in enumerate(encodings):
+            one = view.isel({encoding_dim: i})
+            p = 1 - values(one["position_inversion"]).reshape(-1)
+            t = 1 - values(one["token_inversion"]).reshape(-1)
+            colour = f"C{i % 10}"
+            map_ax.plot(p, t, color=colour, lw=1, alpha=0.7)
+            map_ax.scatter(p, t, s=sizes, color=colour, marker=MARKERS[i % len(MARKERS)], label=name,
+                           edgecolors="white", linewidths=0.5, zorder=3)
+        map_ax.scatter([0.5], [0.5], marker="x", color="black", s=60, zorder=4, label="chance (0.5, 0.5)")
+        map_ax.set_xlabel("position discrimination 1 − P(position inversion)")
+        map_ax.set_ylabel("token discrimination 1 − P(token inversion)")
+        length_text = (f"marker size grows with L ({format_value(lengths[0])} … {format_value(lengths[-1])})"
+                       if has_length else "")
+        map_ax.set_title("discrimination map" + (f"\n{length_text}" if length_text else ""), fontsize=10)
+        map_ax.margins(0.08)
+    legend_source = map_ax if map_ax.has_data() or not line_axes else line_axes[0]
+    handles, labels = legend_source.get_legend_handles_labels()
+    map_ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="encoding")
+    title(fig, f"{experiment}: all position encodings on one map (bands: ±1 SE; dashed: 0.5 = chance)", note)
+    save(fig, path)
+    caption = ("All position encodings of the sweep on the same metrics: the failure probabilities against "
+               "context length (left) and the position/token discrimination plane (right), where each encoding "
+               "traces a path as L grows (larger markers: longer contexts) towards chance at (0.5, 0.5). "
+               + _slice_sentence(note))
+    return Figure(caption, tuple(m.name for m in shown))
+
+
+def _probe_rows(ds: xr.Dataset) -> list:
+    """(metric, its per-head mean or None) for each probability metric of a probe:
+    `<name>_head`, the mean over heads of each head's own `<name>`, shares its row."""
+    shown = probability_metrics(ds)
+    by_name = {m.name: m for m in shown}
+    return [(m, by_name.get(m.name + "_head")) for m in shown
+            if not (m.name.endswith("_head") and m.name[: -len("_head")] in by_name)]
+
+
+def _count_axis(ax, name: str, x) -> None:
+    """An x axis of counts (heads, layers): ticks at the values, log2 when they span 8x."""
+    if spans_decades(x, 8.0):
+        ax.set_xscale("log", base=2)
+    ax.set_xticks(x)
+    ax.set_xticklabels([format_value(v) for v in x])
+    ax.minorticks_off()
+    ax.set_xlabel(f"{name} (count)")
+
+
+def probe(ds: xr.Dataset, experiment: str, path: str) -> Figure:
+    """Figure 5: probe probabilities vs heads and vs layers, model level and per head."""
+    rows = _probe_rows(ds)
+    if not rows:
+        raise Skip(f"'{experiment}' has no probability metrics")
+    sweep_axes = [a for a in ("heads", "layers") if axis_dimension(ds, a) is not None]
+    if not sweep_axes:
+        raise Skip(f"'{experiment}' sweeps neither heads nor layers")
+    fig, axes = plt.subplots(len(rows), len(sweep_axes), figsize=(6.2 * len(sweep_axes), 3.2 * len(rows)),
+                             squeeze=False, constrained_layout=True)
+    # The question is whether width or depth rescue long contexts: the longest length.
+    prefer = {}
+    length_dim = axis_dimension(ds, "length")
+    if length_dim is not None and length_dim in ds.coords:
+        prefer[length_dim] = ds.coords[length_dim].values[int(np.nanargmax(values(ds.coords["length"])))]
+    notes = []
+    for col, axis in enumerate(sweep_axes):
+        other = [a for a in ("heads", "layers") if a != axis and axis_dimension(ds, a) is not None]
+        view, note = select(ds, [axis] + other, prefer)
+        view = view.sortby(axis)
+        notes.append(note)
+        x = values(view.coords[axis])
+        x_dim = axis_dimension(view, axis)
+        series_dim = axis_dimension(view, other[0]) if other else None
+        series_values = view.coords[other[0]].values if other else [None]
+        for row, (metric, per_head) in enumerate(rows):
+            ax = axes[row, col]
+            panel = CurvePanel(ax, metric.units)
+            for shown, style, level in ((metric, "-", "model"), (per_head, ":", "mean per head")):
+                if shown is None:
+                    continue
+                for j, (y, se) in enumerate(_curves(view, shown, x_dim, series_dim)):
+                    tail = f", {other[0]} = {format_value(series_values[j])}" if other else ""
+                    panel.add(x, y, se, colour=f"C{j % 10}", label=f"{level}{tail}", band_alpha=0.12, ls=style,
+                              lw=1.5)
+            panel.finish()
+            _count_axis(ax, axis, x)
+            ax.set_title(f"{panel_title(metric)} vs {axis}", fontsize=10)
+            if row == 0:
+                ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    note = "; ".join(sorted({n for n in notes if n}))
+    title(fig, f"{experiment}: transformer probe (solid: model level; dotted: mean per head; bands ±1 SE)", note)
+    save(fig, path)
+    caption = ("Probabilities measured on the randomly initialised attention stack, read from the last layer's "
+               "attention of the query to the needle: summed over heads (model level, solid) and each head's "
+               "own weight averaged over heads (dotted), against the number of heads and the number of layers, at the "
+               "longest context length of the sweep. " + _slice_sentence(note))
+    shown = tuple(m.name for pair in rows for m in pair if m is not None)
+    return Figure(caption, shown)
+
+
+def decay_map(ds: xr.Dataset, experiment: str, path: str, bmin=None) -> Figure:
+    """Section 3 companion: min over [0, L] of B(m) on the (L, base) plane, the sign
+    change being the admissibility boundary that b_min traces. `bmin`: a bmin
+    experiment whose b_min curve is drawn on the map."""
+    if "min_decay" not in ds or axis_dimension(ds, "base") is None or axis_dimension(ds, "length") is None:
+        raise Skip(f"'{experiment}' has no min_decay over swept base and length")
+    view, note = select(ds, ["base", "length"])
+    view = view.sortby("length").sortby("base")
+    base_dim, length_dim = axis_dimension(view, "base"), axis_dimension(view, "length")
+    decay = values(view["min_decay"].transpose(base_dim, length_dim))
+    bases, lengths = values(view.coords["base"]), values(view.coords["length"])
+    limit = max(largest(np.abs(decay)), 1e-12)
+    fig, ax = plt.subplots(figsize=(8.5, 5.8), constrained_layout=True)
+    norm = TwoSlopeNorm(vmin=-limit, vcenter=0.0, vmax=limit)
+    mesh = ax.pcolormesh(log_edges(lengths), log_edges(bases), decay, cmap="RdBu", norm=norm, shading="flat")
+    bar = fig.colorbar(mesh, ax=ax, pad=0.02)
+    bar.set_label("min over m in [0, L] of B(m) = Σ cos(m θ_t)\n(blue: B ≥ 0 throughout, base admissible)")
+    head_dim = ds.attrs.get("param_head_dim")
+    if bmin is not None and "b_min" in bmin and axis_dimension(bmin, "length") is not None:
+        prefer = {"head_dim": float(head_dim)} if head_dim is not None else None
+        line, _ = select(bmin, ["length"], prefer)
+        line = line.sortby("length")
+        ax.plot(values(line.coords["length"]), values(line["b_min"]), "k-o", ms=4, label="b_min (bmin experiment)")
+    _men_2024_line(ax, lengths)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(log_edges(lengths)[[0, -1]])
+    ax.set_ylim(log_edges(bases)[[0, -1]])
+    ax.set_xlabel(LENGTH_LABEL)
+    ax.set_ylabel("RoPE base b (log scale)")
+    # Below the plot: every cell of the map is data.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8, frameon=False)
+    title(fig, f"{experiment}: long-term decay, smallest B(m) on [0, L]", note)
+    save(fig, path)
+    caption = ("The minimum of the long-term decay B(m) over [0, L] for each (L, b) cell of the decay experiment "
+               "(red: B turns negative before L, so the base is not admissible for that length; blue: it stays "
+               "non-negative). The b_min curve of the bmin experiment and the power law of Men et al. (2024) run "
+               "along the boundary. " + _slice_sentence(note))
+    return Figure(caption, ("min_decay",))
+
+
+def _generic_axes(ds: xr.Dataset):
+    """(x dimension, series dimension) for a figure of any experiment: x is the
+    length when swept, else the swept dimension with the most values; the series
+    is the first other swept dimension in spec order. Either may be None."""
+    swept = [d for d in ds.dims if ds.sizes[d] > 1]
+    length_dim = axis_dimension(ds, "length")
+    if length_dim in swept:
+        x_dim = length_dim
+    else:
+        x_dim = max(swept, key=lambda d: ds.sizes[d]) if swept else None
+    others = [d for d in swept if d != x_dim]
+    return x_dim, (others[0] if others else None)
+
+
+def _x_positions(ax, view: xr.Dataset, x_dim):
+    """The x values of a generic panel and its x axis: numbers on a linear or (when
+    they span decades) log axis, text as evenly spaced labelled ticks."""
+    if x_dim is None:
+        ax.set_xticks([0])
+        ax.set_xticklabels(["the one point"])
+        return np.zeros(1)
+    coordinate = view.coords[x_dim].values if x_dim in view.coords else np.arange(view.sizes[x_dim])
+    if coordinate.dtype.kind in "OUS":
+        positions = np.arange(len(coordinate), dtype=np.float64)
+        ax.set_xticks(positions)
+        ax.set_xticklabels([str(v) for v in coordinate], rotation=30, ha="right")
+        ax.set_xlabel(axis_label(x_dim))
+        return positions
+    positions = coordinate.astype(np.float64)
+    log = spans_decades(positions, 8.0)
+    if log:
+        ax.set_xscale("log")
+    ax.set_xlabel(axis_label(x_dim, log))
+    return positions
+
+
+def metrics_against_axes(ds: xr.Dataset, experiment: str, path: str, shown=None) -> Figure:
+    """The figure for any experiment: one panel per metric (all of them, or the
+    Metric list `shown`) against its x axis (see _generic_axes), one curve per
+    value of a second swept axis, the other axes fixed at their reference
+    values. Units come from the file: probabilities get the probability axis,
+    stochastic metrics their SE bands."""
+    shown = display_order(shown if shown is not None else metrics(ds))
+    if not shown:
+        raise Skip(f"'{experiment}' has no metrics")
+    x_dim, series_dim = _generic_axes(ds)
+    view, note = select(ds, [d for d in (x_dim, series_dim) if d])
+    if x_dim is not None and x_dim in view.coords and view.coords[x_dim].dtype.kind not in "OUS":
+        view = view.sortby(x_dim)
+    colours = ColourScale(view.coords[series_dim].values, series_dim) if series_dim else None
+
+    fig, axes = panel_grid(len(shown), width=4.6, height=3.4, max_cols=3)
+    for ax, metric in zip(axes.flat, shown):
+        ax.set_title(panel_title(metric), fontsize=9)
+        x = _x_positions(ax, view, x_dim)
+        panel = CurvePanel(ax, metric.units)
+        for i, (y, se) in enumerate(_curves(view, metric, x_dim, series_dim)):
+            label = point_label(view, series_dim, i) if series_dim else None
+            panel.add(x, y, se, colour=colours.colour(i) if colours else "C0", label=label)
+        panel.finish()
+    if colours:
+        _key(fig, axes, colours, axes[0, -1])
+    against = f"against {x_dim}" if x_dim else "at its one point"
+    per = f", one curve per {series_dim}" if series_dim else ""
+    title(fig, f"{experiment} ({kind(ds) or 'unknown kind'}): metrics {against}{per}", note)
+    save(fig, path)
+    described = "; ".join(f"{m.name} ({m.units}{', sampled' if m.stochastic else ''}): {m.description}"
+                          for m in shown)
+    caption = (f"Metrics of '{experiment}' (experiment kind '{kind(ds)}') {against}{per}, as the file describes "
+               "them; shaded ±1 standard error for sampled metrics, dashed 0.5 on probability axes. "
+               f"{described}. " + _slice_sentence(note))
+    return Figure(caption, tuple(m.name for m in shown))
