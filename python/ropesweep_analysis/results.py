@@ -17,8 +17,8 @@ import xarray as xr
 # The two values the Python side shares with the C++ side, spelled here and
 # nowhere else in Python (test_report.py checks them against the C++ headers):
 # the root attribute `format` this reader accepts (kFileFormat,
-# include/ropesweep/output.hpp), and the exit status for a file that cannot be
-# read or is not ours (ExitCode::kIo, include/ropesweep/error.hpp).
+# include/ropesweep/io/results_file.hpp), and the exit status for a file that cannot be
+# read or is not ours (ExitCode::kIo, include/ropesweep/core/error.hpp).
 FORMAT = "ropesweep/1"
 EXIT_FILE = 4
 

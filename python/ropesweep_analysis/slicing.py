@@ -1,7 +1,7 @@
 """Choosing a 1-D or 2-D view of an N-D experiment for a figure.
 
 Axes a figure does not show are fixed at a default value, and the choice is
-written into the figure title: the reference value of SCIENCE.md where one
+written into the figure title: the reference value of docs/science.md where one
 exists (RoPE, fp64, rho = 1, d = 128, b = 10000), otherwise the first value
 of the axis.
 """
@@ -12,7 +12,7 @@ import xarray as xr
 
 from .results import axis_dimension
 
-# Reference settings of the paper and of SCIENCE.md's defaults.
+# Reference settings of the paper and of the defaults of docs/science.md.
 PREFERRED = {
     "encoding": "rope",
     "precision": "fp64",

@@ -1,7 +1,7 @@
-"""An independent NumPy implementation of the base trade-off frontier of SCIENCE.md.
+"""An independent NumPy implementation of the base trade-off frontier of docs/science.md.
 
 The report reads the frontier that ropesweep writes into the file
-(`/frontier/<experiment>`, computed by include/ropesweep/frontier.hpp); this
+(`/frontier/<experiment>`, computed by include/ropesweep/physics/frontier.hpp); this
 module is the test oracle that checks it, and test_report.py compares the two
 on a real run.
 

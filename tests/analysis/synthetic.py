@@ -3,7 +3,7 @@
 Used to exercise the reader and the report on layouts a real run does not
 produce cheaply (zip coordinates, incomplete points, an experiment kind or a
 metric ropesweep does not have yet). Values follow the qualitative shape of
-SCIENCE.md (failures tend to 0.5 once L exceeds the base), nothing more.
+docs/science.md (failures tend to 0.5 once L exceeds the base), nothing more.
 """
 import h5py
 import numpy as np

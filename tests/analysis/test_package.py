@@ -14,9 +14,9 @@ def _cpp_source(relative_path):
 
 
 def test_constants_mirror_the_cpp_side():
-    output = _cpp_source("include/ropesweep/output.hpp")
+    output = _cpp_source("include/ropesweep/io/results_file.hpp")
     assert re.search(r'kFileFormat\s*=\s*"([^"]+)"', output).group(1) == ropesweep_analysis.FORMAT
-    error = _cpp_source("include/ropesweep/error.hpp")
+    error = _cpp_source("include/ropesweep/core/error.hpp")
     assert int(re.search(r"kIo\s*=\s*(\d+)", error).group(1)) == ropesweep_analysis.EXIT_FILE
 
 
