@@ -113,11 +113,40 @@ void leave_without(int failed, Mailboxes& mailboxes) {
   }
 }
 
-// Runs the protocol as run_sweep does, rank 0 on this thread and the workers on
-// threads of their own.
+// What a rank runs with besides its number and its mailbox.
+struct RankSetup {
+  const Sweep& sweep;
+  std::function<bool()> stop_requested;
+  std::atomic<std::size_t>& kept_everywhere;
+  std::vector<WorkItem> items;   // rank 0: the work to hand out
+  Progress* progress = nullptr;  // rank 0
+  std::chrono::milliseconds report_interval = kProgressReportInterval;  // workers
+};
+
+// One rank's side of the protocol, as run_sweep runs it.
+RankOutcome run_rank(Mailboxes& mailboxes, int rank, const RankSetup& setup) {
+  ComputeThread compute(setup.sweep);
+  KeptResults results(setup.kept_everywhere);
+  LocalRank local{compute, results, setup.stop_requested};
+  InMemoryTransport transport(mailboxes, rank);
+  bool interrupted = false;
+  if (rank == 0) {
+    GuidedScheduler scheduler(setup.items, transport.ranks());
+    interrupted = run_dispatcher(transport, local, scheduler, setup.progress);
+  } else {
+    interrupted = run_worker(transport, local, setup.report_interval);
+  }
+  const Tally last = wind_down(local);
+  if (setup.progress) setup.progress->add(last.points, last.seconds);
+  return {interrupted, std::move(results.kept), results.flushed};
+}
+
+// Runs the protocol on `ranks` ranks, rank 0 on this thread and the workers on
+// threads of their own; `beside`, if given, on one more thread meanwhile.
 ProtocolRun run_protocol(const Sweep& sweep, const std::vector<WorkItem>& items, int ranks,
                          const StopRule& stop = never,
-                         std::chrono::milliseconds report_interval = kProgressReportInterval) {
+                         std::chrono::milliseconds report_interval = kProgressReportInterval,
+                         const std::function<void(const Mailboxes&)>& beside = nullptr) {
   Mailboxes mailboxes(ranks);
   std::atomic<std::size_t> kept_everywhere{0};
   char* text = nullptr;
@@ -129,31 +158,25 @@ ProtocolRun run_protocol(const Sweep& sweep, const std::vector<WorkItem>& items,
   ProtocolRun run;
   run.ranks.resize(std::size_t(ranks));
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(ranks));
-  auto run_rank = [&](int r) {
+  auto run_one = [&](int r) {
+    const RankSetup setup{sweep,
+                          [&, r] { return stop(r, kept_everywhere.load()); },
+                          kept_everywhere,
+                          items,
+                          r == 0 ? &progress : nullptr,
+                          report_interval};
     try {
-      ComputeThread compute(sweep);
-      KeptResults results(kept_everywhere);
-      LocalRank local{compute, results, [&, r] { return stop(r, kept_everywhere.load()); }};
-      InMemoryTransport transport(mailboxes, r);
-      bool interrupted = false;
-      if (r == 0) {
-        GuidedScheduler scheduler(items, ranks);
-        interrupted = run_dispatcher(transport, local, scheduler, &progress);
-      } else {
-        interrupted = run_worker(transport, local, report_interval);
-      }
-      const Tally last = wind_down(local);
-      if (r == 0) progress.add(last.points, last.seconds);
-      run.ranks[std::size_t(r)] = {interrupted, std::move(results.kept), results.flushed};
+      run.ranks[std::size_t(r)] = run_rank(mailboxes, r, setup);
     } catch (...) {
       errors[std::size_t(r)] = std::current_exception();
       leave_without(r, mailboxes);
     }
   };
-  std::vector<std::thread> workers;
-  for (int r = 1; r < ranks; ++r) workers.emplace_back(run_rank, r);
-  run_rank(0);
-  for (std::thread& worker : workers) worker.join();
+  std::vector<std::thread> threads;
+  if (beside) threads.emplace_back([&] { beside(mailboxes); });
+  for (int r = 1; r < ranks; ++r) threads.emplace_back(run_one, r);
+  run_one(0);
+  for (std::thread& thread : threads) thread.join();
   progress.finish("");
   std::fclose(stream);
   run.progress.assign(text, length);
@@ -348,15 +371,34 @@ TEST_F(Dispatch, WorkersReportWhatTheyFinishToRankZero) {
   EXPECT_NE(run.progress.find(" 68/68 points (100.0%)"), std::string::npos) << run.progress;
 }
 
-// Points from x = 6 on wait at the gate until a stop is requested, so a run
-// cannot finish before it is stopped.
+// Points from x = 6 on wait at the gate until every worker has left, so the
+// stop is decided while no rank can run out of work; the points in progress
+// then finish.
 constexpr double kHeldFrom = 6;
 
+ProtocolRun run_held_protocol(const Sweep& sweep, int ranks, const StopRule& stop) {
+  gate().hold_from(kHeldFrom);
+  auto release_once_all_left = [ranks](const Mailboxes& mailboxes) {
+    // A protocol that never lets the workers go fails the test rather than hanging it.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      const std::vector<SentMessage> log = mailboxes.log();
+      const auto left = std::count_if(log.begin(), log.end(), [](const SentMessage& sent) {
+        return sent.message.kind == MessageKind::kDone;
+      });
+      if (left == ranks - 1) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    gate().release();
+  };
+  return run_protocol(sweep, one_second_items(), ranks, stop, kProgressReportInterval,
+                      release_once_all_left);
+}
+
+// A stop on `stopping_rank` once the points before the gate are done.
 StopRule stop_on(int stopping_rank) {
   return [stopping_rank](int rank, std::size_t kept_everywhere) {
-    if (kept_everywhere < std::size_t(kHeldFrom)) return false;
-    gate().release();
-    return rank == stopping_rank;
+    return rank == stopping_rank && kept_everywhere >= std::size_t(kHeldFrom);
   };
 }
 
@@ -381,12 +423,11 @@ void expect_stopped_run(const ProtocolRun& run) {
 }
 
 TEST_F(Dispatch, AStopOnRankZeroStopsEveryWorker) {
-  gate().hold_from(kHeldFrom);
   const int ranks = 3;
-  const ProtocolRun run = run_protocol(sweep_, one_second_items(), ranks, stop_on(0));
+  const ProtocolRun run = run_held_protocol(sweep_, ranks, stop_on(0));
   expect_stopped_run(run);
-  // Every rank was held at its first chunk until the stop, after which nothing
-  // more is handed out.
+  // Every rank was held at its first chunk until all had left: nothing more
+  // was handed out.
   EXPECT_LT(all_kept_ids(run).size(), kPoints);
   for (int worker = 1; worker < ranks; ++worker) {
     SCOPED_TRACE("worker " + std::to_string(worker));
@@ -403,12 +444,12 @@ TEST_F(Dispatch, AStopOnRankZeroStopsEveryWorker) {
 }
 
 TEST_F(Dispatch, AStopOnOneWorkerStopsTheOthers) {
-  gate().hold_from(kHeldFrom);
   const int ranks = 3;
-  const ProtocolRun run = run_protocol(sweep_, one_second_items(), ranks, stop_on(1));
+  const ProtocolRun run = run_held_protocol(sweep_, ranks, stop_on(1));
   expect_stopped_run(run);
   EXPECT_TRUE(messages_from(run, 1).back().interrupted);
   EXPECT_EQ(count_kind(messages_to(run, 2), MessageKind::kStop), 1u);
+  EXPECT_TRUE(messages_from(run, 2).back().interrupted);
 }
 
 // The next message to `rank`; throws when none arrives in time (a protocol
@@ -419,36 +460,28 @@ Envelope next_message(Mailboxes& mailboxes, int rank) {
   return *envelope;
 }
 
-// One rank of a run on a thread of its own, its messages passed in `mailboxes`.
+// One rank on a thread of its own, for tests that play the other rank by hand.
 class RankThread {
  public:
   RankThread(const Sweep& sweep, Mailboxes& mailboxes, int rank, std::function<bool()> stop,
              std::vector<WorkItem> items = {})
-      : sweep_(sweep), thread_([this, &mailboxes, rank, stop, items] {
-          ComputeThread compute(sweep_);
-          KeptResults results(kept_everywhere_);
-          LocalRank local{compute, results, stop};
-          InMemoryTransport transport(mailboxes, rank);
-          if (rank == 0) {
-            GuidedScheduler scheduler(items, transport.ranks());
-            interrupted_ = run_dispatcher(transport, local, scheduler, nullptr);
-          } else {
-            interrupted_ = run_worker(transport, local, std::chrono::milliseconds(0));
-          }
-          wind_down(local);
-          kept_ = std::move(results.kept);
-        }) {}
+      : setup_{sweep,
+               std::move(stop),
+               kept_everywhere_,
+               std::move(items),
+               nullptr,
+               std::chrono::milliseconds(0)},
+        thread_([this, &mailboxes, rank] { outcome_ = run_rank(mailboxes, rank, setup_); }) {}
   // Waits for the rank to finish.
   RankOutcome join() {
     thread_.join();
-    return {interrupted_, kept_, kept_.size()};
+    return outcome_;
   }
 
  private:
-  const Sweep& sweep_;
   std::atomic<std::size_t> kept_everywhere_{0};
-  bool interrupted_ = false;
-  std::vector<Completed> kept_;
+  const RankSetup setup_;
+  RankOutcome outcome_;
   std::thread thread_;  // last: starts once everything above exists
 };
 
