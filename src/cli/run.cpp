@@ -5,6 +5,7 @@
 
 #include "ropesweep/cli/cli.hpp"
 #include "ropesweep/engine/mpi.hpp"
+#include "ropesweep/engine/stop_signal.hpp"
 #include "ropesweep/sweep/shard.hpp"
 
 namespace ropesweep::cli {

@@ -1,6 +1,7 @@
 #pragma once
 // Text forms of numbers, durations and byte counts shared by messages, tables and
 // progress lines, so that every command writes a number the same way.
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ std::string format_duration(double seconds);
 
 // Decimal units: 512 bytes, 1.2 kB, 3.4 GB.
 std::string format_bytes(double bytes);
+
+// A moment in UTC, ISO 8601 to the second: "2024-05-01T12:00:00Z".
+std::string format_utc(std::time_t moment);
 
 // items joined by `separator`: "a, b, c".
 std::string join(const std::vector<std::string>& items, const char* separator = ", ");

@@ -1,12 +1,15 @@
 #pragma once
-// `ropesweep run`: validate the spec, prepare or reopen the results file, then
-// compute every point not yet done across all ranks of a communicator.
+// `ropesweep run`: validate the spec, prepare or reopen the results file
+// (engine/prepare.hpp), then compute every point not yet done across all ranks
+// of a communicator and finish the file.
 //
 // Rank 0 orders the work largest-first by the cost model and hands out guided
-// chunks on request; every rank, rank 0 included, computes on a worker thread
-// while its main thread does all MPI and HDF5 calls (MPI_THREAD_FUNNELED) and
-// writes its own results into the shared file every `flush_seconds` or
-// `flush_points`. SIGTERM/SIGINT stop the run after flushing (exit code 75).
+// chunks on request (engine/dispatch.hpp); every rank, rank 0 included, computes
+// on a thread of its own (engine/compute_thread.hpp) while its main thread does
+// all MPI and HDF5 calls (MPI_THREAD_FUNNELED) and writes its own results into
+// the shared file every `flush_seconds` or `flush_points`
+// (engine/result_buffer.hpp). SIGTERM/SIGINT stop the run after flushing (exit
+// code 75; engine/stop_signal.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,9 +37,5 @@ struct RunOptions {
 // Collective over `comm`. Returns the exit code; errors found by rank 0 before
 // any work (spec, file) are thrown on rank 0 and returned silently elsewhere.
 ExitCode run_sweep(const Communicator& comm, const RunOptions& options);
-
-// Installs the SIGTERM/SIGINT handlers that ask a run to stop (a second signal
-// kills at once).
-void install_stop_handlers();
 
 }  // namespace ropesweep

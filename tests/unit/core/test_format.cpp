@@ -34,5 +34,11 @@ TEST(Format, BytesAndLists) {
   EXPECT_EQ(join({}), "");
 }
 
+TEST(Format, UtcMoments) {
+  EXPECT_EQ(format_utc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(format_utc(951782400), "2000-02-29T00:00:00Z");
+  EXPECT_EQ(format_utc(951782400 + 86399), "2000-02-29T23:59:59Z");
+}
+
 }  // namespace
 }  // namespace ropesweep

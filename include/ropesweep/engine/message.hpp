@@ -1,0 +1,55 @@
+#pragma once
+// The messages between rank 0 (the dispatcher) and the other ranks (workers)
+// during a run, and their wire form: the kind is the MPI tag, the contents an
+// array of 64-bit words. Doubles travel as their bit patterns, so predicted
+// seconds arrive exactly as sent.
+//
+//   kind       direction     contents                              words
+//   kRequest   worker -> 0   give me work                          none
+//   kWork      0 -> worker   a chunk; an empty one: no more work   id, seconds per item
+//   kProgress  worker -> 0   points finished since the last report points, seconds
+//   kDone      worker -> 0   the rest; the worker leaves           points, seconds, interrupted
+//   kStop      0 -> worker   stop now: the run is interrupted      none
+//   kAck       0 -> worker   the last message to a worker that left  none
+#include <cstdint>
+#include <vector>
+
+#include "ropesweep/engine/scheduler.hpp"
+
+namespace ropesweep {
+
+enum class MessageKind : int { kRequest = 101, kWork, kProgress, kDone, kStop, kAck };
+
+// Points finished and their predicted seconds: what progress counts.
+struct Tally {
+  std::uint64_t points = 0;
+  double seconds = 0;
+
+  Tally& operator+=(const Tally& other) {
+    points += other.points;
+    seconds += other.seconds;
+    return *this;
+  }
+};
+
+struct Message {
+  MessageKind kind = MessageKind::kRequest;
+  std::vector<WorkItem> chunk;  // kWork
+  Tally finished;               // kProgress, kDone
+  bool interrupted = false;     // kDone: the worker stopped on a stop request
+
+  static Message request();
+  static Message work(std::vector<WorkItem> chunk);
+  static Message progress(Tally finished);
+  static Message done(Tally finished, bool interrupted);
+  static Message stop();
+  static Message ack();
+};
+
+std::vector<std::uint64_t> encode(const Message& message);
+
+// The message of kind `tag` (an MPI tag) with contents `words`; MpiError when
+// the tag is not a message kind or the words do not fit it.
+Message decode(int tag, const std::vector<std::uint64_t>& words);
+
+}  // namespace ropesweep

@@ -1,0 +1,111 @@
+#include "ropesweep/engine/message.hpp"
+
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "ropesweep/core/error.hpp"
+
+namespace ropesweep {
+namespace {
+
+std::uint64_t to_bits(double value) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+double from_bits(std::uint64_t bits) {
+  double value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+Message of_kind(MessageKind kind) {
+  Message message;
+  message.kind = kind;
+  return message;
+}
+
+MpiError malformed(int tag, std::size_t words) {
+  return MpiError("malformed message: tag " + std::to_string(tag) + " with " +
+                  std::to_string(words) + " words");
+}
+
+}  // namespace
+
+Message Message::request() { return of_kind(MessageKind::kRequest); }
+
+Message Message::work(std::vector<WorkItem> chunk) {
+  Message message = of_kind(MessageKind::kWork);
+  message.chunk = std::move(chunk);
+  return message;
+}
+
+Message Message::progress(Tally finished) {
+  Message message = of_kind(MessageKind::kProgress);
+  message.finished = finished;
+  return message;
+}
+
+Message Message::done(Tally finished, bool interrupted) {
+  Message message = of_kind(MessageKind::kDone);
+  message.finished = finished;
+  message.interrupted = interrupted;
+  return message;
+}
+
+Message Message::stop() { return of_kind(MessageKind::kStop); }
+
+Message Message::ack() { return of_kind(MessageKind::kAck); }
+
+std::vector<std::uint64_t> encode(const Message& message) {
+  std::vector<std::uint64_t> words;
+  switch (message.kind) {
+    case MessageKind::kWork:
+      for (const WorkItem& item : message.chunk) {
+        words.push_back(item.id);
+        words.push_back(to_bits(item.seconds));
+      }
+      break;
+    case MessageKind::kProgress:
+      words = {message.finished.points, to_bits(message.finished.seconds)};
+      break;
+    case MessageKind::kDone:
+      words = {message.finished.points, to_bits(message.finished.seconds),
+               message.interrupted ? 1u : 0u};
+      break;
+    case MessageKind::kRequest:
+    case MessageKind::kStop:
+    case MessageKind::kAck:
+      break;
+  }
+  return words;
+}
+
+Message decode(int tag, const std::vector<std::uint64_t>& words) {
+  const auto kind = MessageKind(tag);
+  switch (kind) {
+    case MessageKind::kWork: {
+      if (words.size() % 2 != 0) throw malformed(tag, words.size());
+      std::vector<WorkItem> chunk;
+      for (std::size_t i = 0; i < words.size(); i += 2)
+        chunk.push_back({words[i], from_bits(words[i + 1])});
+      return Message::work(std::move(chunk));
+    }
+    case MessageKind::kProgress:
+      if (words.size() != 2) throw malformed(tag, words.size());
+      return Message::progress({words[0], from_bits(words[1])});
+    case MessageKind::kDone:
+      if (words.size() != 3 || words[2] > 1) throw malformed(tag, words.size());
+      return Message::done({words[0], from_bits(words[1])}, words[2] == 1);
+    case MessageKind::kRequest:
+    case MessageKind::kStop:
+    case MessageKind::kAck:
+      if (!words.empty()) throw malformed(tag, words.size());
+      return of_kind(kind);
+  }
+  throw malformed(tag, words.size());
+}
+
+}  // namespace ropesweep

@@ -1,0 +1,115 @@
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "ropesweep/core/error.hpp"
+#include "ropesweep/engine/message.hpp"
+
+namespace ropesweep {
+namespace {
+
+std::uint64_t bits_of(double value) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+using Words = std::vector<std::uint64_t>;
+
+TEST(Message, KindsAreTheTagsOfTheWire) {
+  EXPECT_EQ(int(MessageKind::kRequest), 101);
+  EXPECT_EQ(int(MessageKind::kWork), 102);
+  EXPECT_EQ(int(MessageKind::kProgress), 103);
+  EXPECT_EQ(int(MessageKind::kDone), 104);
+  EXPECT_EQ(int(MessageKind::kStop), 105);
+  EXPECT_EQ(int(MessageKind::kAck), 106);
+}
+
+TEST(Message, EncodesWorkAsIdAndSecondsBitsPerItem) {
+  const Message work = Message::work({{7, 1.5}, {123456789012345ull, 0.1}});
+  EXPECT_EQ(work.kind, MessageKind::kWork);
+  EXPECT_EQ(encode(work), (Words{7, bits_of(1.5), 123456789012345ull, bits_of(0.1)}));
+  EXPECT_EQ(encode(Message::work({})), Words{});
+}
+
+TEST(Message, EncodesTalliesAndTheInterruptedFlag) {
+  EXPECT_EQ(encode(Message::progress({12, 3.25})), (Words{12, bits_of(3.25)}));
+  EXPECT_EQ(encode(Message::done({5, 0.5}, false)), (Words{5, bits_of(0.5), 0}));
+  EXPECT_EQ(encode(Message::done({0, 0.0}, true)), (Words{0, bits_of(0.0), 1}));
+}
+
+TEST(Message, SignalsCarryNoWords) {
+  EXPECT_EQ(encode(Message::request()), Words{});
+  EXPECT_EQ(encode(Message::stop()), Words{});
+  EXPECT_EQ(encode(Message::ack()), Words{});
+  EXPECT_EQ(Message::request().kind, MessageKind::kRequest);
+  EXPECT_EQ(Message::stop().kind, MessageKind::kStop);
+  EXPECT_EQ(Message::ack().kind, MessageKind::kAck);
+}
+
+TEST(Message, RoundTripKeepsEveryBitOfTheSeconds) {
+  const double awkward[] = {0.1,
+                            -0.0,
+                            std::numeric_limits<double>::denorm_min(),
+                            std::numeric_limits<double>::max(),
+                            std::numeric_limits<double>::infinity(),
+                            1.0 / 3.0};
+  std::vector<WorkItem> chunk;
+  for (std::uint64_t i = 0; i < std::size(awkward); ++i) chunk.push_back({1000 + i, awkward[i]});
+  chunk.push_back({std::numeric_limits<std::uint64_t>::max(), 2.0});
+
+  const Message work = decode(int(MessageKind::kWork), encode(Message::work(chunk)));
+  ASSERT_EQ(work.kind, MessageKind::kWork);
+  ASSERT_EQ(work.chunk.size(), chunk.size());
+  for (std::size_t i = 0; i < chunk.size(); ++i) {
+    EXPECT_EQ(work.chunk[i].id, chunk[i].id);
+    EXPECT_EQ(bits_of(work.chunk[i].seconds), bits_of(chunk[i].seconds)) << i;
+  }
+  for (const double seconds : awkward) {
+    const Message progress =
+        decode(int(MessageKind::kProgress), encode(Message::progress({99, seconds})));
+    EXPECT_EQ(progress.kind, MessageKind::kProgress);
+    EXPECT_EQ(progress.finished.points, 99u);
+    EXPECT_EQ(bits_of(progress.finished.seconds), bits_of(seconds));
+  }
+  for (const bool interrupted : {false, true}) {
+    const Message done =
+        decode(int(MessageKind::kDone), encode(Message::done({4, 0.1}, interrupted)));
+    EXPECT_EQ(done.kind, MessageKind::kDone);
+    EXPECT_EQ(done.finished.points, 4u);
+    EXPECT_EQ(done.finished.seconds, 0.1);
+    EXPECT_EQ(done.interrupted, interrupted);
+  }
+  for (const Message& signal : {Message::request(), Message::stop(), Message::ack()}) {
+    const Message back = decode(int(signal.kind), encode(signal));
+    EXPECT_EQ(back.kind, signal.kind);
+    EXPECT_TRUE(back.chunk.empty());
+    EXPECT_EQ(back.finished.points, 0u);
+    EXPECT_FALSE(back.interrupted);
+  }
+}
+
+TEST(Message, DecodeRejectsWhatNoRankSends) {
+  EXPECT_THROW(decode(100, {}), MpiError);
+  EXPECT_THROW(decode(107, {}), MpiError);
+  EXPECT_THROW(decode(int(MessageKind::kWork), {1, 2, 3}), MpiError);
+  EXPECT_THROW(decode(int(MessageKind::kProgress), {1}), MpiError);
+  EXPECT_THROW(decode(int(MessageKind::kProgress), {1, 2, 3}), MpiError);
+  EXPECT_THROW(decode(int(MessageKind::kDone), {1, 2}), MpiError);
+  EXPECT_THROW(decode(int(MessageKind::kDone), {1, 2, 2}), MpiError);
+  EXPECT_THROW(decode(int(MessageKind::kRequest), {0}), MpiError);
+  EXPECT_THROW(decode(int(MessageKind::kAck), {0}), MpiError);
+}
+
+TEST(Message, TalliesAdd) {
+  Tally tally{3, 1.5};
+  tally += Tally{4, 0.25};
+  EXPECT_EQ(tally.points, 7u);
+  EXPECT_EQ(tally.seconds, 1.75);
+}
+
+}  // namespace
+}  // namespace ropesweep
