@@ -118,6 +118,43 @@ TEST(Spec, CanonicalFormIgnoresFormattingButNotValues) {
   EXPECT_NE(a, canonical_form(parse_sweep(changed, "a.yaml").sweep));
 }
 
+// The canonical form is stored in results files and compared on resume: its text
+// must never change for the same spec.
+TEST(Spec, CanonicalFormTextIsFixed) {
+  const SpecResult result = parse_sweep(R"(seed: 7
+experiments:
+  g:
+    kind: toy
+    samples: 3
+    fixed: {rho: 0.1}
+    axes:
+      length: {linspace: [8, 16, 3]}
+      zip:
+        base: [1.5, 1e4]
+        encoding: [rope, alibi]
+  h: {type: toy, fixed: {length: 4}}
+)",
+                                        "s.yaml");
+  ASSERT_TRUE(result.ok()) << result.problems.front().what();
+  EXPECT_EQ(canonical_form(result.sweep),
+            "seed 7\n"
+            "experiment g kind toy\n"
+            " dimension length=[8,12,16]\n"
+            " dimension base=[1.5,10000] encoding=[\"rope\",\"alibi\"]\n"
+            " fixed head_dim=128\n"
+            " fixed rho=0.10000000000000001\n"
+            " fixed samples=3\n"
+            " fixed separation=0.25\n"
+            "experiment h kind toy\n"
+            " fixed base=10000\n"
+            " fixed encoding=\"rope\"\n"
+            " fixed head_dim=128\n"
+            " fixed length=4\n"
+            " fixed rho=1\n"
+            " fixed samples=100\n"
+            " fixed separation=0.25\n");
+}
+
 TEST(Spec, EveryProblemIsReportedWithLineAndColumn) {
   const auto lines = problems_of(R"(seed: 7
 colour: blue
