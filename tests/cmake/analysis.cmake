@@ -3,6 +3,7 @@
 add_test(NAME analysis.pytest
          COMMAND ${ROPESWEEP_PYTHON} -m pytest -q -p no:cacheprovider ${CMAKE_SOURCE_DIR}/tests/analysis)
 set_tests_properties(analysis.pytest PROPERTIES
-  ENVIRONMENT "ROPESWEEP_EXE=${ROPESWEEP_EXE};PYTHONDONTWRITEBYTECODE=1;MPLBACKEND=Agg;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
+  ENVIRONMENT "ROPESWEEP_EXE=${ROPESWEEP_EXE};PYTHONDONTWRITEBYTECODE=1;MPLBACKEND=Agg"
   LABELS analysis
   TIMEOUT 300)
+ropesweep_python_tests(analysis.pytest)
