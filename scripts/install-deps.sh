@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Installs every Debian package ropesweep needs, once. Idempotent: prints
-# nothing and touches nothing when all packages are already present.
-# Usage: scripts/install-deps.sh [--slurm]   (--slurm adds slurm-wlm + munge)
+# Installs every Debian package ropesweep and its test suite need, once.
+# Idempotent: prints nothing and touches nothing when all are already present.
+# Usage: scripts/install-deps.sh [--slurm] [--mpich]
+#   --slurm  adds slurm-wlm + munge (the live Slurm test)
+#   --mpich  adds MPICH and its parallel HDF5 (scripts/test-mpich.sh). They install
+#            beside Open MPI, which keeps the higher alternatives priority: the
+#            default mpicc/mpirun stay Open MPI.
 set -euo pipefail
 
 packages=(
@@ -13,10 +17,15 @@ packages=(
   librandom123-dev libcli11-dev libsleef-dev
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray
   python3-h5netcdf python3-pytest python3-setuptools python3-venv
+  procps valgrind
 )
-if [[ "${1:-}" == "--slurm" ]]; then
-  packages+=(slurm-wlm munge)
-fi
+for option in "$@"; do
+  case $option in
+    --slurm) packages+=(slurm-wlm munge) ;;
+    --mpich) packages+=(mpich libmpich-dev libhdf5-mpich-dev) ;;
+    *) echo "usage: $0 [--slurm] [--mpich]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

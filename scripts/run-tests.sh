@@ -1,9 +1,25 @@
 #!/usr/bin/env bash
 # Sets everything up on a Debian machine and runs the whole test suite
-# (unit, MPI integration, Python analysis and batch-system tests) through ctest.
+# (unit, MPI integration, Python analysis and batch-system tests) through ctest,
+# then the unit and MPI engine tests again against MPICH (scripts/test-mpich.sh;
+# ROPESWEEP_TEST_MPICH=0 leaves that out). Arguments go to the first ctest.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-"$here/scripts/install-deps.sh" --slurm
+mpich=${ROPESWEEP_TEST_MPICH:-1}
+deps=(--slurm)
+[[ $mpich == 0 ]] || deps+=(--mpich)
+"$here/scripts/install-deps.sh" "${deps[@]}"
 "$here/scripts/build.sh"
-cd "${ROPESWEEP_BUILD_DIR:-$here/build}"
-ctest --output-on-failure --timeout 1800 "$@"
+status=0
+(cd "${ROPESWEEP_BUILD_DIR:-$here/build}" && ctest --output-on-failure --timeout 1800 "$@") ||
+  status=1
+echo "run-tests: Open MPI suite $( ((status)) && echo FAILED || echo passed) after ${SECONDS} s"
+if [[ $mpich != 0 ]]; then
+  start=$SECONDS
+  mpich_status=0
+  "$here/scripts/test-mpich.sh" || mpich_status=1
+  echo "run-tests: MPICH job $( ((mpich_status)) && echo FAILED || echo passed)" \
+    "in $((SECONDS - start)) s"
+  ((mpich_status == 0)) || status=1
+fi
+exit "$status"

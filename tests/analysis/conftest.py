@@ -93,8 +93,6 @@ def executable():
 
 def environment():
     env = dict(os.environ)
-    env.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
-    env.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
     env.setdefault("MPLBACKEND", "Agg")
     return env
 

@@ -3,9 +3,9 @@
 # shards (on 1, 2 and 1 ranks) merged; every metric dataset must be bitwise equal.
 # Also: merge refuses a missing or duplicated shard, and a shard file refuses
 # to be resumed as another shard or as a whole run.
-#   shard_merge.sh ROPESWEEP MPIRUN PYTHON SOURCE_DIR
+#   shard_merge.sh ROPESWEEP MPIEXEC_RANKS PYTHON SOURCE_DIR
 set -euo pipefail
-exe=$1 mpirun=$2 python=$3 source_dir=$4
+exe=$1 mpiexec=$2 python=$3 source_dir=$4
 spec=$source_dir/tests/batch/small.yaml
 work=$(mktemp -d "${TMPDIR:-/tmp}/ropesweep-shards.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -19,9 +19,9 @@ expect_failure() {  # expect_failure TEXT COMMAND...: fails, and says TEXT
   echo "refused as expected: $output"
 }
 
-"$mpirun" -np 2 --oversubscribe "$exe" run "$spec" -o whole.h5 -q
+"$mpiexec" 2 "$exe" run "$spec" -o whole.h5 -q
 "$exe" run "$spec" -o part_0.h5 --shard 0/3 -q
-"$mpirun" -np 2 --oversubscribe "$exe" run "$spec" -o part_1.h5 --shard 1/3 -q
+"$mpiexec" 2 "$exe" run "$spec" -o part_1.h5 --shard 1/3 -q
 "$exe" run "$spec" -o part_2.h5 --shard 2/3 -q
 
 expect_failure "missing shard 2/3" "$exe" merge part_0.h5 part_1.h5 -o merged.h5

@@ -1,7 +1,7 @@
-# shellcheck shell=bash disable=SC2154  # exe and mpirun come from the sourcing test
+# shellcheck shell=bash disable=SC2154  # exe and mpiexec come from the sourcing test
 # Sourced by the batch tests: pairwise sweeps sized to take a given time on 2
 # ranks of this machine, so that a stop can land mid-run however fast the
-# machine (or the estimators) are. Needs $exe, $mpirun and fail().
+# machine (or the estimators) are. Needs $exe, $mpiexec and fail().
 
 # pairwise_spec SAMPLES FILE: a pairwise sweep of 150 points of about equal
 # cost, growing linearly with SAMPLES. Many small points keep every stop quick:
@@ -25,7 +25,7 @@ _probe_ms() {  # milliseconds of a 2-rank run with $1 samples
   pairwise_spec "$1" "probe_$1.yaml"
   local start
   start=$(date +%s%3N)
-  "$mpirun" -np 2 --oversubscribe "$exe" run "probe_$1.yaml" -o "probe_$1.h5" -q --no-calibrate ||
+  "$mpiexec" 2 "$exe" run "probe_$1.yaml" -o "probe_$1.h5" -q --no-calibrate ||
     fail "probe run with $1 samples failed"
   echo $(($(date +%s%3N) - start))
   rm -f "probe_$1.yaml" "probe_$1.h5"

@@ -16,9 +16,9 @@
 #
 # Skips (exit 77) only when the daemons cannot run here at all, and says why.
 # Every daemon it starts is stopped by PID on exit, whatever happened.
-#   slurm_live.sh ROPESWEEP MPIRUN PYTHON SOURCE_DIR
+#   slurm_live.sh ROPESWEEP MPIEXEC_RANKS PYTHON SOURCE_DIR
 set -uo pipefail
-exe=$1 mpirun=$2 python=$3 source_dir=$4
+exe=$1 mpiexec=$2 python=$3 source_dir=$4
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 say() { echo "slurm_live: $*"; }
@@ -96,7 +96,7 @@ report() {  # report ID WALL: the job's final state, restarts, exit code and tim
 
 # ------------------------------------------------------------ 1. small sweep
 small=$source_dir/tests/batch/small.yaml
-"$mpirun" -np 2 --oversubscribe "$exe" run "$small" -o local_small.h5 -q ||
+"$mpiexec" 2 "$exe" run "$small" -o local_small.h5 -q ||
   fail "local reference run failed"
 t0=$SECONDS
 job=$(submit "$small" "$work/slurm_small.h5" --ntasks=2)
@@ -134,7 +134,7 @@ measure_sampling_cost
 # comes at least 30 s before the 1-minute limit), so at least one requeue.
 sized_spec 50 long.yaml
 t=$SECONDS
-"$mpirun" -np 2 --oversubscribe "$exe" run long.yaml -o local_long.h5 -q ||
+"$mpiexec" 2 "$exe" run long.yaml -o local_long.h5 -q ||
   fail "local reference run failed"
 local_seconds=$((SECONDS - t))
 say "local reference: $((SECONDS - t))s on 2 ranks"
@@ -163,7 +163,7 @@ requeued_job=$job requeued_wall=$wall
 # scancel flushes but must not requeue; the same command submitted again resumes.
 sized_spec 12 medium.yaml
 medium=$work/medium.yaml
-"$mpirun" -np 2 --oversubscribe "$exe" run "$medium" -o local_medium.h5 -q ||
+"$mpiexec" 2 "$exe" run "$medium" -o local_medium.h5 -q ||
   fail "local reference run failed"
 t0=$SECONDS
 job=$(submit "$medium" "$work/slurm_cancel.h5" --ntasks=2)

@@ -2,27 +2,27 @@
 # resume with the real engine, and the live Slurm test (a
 # single-node cluster on localhost running jobscripts/slurm.sbatch, with a
 # requeue across a time limit). The live test skips, saying why, only where the
-# Slurm daemons cannot run at all.
-set(ROPESWEEP_AS_ROOT_ENV "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
+# Slurm daemons cannot run at all. local.sh and pbs.sh get this build's launcher
+# (ROPESWEEP_JOBSCRIPT_ENV, tests/harness.cmake).
 
 add_test(NAME batch.shard_merge
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/batch/shard_merge.sh ${ROPESWEEP_EXE}
-                 ${ROPESWEEP_MPIRUN} ${ROPESWEEP_PYTHON} ${CMAKE_SOURCE_DIR})
-set_tests_properties(batch.shard_merge PROPERTIES LABELS "batch;mpi" TIMEOUT 300
-  ENVIRONMENT "${ROPESWEEP_AS_ROOT_ENV}")
+                 ${ROPESWEEP_MPIEXEC_RANKS} ${ROPESWEEP_PYTHON} ${CMAKE_SOURCE_DIR})
+set_tests_properties(batch.shard_merge PROPERTIES LABELS "batch;mpi" TIMEOUT 300)
 
 add_test(NAME batch.slurm_live
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/batch/slurm_live.sh ${ROPESWEEP_EXE}
-                 ${ROPESWEEP_MPIRUN} ${ROPESWEEP_PYTHON} ${CMAKE_SOURCE_DIR})
+                 ${ROPESWEEP_MPIEXEC_RANKS} ${ROPESWEEP_PYTHON} ${CMAKE_SOURCE_DIR})
 # Serial: its time-limit scenario is timed against this machine's speed.
 set_tests_properties(batch.slurm_live PROPERTIES LABELS "batch;slurm" TIMEOUT 600 RUN_SERIAL TRUE
-  SKIP_RETURN_CODE 77 ENVIRONMENT "${ROPESWEEP_AS_ROOT_ENV}")
+  SKIP_RETURN_CODE 77)
 
 add_test(NAME batch.launchers
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/batch/launchers.sh ${ROPESWEEP_EXE}
-                 ${ROPESWEEP_MPIRUN} ${ROPESWEEP_PYTHON} ${CMAKE_SOURCE_DIR})
+                 ${ROPESWEEP_MPIEXEC_RANKS} ${ROPESWEEP_PYTHON} ${CMAKE_SOURCE_DIR})
 set_tests_properties(batch.launchers PROPERTIES LABELS "batch;mpi" TIMEOUT 300
-  ENVIRONMENT "${ROPESWEEP_AS_ROOT_ENV}")
+  ENVIRONMENT "${ROPESWEEP_JOBSCRIPT_ENV}")
+ropesweep_python_tests(batch.shard_merge batch.slurm_live batch.launchers)
 
 # `plan --format slurm-time` prints one sbatch time limit; bad shard requests are one line.
 add_test(NAME cli.plan_slurm_time

@@ -1,17 +1,15 @@
-# Sweep engine integration tests: runs under mpirun on 1-4 ranks, bitwise-identical
+# Sweep engine integration tests: runs on 1-4 MPI ranks, bitwise-identical
 # results for every rank count, interruption and resume, spec and file errors.
 set(ENGINE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/engine)
 set(ENGINE_WORK ${CMAKE_CURRENT_BINARY_DIR}/engine)
 set(ENGINE_CHECK ${ROPESWEEP_PYTHON} ${ENGINE_DIR}/check_outputs.py)
-# Open MPI refuses to start as root unless told; CI containers run as root.
-set(ENGINE_ENV "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1")
 file(MAKE_DIRECTORY ${ENGINE_WORK})
 
 foreach(np 1 2 3 4)
   add_test(NAME engine.run_np${np}
-           COMMAND ${ROPESWEEP_MPIRUN} -np ${np} --oversubscribe ${ROPESWEEP_EXE} run
+           COMMAND ${ROPESWEEP_MPIEXEC_RANKS} ${np} ${ROPESWEEP_EXE} run
                    ${ENGINE_DIR}/mini.yaml -o ${ENGINE_WORK}/mini_np${np}.h5 --overwrite -q)
-  set_tests_properties(engine.run_np${np} PROPERTIES LABELS "engine;mpi" ENVIRONMENT "${ENGINE_ENV}"
+  set_tests_properties(engine.run_np${np} PROPERTIES LABELS "engine;mpi"
                        FIXTURES_SETUP engine_mini RESOURCE_LOCK engine_cores)
 endforeach()
 
@@ -26,6 +24,7 @@ add_test(NAME engine.info COMMAND ${ROPESWEEP_EXE} info ${ENGINE_WORK}/mini_np2.
 set_tests_properties(engine.identical_across_ranks engine.h5diff_np1_np3 engine.complete_file
                      engine.xarray_labelled engine.info
                      PROPERTIES LABELS engine FIXTURES_REQUIRED engine_mini)
+ropesweep_python_tests(engine.identical_across_ranks engine.complete_file engine.xarray_labelled)
 set_tests_properties(engine.info PROPERTIES PASS_REGULAR_EXPRESSION
   "/pairwise \\(pairwise\\): 18/18 points done \\(100.0%\\)\n  dimensions: base\\[3\\] x length\\[3\\] x precision\\[2\\]")
 
@@ -70,9 +69,9 @@ foreach(case "kill-rank;20" "kill-job;65" "term;40" "corrupt;50" "kill-timed;35"
   list(GET case 1 percent)
   add_test(NAME engine.resume_after_${mode}
            COMMAND bash ${ENGINE_DIR}/kill_resume.sh ${mode} ${percent} ${ROPESWEEP_EXE}
-                   ${ROPESWEEP_MPIRUN} ${ROPESWEEP_PYTHON} ${ENGINE_DIR}/slow.yaml ${ENGINE_WORK}
-                   ${ENGINE_WORK}/slow_reference.h5)
+                   ${ROPESWEEP_MPIEXEC_RANKS} ${ROPESWEEP_PYTHON} ${ENGINE_DIR}/slow.yaml
+                   ${ENGINE_WORK} ${ENGINE_WORK}/slow_reference.h5)
   set_tests_properties(engine.resume_after_${mode} PROPERTIES LABELS "engine;mpi"
-                       ENVIRONMENT "${ENGINE_ENV}" FIXTURES_REQUIRED engine_slow
-                       RESOURCE_LOCK engine_cores TIMEOUT 300)
+                       FIXTURES_REQUIRED engine_slow RESOURCE_LOCK engine_cores TIMEOUT 300)
+  ropesweep_python_tests(engine.resume_after_${mode})
 endforeach()

@@ -1,8 +1,8 @@
 # The transformer probe: results are bitwise identical on 1 and 2 MPI ranks.
 add_test(NAME probe.rank_invariance
          COMMAND ${ROPESWEEP_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/probe/rank_invariance.py
-                 ${ROPESWEEP_EXE} ${ROPESWEEP_MPIRUN}
+                 ${ROPESWEEP_EXE} ${ROPESWEEP_MPIEXEC_RANKS}
                  ${CMAKE_CURRENT_SOURCE_DIR}/probe/rank_invariance.yaml
                  ${CMAKE_CURRENT_BINARY_DIR}/probe_rank_invariance)
-set_tests_properties(probe.rank_invariance PROPERTIES LABELS "mpi;probe" TIMEOUT 120
-  ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
+set_tests_properties(probe.rank_invariance PROPERTIES LABELS "mpi;probe" TIMEOUT 120)
+ropesweep_python_tests(probe.rank_invariance)

@@ -6,9 +6,10 @@
 #        term:      SIGTERM every rank (what Slurm sends): exit code 75 expected
 #        corrupt:   kill-job, then cut the file short: resume rebuilds it from the journal
 #        kill-timed: kill-job with only time-based flushing (every 0.3 s, no point limit)
-# usage: kill_resume.sh MODE PERCENT EXE MPIRUN PYTHON SPEC WORKDIR REFERENCE
+# usage: kill_resume.sh MODE PERCENT EXE MPIEXEC_RANKS PYTHON SPEC WORKDIR REFERENCE
+# (MPIEXEC_RANKS: the build's tests/mpiexec-ranks, which takes the rank count first)
 set -euo pipefail
-mode=$1 percent=$2 exe=$3 mpirun=$4 python=$5 spec=$6 work=$7 reference=$8
+mode=$1 percent=$2 exe=$3 mpiexec=$4 python=$5 spec=$6 work=$7 reference=$8
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$work"
 out="$work/$mode.h5"
@@ -20,23 +21,38 @@ progress() {  # prints "done total" from `ropesweep info`, or nothing
 
 flush=(--flush-points 1)
 [[ $mode == kill-timed ]] && flush=(--flush-points 1000000 --flush-seconds 0.3)
-"$mpirun" -np 2 --oversubscribe "$exe" run "$spec" -o "$out" "${flush[@]}" -q &
+# The ranks are children of Open MPI's mpirun, grandchildren of MPICH's mpiexec
+# (under its hydra_pmi_proxy): every process below the launcher counts as the job.
+descendants() {
+  local child
+  for child in $(pgrep -P "$1"); do echo "$child"; descendants "$child"; done
+}
+find_job() {  # sets job (every process below the launcher) and ranks (`EXE run` among them)
+  job=$(descendants "$launcher")
+  ranks=$(for pid in $job; do
+    if [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == "$exe run "* ]]; then echo "$pid"; fi
+  done)
+}
+
+"$mpiexec" 2 "$exe" run "$spec" -o "$out" "${flush[@]}" -q &
 launcher=$!
+job="" ranks=""
 while :; do
   if ! kill -0 "$launcher" 2>/dev/null; then
     echo "FAIL: the run ended before reaching $percent% (make the spec slower)"
     exit 1
   fi
+  # Looked up before the moment comes, so that the signal follows it at once.
+  [[ $(wc -w <<<"$ranks") -ge 2 ]] || find_job
   read -r done total < <(progress || true; echo "0 1") || true
   if [[ -n "${done:-}" && $((100 * done)) -ge $((percent * total)) ]]; then break; fi
   sleep 0.05
 done
-ranks=$(pgrep -P "$launcher" -f "$exe run" || true)
 [[ -n "$ranks" ]] || { echo "FAIL: no rank processes found under $launcher"; exit 1; }
 echo "interrupting ($mode) at $done/$total points; ranks: $(echo $ranks)"
 case $mode in
   kill-rank) kill -KILL $(echo $ranks | awk '{print $NF}') ;;
-  kill-job | corrupt | kill-timed) kill -KILL $ranks "$launcher" ;;
+  kill-job | corrupt | kill-timed) kill -KILL $job "$launcher" 2>/dev/null || true ;;
   term) kill -TERM $ranks ;;
 esac
 set +e
@@ -44,6 +60,17 @@ wait "$launcher"
 status=$?
 set -e
 echo "interrupted run exited with $status"
+# The launcher can be gone before the ranks it did not start itself (MPICH's are
+# children of the proxy): resuming while one still runs would race with it.
+running() {
+  local pid state
+  for pid in $job; do
+    state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+    if [[ -n $state && $state != Z ]]; then echo "$pid"; fi
+  done
+}
+for _ in $(seq 200); do [[ -z $(running) ]] && break; sleep 0.05; done
+[[ -z $(running) ]] || { echo "FAIL: still running 10 s after the launcher ended: $(running)"; exit 1; }
 if [[ $mode == term && $status -ne 75 ]]; then
   echo "FAIL: SIGTERM should give exit code 75"
   exit 1
@@ -62,7 +89,7 @@ if [[ $mode == corrupt ]]; then
   if "$exe" info "$out" >/dev/null 2>&1; then echo "FAIL: the cut file still reads"; exit 1; fi
 fi
 
-"$mpirun" -np 3 --oversubscribe "$exe" run "$spec" -o "$out" --resume -q
+"$mpiexec" 3 "$exe" run "$spec" -o "$out" --resume -q
 "$python" "$here/check_outputs.py" complete "$out"
 "$python" "$here/check_outputs.py" identical "$reference" "$out"
 if [[ $mode == corrupt ]]; then

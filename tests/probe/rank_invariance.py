@@ -1,7 +1,8 @@
 """Runs a probe sweep on 1 and on 2 MPI ranks and checks the two files hold bitwise
 identical results (every dataset of the group, NaN equal to NaN).
 
-usage: rank_invariance.py ROPESWEEP MPIRUN SPEC WORKDIR
+usage: rank_invariance.py ROPESWEEP MPIEXEC_RANKS SPEC WORKDIR
+(MPIEXEC_RANKS: the build's tests/mpiexec-ranks, which takes the rank count first)
 """
 import os
 import subprocess
@@ -11,18 +12,17 @@ import h5py
 import numpy as np
 
 
-def run(ropesweep, mpirun, spec, ranks, output):
-    command = [mpirun, "-np", str(ranks), "--oversubscribe", ropesweep, "run", spec,
-               "-o", output, "--overwrite", "--quiet"]
+def run(ropesweep, mpiexec, spec, ranks, output):
+    command = [mpiexec, str(ranks), ropesweep, "run", spec, "-o", output, "--overwrite", "--quiet"]
     subprocess.run(command, check=True)
 
 
 def main():
-    ropesweep, mpirun, spec, workdir = sys.argv[1:5]
+    ropesweep, mpiexec, spec, workdir = sys.argv[1:5]
     os.makedirs(workdir, exist_ok=True)
     outputs = {ranks: os.path.join(workdir, f"probe-np{ranks}.h5") for ranks in (1, 2)}
     for ranks, output in outputs.items():
-        run(ropesweep, mpirun, spec, ranks, output)
+        run(ropesweep, mpiexec, spec, ranks, output)
     with h5py.File(outputs[1], "r") as one, h5py.File(outputs[2], "r") as two:
         group_one, group_two = one["probe"], two["probe"]
         assert sorted(group_one.keys()) == sorted(group_two.keys()), "different datasets"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Kills `mpirun -np 2 ropesweep run` at random moments and resumes, until at
+"""Kills a 2-rank `ropesweep run` at random moments and resumes, until at
 least --kills SIGKILLs have landed on a running job; every finished file must
 be bitwise identical to an uninterrupted run, and no kill may lose points that
 an earlier run had written (the `done` count never decreases).
@@ -8,10 +8,10 @@ Each attempt runs `run SPEC -o OUT --resume --flush-points 1`, waits a random
 time (fixed seed; at most a fraction of the uninterrupted run's own wall time,
 measured first, so kills land on a fast idle machine and on a loaded one
 alike), then SIGKILLs either one rank (random) or the whole job
-(ranks and mpirun). A run that finishes before its kill is checked and the
+(ranks and launcher). A run that finishes before its kill is checked and the
 chain starts over from an empty directory.
 
-  fault_injection.py --exe ropesweep --mpirun mpirun --spec faults.yaml --work DIR
+  fault_injection.py --exe ropesweep --mpiexec BUILD/tests/mpiexec-ranks --spec faults.yaml --work DIR
 """
 import argparse
 import os
@@ -29,20 +29,52 @@ sys.path.insert(0, os.path.join(HERE, "..", "engine"))
 import check_outputs  # noqa: E402  (identical(), complete())
 
 
-def children(pid):
-    """Direct children of pid, from /proc."""
-    found = []
+def descendants(pid):
+    """Every process below pid, from /proc: the ranks are children of Open MPI's
+    mpirun but grandchildren of MPICH's mpiexec (under its hydra_pmi_proxy)."""
+    parents = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid:
-                found.append(int(entry))
+            parents[int(entry)] = int(fields[1])
         except (OSError, IndexError, ValueError):
             pass
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
     return sorted(found)
+
+
+def running(pids):
+    """Those of pids still running (zombies do not count)."""
+    alive = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    alive.append(pid)
+        except (OSError, IndexError):
+            pass
+    return alive
+
+
+def ranks(pid, exe):
+    """The rank processes (`EXE run ...`) below pid."""
+    found = []
+    for child in descendants(pid):
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as cmdline:
+                argv = cmdline.read().split(b"\0")
+        except OSError:
+            continue
+        if argv[:2] == [os.fsencode(exe), b"run"]:
+            found.append(child)
+    return found
 
 
 def done_points(path):
@@ -57,7 +89,8 @@ def done_points(path):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--exe", required=True)
-    parser.add_argument("--mpirun", required=True)
+    parser.add_argument("--mpiexec", required=True,
+                        help="the build's tests/mpiexec-ranks (rank count first)")
     parser.add_argument("--spec", required=True)
     parser.add_argument("--work", required=True)
     parser.add_argument("--kills", type=int, default=12)
@@ -66,14 +99,12 @@ def main():
                         help="latest kill, as a fraction of the uninterrupted run's wall time")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1")
     shutil.rmtree(args.work, ignore_errors=True)
     os.makedirs(args.work)
     reference = os.path.join(args.work, "reference.h5")
     started = time.monotonic()
-    subprocess.run([args.mpirun, "-np", "2", args.exe, "run", args.spec, "-o", reference, "-q"],
-                   check=True, env=env)
+    subprocess.run([args.mpiexec, "2", args.exe, "run", args.spec, "-o", reference, "-q"],
+                   check=True)
     max_delay = max(0.2, args.max_delay_fraction * (time.monotonic() - started))
 
     chain = 0
@@ -105,9 +136,9 @@ def main():
             sys.exit(f"FAIL: only {kills} kills landed in {attempts} attempts "
                      f"(kills within {max_delay:.2f} s)")
         launcher = subprocess.Popen(
-            [args.mpirun, "-np", "2", args.exe, "run", args.spec, "-o", out, "--resume",
+            [args.mpiexec, "2", args.exe, "run", args.spec, "-o", out, "--resume",
              "--flush-points", "1", "-q"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         delay = rng.uniform(0.05, max_delay)
         whole_job = rng.random() < 0.5
         victim_index = rng.randrange(2)
@@ -123,12 +154,13 @@ def main():
             log.append(f"chain {chain}: finished before the kill at {delay:.2f} s: identical")
             new_chain()
             continue
-        ranks = children(launcher.pid)
-        if whole_job or len(ranks) < 2:
-            targets = ranks + [launcher.pid]
+        job = descendants(launcher.pid)
+        rank_pids = ranks(launcher.pid, args.exe)
+        if whole_job or len(rank_pids) < 2:
+            targets = job + [launcher.pid]
             what = "whole job"
         else:
-            targets = [ranks[victim_index]]
+            targets = [rank_pids[victim_index]]
             what = f"rank process {victim_index}"
         for pid in targets:
             try:
@@ -138,11 +170,12 @@ def main():
         try:
             status = launcher.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            # Open MPI normally ends the job when one process dies; seen rarely
-            # when the kill lands while mpirun is still starting the processes.
+            # The launcher normally ends the job when one process dies; Open MPI's
+            # was seen not to, rarely, when the kill lands while it is still
+            # starting the processes.
             # What was left is printed, then the whole job is killed: the kill
             # still counts, and the resume below must still give identical results.
-            left = children(launcher.pid)
+            left = descendants(launcher.pid)
             states = []
             for pid in left:
                 try:
@@ -158,9 +191,16 @@ def main():
                 except ProcessLookupError:
                     pass
             status = launcher.wait()
-            hangs.append(f"chain {chain}: mpirun still running 30 s after SIGKILL of {what} "
+            hangs.append(f"chain {chain}: launcher still running 30 s after SIGKILL of {what} "
                          f"at {delay:.2f} s; left: {', '.join(states) or 'no rank'}")
-            what += " (then the whole job: mpirun had not ended)"
+            what += " (then the whole job: the launcher had not ended)"
+        # MPICH's ranks are not the launcher's children and can outlive it briefly;
+        # the next resume must not race with them.
+        deadline = time.monotonic() + 10
+        while running(job) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if running(job):
+            sys.exit(f"FAIL: still running 10 s after the launcher ended: {running(job)}")
         kills += 1
         now = done_points(out) if os.path.exists(out) else 0
         shown = "unreadable" if now is None else f"{now} points done"
@@ -170,8 +210,8 @@ def main():
             assert now >= best, f"points lost: {now} done after a kill, {best} before"
             best = now
     # Finish the last chain without interruption.
-    subprocess.run([args.mpirun, "-np", "2", args.exe, "run", args.spec, "-o", out, "--resume",
-                    "-q"], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run([args.mpiexec, "2", args.exe, "run", args.spec, "-o", out, "--resume",
+                    "-q"], check=True, stdout=subprocess.DEVNULL)
     check_finished()
     finished += 1
     log.append(f"chain {chain}: resumed to the end: identical")
