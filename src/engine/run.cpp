@@ -558,7 +558,6 @@ void install_stop_handlers() {
 }
 
 ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
-  h5::silence_library_errors();
   Prepared prepared;
   std::string failure;
   int code = 0;

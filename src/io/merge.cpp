@@ -9,7 +9,6 @@
 
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/experiments/experiment.hpp"
-#include "ropesweep/io/h5.hpp"
 #include "ropesweep/io/results_file.hpp"
 #include "ropesweep/io/shard_file.hpp"
 #include "ropesweep/sweep/shard.hpp"
@@ -25,41 +24,8 @@ struct Input {
   Shard shard;
   Masks done;      // as read from the file
   Masks in_shard;  // the shard's true slice
-  std::string start_time, end_time, cost_model, spec_path;
-  int ranks = 0;
+  RunRecord run;
 };
-
-h5::Handle open_file(const std::string& path, unsigned flags) {
-  return h5::adopt(H5Fopen(path.c_str(), flags, H5P_DEFAULT), H5Fclose, path, "open");
-}
-
-std::string text_attribute(hid_t file, const char* name, const std::string& path) {
-  return h5::read_string_attribute(file, name, path).value_or("");
-}
-
-std::vector<double> read_doubles(hid_t file, const std::string& name, std::uint64_t count,
-                                 const std::string& path) {
-  h5::Handle dataset =
-      h5::adopt(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, path, "open '" + name + "'");
-  h5::Handle space =
-      h5::adopt(H5Dget_space(dataset.get()), H5Sclose, path, "space of '" + name + "'");
-  const hssize_t elements = H5Sget_simple_extent_npoints(space.get());
-  if (elements < 0 || std::uint64_t(elements) != count) {
-    throw IoError(path, "'" + name + "' does not have the grid's shape");
-  }
-  std::vector<double> values(count);
-  h5::check(H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-            path, "read '" + name + "'");
-  return values;
-}
-
-void write_dataset(hid_t file, const std::string& name, hid_t memory_type, const void* data,
-                   const std::string& path) {
-  h5::Handle dataset =
-      h5::adopt(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, path, "open '" + name + "'");
-  h5::check(H5Dwrite(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), path,
-            "write '" + name + "'");
-}
 
 // Every shard 0..N-1 exactly once, all of the same N.
 void check_shard_set(const std::vector<Input>& inputs) {
@@ -115,11 +81,46 @@ void check_complete(const Input& input, const Masks& done, const std::string& sp
   }
 }
 
+// The merged metric datasets and done masks: each point from the shard that holds it.
+std::uint64_t merge_datasets(const Sweep& sweep, const std::vector<Input>& inputs,
+                             const std::string& output) {
+  h5::File target = h5::File::open(output, h5::Access::kReadWrite);
+  std::vector<h5::File> sources;
+  for (const Input& input : inputs)
+    sources.push_back(h5::File::open(input.path, h5::Access::kRead));
+  std::uint64_t points = 0;
+  for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
+    const ExperimentGrid& grid = sweep.experiments[e];
+    for (const std::string& name : metric_dataset_names(*grid.experiment)) {
+      const std::string path = grid.name + "/" + name;
+      std::vector<double> merged(grid.point_count(), std::numeric_limits<double>::quiet_NaN());
+      for (std::size_t s = 0; s < inputs.size(); ++s) {
+        const h5::Dataset source = sources[s].dataset(path);
+        if (source.shape() != grid.shape()) source.where().reject("does not have the grid's shape");
+        const std::vector<double> part = source.read<double>();
+        const std::vector<std::uint8_t>& mine = inputs[s].in_shard[e];
+        for (std::size_t p = 0; p < merged.size(); ++p) {
+          if (mine[p]) merged[p] = part[p];
+        }
+      }
+      target.dataset(path).write(merged);
+    }
+    std::vector<std::uint8_t> done(grid.point_count(), 0);
+    for (const Input& input : inputs) {
+      for (std::size_t p = 0; p < done.size(); ++p) done[p] |= input.in_shard[e][p];
+    }
+    target.dataset(grid.name + "/done").write(done);
+    points += grid.point_count();
+  }
+  target.set_attribute("merged_shards", std::uint64_t(inputs.size()));
+  target.close();
+  return points;
+}
+
 }  // namespace
 
 MergeSummary merge_shards(const std::vector<std::string>& paths, const std::string& output,
                           bool overwrite) {
-  h5::silence_library_errors();
   if (paths.empty()) throw UsageError("merge: no shard files given");
   for (const std::string& path : paths) {
     if (path == output) throw UsageError("merge: the output " + output + " is also an input");
@@ -129,40 +130,21 @@ MergeSummary merge_shards(const std::vector<std::string>& paths, const std::stri
   }
 
   // The sweep, from the first shard's stored spec; every other shard must match it.
-  Sweep sweep;
-  {
-    h5::Handle file = open_file(paths.front(), H5F_ACC_RDONLY);
-    const auto text = h5::read_string_attribute(file.get(), "spec", paths.front());
-    if (!text) throw IoError(paths.front(), "not a ropesweep results file (no 'spec' attribute)");
-    const std::string spec_path = text_attribute(file.get(), "spec_path", paths.front());
-    SpecResult parsed = parse_sweep(*text, spec_path.empty() ? paths.front() : spec_path);
-    if (!parsed.ok()) {
-      throw IoError(paths.front(), std::string("its stored spec does not validate: ") +
-                                       parsed.problems.front().what());
-    }
-    sweep = std::move(parsed.sweep);
-  }
-
+  const Sweep sweep = read_stored_sweep(paths.front());
   std::vector<Input> inputs;
   for (const std::string& path : paths) {
     Input input;
     input.path = path;
     input.done = read_done_masks(path, sweep);  // ours, and the same sweep
     input.shard = read_file_shard(path);
-    h5::Handle file = open_file(path, H5F_ACC_RDONLY);
-    input.start_time = text_attribute(file.get(), "start_time", path);
-    input.end_time = text_attribute(file.get(), "end_time", path);
-    input.cost_model = text_attribute(file.get(), "cost_model", path);
-    input.spec_path = text_attribute(file.get(), "spec_path", path);
-    input.ranks = int(h5::read_number_attribute(file.get(), "ranks", path).value_or(0));
-    file.close(path, "close");
+    input.run = read_run_record(path);
     inputs.push_back(std::move(input));
   }
   check_shard_set(inputs);
   for (Input& input : inputs) {
     input.in_shard = shard_masks(sweep, input.shard);
-    check_complete(input, input.done, input.spec_path);
-    if (input.end_time.empty()) {
+    check_complete(input, input.done, input.run.spec_path);
+    if (input.run.end_time.empty()) {
       throw IoError(input.path, "shard " + input.shard.str() +
                                     " has every point but no end_time; "
                                     "finish it with `ropesweep run ... --resume --shard " +
@@ -173,15 +155,15 @@ MergeSummary merge_shards(const std::vector<std::string>& paths, const std::stri
             [](const Input& a, const Input& b) { return a.shard.index < b.shard.index; });
 
   Provenance provenance;
-  provenance.spec_path = inputs.front().spec_path;
-  provenance.cost_model = inputs.front().cost_model;
-  provenance.start_time = inputs.front().start_time;
-  std::string end_time = inputs.front().end_time;
+  provenance.spec_path = inputs.front().run.spec_path;
+  provenance.cost_model = inputs.front().run.cost_model;
+  provenance.start_time = inputs.front().run.start_time;
+  std::string end_time = inputs.front().run.end_time;
   int ranks = 0;
   for (const Input& input : inputs) {
-    provenance.start_time = std::min(provenance.start_time, input.start_time);
-    end_time = std::max(end_time, input.end_time);
-    ranks += input.ranks;
+    provenance.start_time = std::min(provenance.start_time, input.run.start_time);
+    end_time = std::max(end_time, input.run.end_time);
+    ranks += input.run.ranks;
   }
   provenance.ranks = ranks;
 
@@ -191,35 +173,7 @@ MergeSummary merge_shards(const std::vector<std::string>& paths, const std::stri
   summary.shards = inputs.size();
   try {
     create_output(building, sweep, provenance);
-    h5::Handle target = open_file(building, H5F_ACC_RDWR);
-    std::vector<h5::Handle> sources;
-    for (const Input& input : inputs) sources.push_back(open_file(input.path, H5F_ACC_RDONLY));
-    for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
-      const ExperimentGrid& grid = sweep.experiments[e];
-      const std::uint64_t points = grid.point_count();
-      for (const std::string& name : metric_dataset_names(*grid.experiment)) {
-        const std::string full = grid.name + "/" + name;
-        std::vector<double> merged(points, std::numeric_limits<double>::quiet_NaN());
-        for (std::size_t s = 0; s < inputs.size(); ++s) {
-          const std::vector<double> part =
-              read_doubles(sources[s].get(), full, points, inputs[s].path);
-          const std::vector<std::uint8_t>& mine = inputs[s].in_shard[e];
-          for (std::uint64_t p = 0; p < points; ++p) {
-            if (mine[p]) merged[p] = part[p];
-          }
-        }
-        write_dataset(target.get(), full, H5T_NATIVE_DOUBLE, merged.data(), building);
-      }
-      std::vector<std::uint8_t> done(points, 0);
-      for (const Input& input : inputs) {
-        for (std::uint64_t p = 0; p < points; ++p) done[p] |= input.in_shard[e][p];
-      }
-      write_dataset(target.get(), grid.name + "/done", H5T_NATIVE_UINT8, done.data(), building);
-      summary.points += points;
-    }
-    h5::write_attribute(target.get(), "merged_shards", std::uint64_t(inputs.size()), building);
-    for (h5::Handle& source : sources) source.reset();
-    target.close(building, "close");
+    summary.points = merge_datasets(sweep, inputs, building);
     finish_output(building, end_time, ranks);
     run_finishing_steps(building);
   } catch (...) {

@@ -1,18 +1,10 @@
 #include "ropesweep/io/shard_file.hpp"
 
-#include <unistd.h>
-
 #include "ropesweep/core/error.hpp"
-#include "ropesweep/io/h5.hpp"
+#include "ropesweep/io/results_file.hpp"
 
 namespace ropesweep {
 namespace {
-
-h5::Handle open_file(const std::string& path, unsigned flags) {
-  h5::silence_library_errors();
-  if (access(path.c_str(), R_OK) != 0) throw IoError(path, "cannot read the file");
-  return h5::adopt(H5Fopen(path.c_str(), flags, H5P_DEFAULT), H5Fclose, path, "open");
-}
 
 std::uint64_t count_outside(const std::vector<std::vector<std::uint8_t>>& done,
                             const std::vector<std::vector<std::uint8_t>>& in_shard) {
@@ -28,16 +20,11 @@ std::uint64_t count_outside(const std::vector<std::vector<std::uint8_t>>& done,
 }  // namespace
 
 Shard read_file_shard(const std::string& path) {
-  h5::Handle file = open_file(path, H5F_ACC_RDONLY);
-  Shard shard;
-  const auto index = h5::read_number_attribute(file.get(), "shard_index", path);
-  const auto count = h5::read_number_attribute(file.get(), "shard_count", path);
-  if (index && count) {
-    shard.index = std::uint64_t(*index);
-    shard.count = std::uint64_t(*count);
-  }
-  file.close(path, "close");
-  return shard;
+  const h5::File file = open_output(path, h5::Access::kRead);
+  const auto index = file.attribute<std::uint64_t>("shard_index");
+  const auto count = file.attribute<std::uint64_t>("shard_count");
+  if (index && count) return Shard{*index, *count};
+  return Shard{};
 }
 
 void claim_shard_file(const std::string& path, const Shard& shard,
@@ -60,10 +47,10 @@ void claim_shard_file(const std::string& path, const Shard& shard,
                             (outside == 1 ? "" : "s") + " outside shard " + shard.str() +
                             " (a whole run?); a shard needs its own file");
   }
-  h5::Handle file = open_file(path, H5F_ACC_RDWR);
-  h5::write_attribute(file.get(), "shard_index", shard.index, path);
-  h5::write_attribute(file.get(), "shard_count", shard.count, path);
-  file.close(path, "close");
+  h5::File file = open_output(path, h5::Access::kReadWrite);
+  file.set_attribute("shard_index", shard.index);
+  file.set_attribute("shard_count", shard.count);
+  file.close();
 }
 
 }  // namespace ropesweep

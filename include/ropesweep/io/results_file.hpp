@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "ropesweep/experiments/experiment.hpp"
-#include "ropesweep/sweep/grid.hpp"
 #include "ropesweep/io/h5.hpp"
+#include "ropesweep/sweep/grid.hpp"
 
 namespace ropesweep {
 
@@ -51,10 +51,18 @@ class ForeignFile : public IoError {
   using IoError::IoError;
 };
 
+// Serial. The sweep the file at `path` was made for, from its stored spec
+// (SweepMismatch when that spec no longer validates).
+Sweep read_stored_sweep(const std::string& path);
+
 // Serial. Checks that `path` is one of ours, written for the same sweep (same
 // canonical form; SweepMismatch otherwise), and returns each experiment's
 // `done` mask (row-major).
 std::vector<std::vector<std::uint8_t>> read_done_masks(const std::string& path, const Sweep& sweep);
+
+// Serial. Opens an existing results file after checking it is one of ours
+// (IoError naming the path otherwise; ForeignFile for HDF5 files of others).
+h5::File open_output(const std::string& path, h5::Access mode);
 
 // Serial. Stamps end_time (empty while incomplete) and the rank count of the last run.
 void finish_output(const std::string& path, const std::string& end_time, int ranks);
@@ -72,28 +80,44 @@ class ResultWriter {
   void close();
 
  private:
-  struct Group {
-    h5::Handle group;
-    std::vector<h5::Handle> datasets;  // metric_dataset_names order
-    h5::Handle done;
-    std::vector<std::uint64_t> shape;
+  struct ExperimentDatasets {
+    h5::Group group;
+    std::vector<h5::Dataset> metrics;  // metric_dataset_names order
+    h5::Dataset done;
     std::vector<bool> stochastic;
   };
-  std::string path_;
   const Sweep* sweep_;
-  h5::Handle file_;
-  std::vector<Group> groups_;
+  h5::File file_;
+  std::vector<ExperimentDatasets> experiments_;
 };
 
-// Text summary for `ropesweep info`; IoError for files that are not ours.
-std::string describe_output(const std::string& path);
+// How a file was made, from its root attributes; text the file lacks reads as
+// empty, numbers as 0.
+struct RunRecord {
+  std::string version, git_commit, sweep_name, spec_path, host, start_time, end_time, cost_model;
+  std::uint64_t seed = 0;
+  int ranks = 0;
+};
 
-}  // namespace ropesweep
+// Serial. IoError for files that are not ours.
+RunRecord read_run_record(const std::string& path);
 
-namespace ropesweep {
+// One experiment group as stored, with how much of it is done.
+struct StoredExperiment {
+  std::string name, kind;
+  std::vector<std::uint64_t> shape;
+  std::vector<std::string> dimensions;  // each dimension's scale ("" when none)
+  std::string coordinates;              // zip members along a dimension, space-separated
+  std::vector<std::string> metrics;     // metric datasets, without their _se and _n companions
+  std::uint64_t points = 0, done = 0;
+};
 
-// Serial. Opens an existing results file after checking it is one of ours
-// (IoError naming the path otherwise); `flags` as for H5Fopen.
-h5::Handle open_output(const std::string& path, unsigned flags);
+struct OutputSummary {
+  RunRecord run;
+  std::vector<StoredExperiment> experiments;  // groups without `experiment` left out
+};
+
+// Serial; what `ropesweep info` shows. IoError for files that are not ours.
+OutputSummary read_output_summary(const std::string& path);
 
 }  // namespace ropesweep

@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-#include <hdf5_hl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -7,117 +6,83 @@
 #include <vector>
 
 #include "ropesweep/core/error.hpp"
-#include "ropesweep/physics/frontier.hpp"
 #include "ropesweep/experiments/frontier_file.hpp"
 #include "ropesweep/io/h5.hpp"
 #include "ropesweep/io/results_file.hpp"
+#include "ropesweep/physics/frontier.hpp"
 
 namespace ropesweep {
 namespace {
 
-using h5::adopt;
-using h5::check;
-using h5::Handle;
-
-// A results file in the documented layout, built with the HDF5 C API only:
-// /pw over (length=2, base=3) with the base as a dimension, and /zipped over
-// (scale=3, length=2) where base is a zip member along `scale`.
+// A results file in the documented layout: /pw over (length=2, base=3) with the
+// base as a dimension, and /zipped over (scale=3, length=2) where base is a zip
+// member along `scale`.
 class FrontierFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = ::testing::TempDir() + "frontier_file_" + std::to_string(getpid()) + ".h5";
-    Handle file = adopt(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                        path_, "create");
-    h5::write_attribute(file.get(), "format", std::string(kFileFormat), path_);
+    h5::File file = h5::File::create(path_);
+    file.set_attribute("format", kFileFormat);
     {
-      Handle group = make_group(file.get(), "pw");
-      Handle length = make_axis(group.get(), "length", {64, 256}, true);
-      Handle base = make_axis(group.get(), "base", {100, 1000, 10000}, true);
-      make_metric(group.get(), "position_inversion", position_, {2, 3}, {&length, &base});
-      make_metric(group.get(), "token_inversion", token_, {2, 3}, {&length, &base});
+      const h5::Group group = make_group(file, "pw");
+      const h5::Dataset length = make_axis(group, "length", {64, 256}, true);
+      const h5::Dataset base = make_axis(group, "base", {100, 1000, 10000}, true);
+      make_metric(group, "position_inversion", position_, {2, 3}, {&length, &base});
+      make_metric(group, "token_inversion", token_, {2, 3}, {&length, &base});
     }
     {
-      Handle group = make_group(file.get(), "zipped");
-      Handle scale = make_axis(group.get(), "scale", {1, 2, 4}, true);
-      Handle base = make_axis(group.get(), "base", {10, 20, 40}, false);
-      check(H5DSattach_scale(base.get(), scale.get(), 0), path_, "attach");
-      Handle length = make_axis(group.get(), "length", {64, 256}, true);
-      make_metric(group.get(), "position_inversion", zipped_position_, {3, 2}, {&scale, &length});
-      make_metric(group.get(), "token_inversion", zipped_token_, {3, 2}, {&scale, &length});
+      const h5::Group group = make_group(file, "zipped");
+      const h5::Dataset scale = make_axis(group, "scale", {1, 2, 4}, true);
+      const h5::Dataset base = make_axis(group, "base", {10, 20, 40}, false);
+      base.attach_scale(scale, 0);
+      const h5::Dataset length = make_axis(group, "length", {64, 256}, true);
+      make_metric(group, "position_inversion", zipped_position_, {3, 2}, {&scale, &length});
+      make_metric(group, "token_inversion", zipped_token_, {3, 2}, {&scale, &length});
     }
     {
       // Inversions but no swept base: no frontier.
-      Handle group = make_group(file.get(), "fixed_base");
-      Handle length = make_axis(group.get(), "length", {64, 256}, true);
-      make_metric(group.get(), "position_inversion", {0.1, 0.2}, {2}, {&length});
-      make_metric(group.get(), "token_inversion", {0.1, 0.2}, {2}, {&length});
+      const h5::Group group = make_group(file, "fixed_base");
+      const h5::Dataset length = make_axis(group, "length", {64, 256}, true);
+      make_metric(group, "position_inversion", {0.1, 0.2}, {2}, {&length});
+      make_metric(group, "token_inversion", {0.1, 0.2}, {2}, {&length});
     }
-    file.close(path_, "close");
+    file.close();
   }
   void TearDown() override { std::remove(path_.c_str()); }
 
-  Handle make_group(hid_t file, const char* name) {
-    Handle group = adopt(H5Gcreate2(file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-                         path_, "group");
-    h5::write_attribute(group.get(), "experiment", std::string("pairwise"), path_);
+  static h5::Group make_group(const h5::File& file, const char* name) {
+    h5::Group group = file.create_group(name);
+    group.set_attribute("experiment", "pairwise");
     return group;
   }
-  Handle make_axis(hid_t group, const char* name, const std::vector<double>& values, bool scale) {
-    const hsize_t size = values.size();
-    Handle space = adopt(H5Screate_simple(1, &size, nullptr), H5Sclose, path_, "space");
-    Handle axis = adopt(
-        H5Dcreate2(group, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-        H5Dclose, path_, "axis");
-    check(H5Dwrite(axis.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-          path_, "write");
-    if (scale) check(H5DSset_scale(axis.get(), name), path_, "scale");
+  static h5::Dataset make_axis(const h5::Group& group, const char* name,
+                               const std::vector<double>& values, bool scale) {
+    h5::Dataset axis = group.create_dataset<double>(name, {values.size()});
+    axis.write(values);
+    if (scale) axis.make_scale(name);
     return axis;
   }
-  void make_metric(hid_t group, const char* name, const std::vector<double>& values,
-                   const std::vector<hsize_t>& shape, const std::vector<const Handle*>& scales) {
-    Handle space =
-        adopt(H5Screate_simple(int(shape.size()), shape.data(), nullptr), H5Sclose, path_, "space");
-    Handle dataset = adopt(
-        H5Dcreate2(group, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-        H5Dclose, path_, "metric");
-    check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-          path_, "write");
-    for (unsigned d = 0; d < scales.size(); ++d) {
-      check(H5DSattach_scale(dataset.get(), scales[d]->get(), d), path_, "attach");
-    }
+  static void make_metric(const h5::Group& group, const char* name,
+                          const std::vector<double>& values,
+                          const std::vector<std::uint64_t>& shape,
+                          const std::vector<const h5::Dataset*>& scales) {
+    const h5::Dataset dataset = group.create_dataset<double>(name, shape);
+    dataset.write(values);
+    for (unsigned d = 0; d < scales.size(); ++d) dataset.attach_scale(*scales[d], d);
   }
 
   template <typename T>
-  std::vector<T> read(const std::string& name, hid_t memory_type, std::size_t count) {
-    Handle file =
-        adopt(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path_, "open");
-    Handle dataset = adopt(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose, path_, name);
-    std::vector<T> values(count);
-    check(H5Dread(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), path_,
-          "read");
-    return values;
+  std::vector<T> read(const std::string& name) {
+    return h5::File::open(path_, h5::Access::kRead).dataset(name).template read<T>();
   }
   std::string scale_name(const std::string& name, unsigned dimension) {
-    Handle file =
-        adopt(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path_, "open");
-    Handle dataset = adopt(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose, path_, name);
-    std::string found;
-    int index = 0;
-    H5DSiterate_scales(
-        dataset.get(), dimension, &index,
-        [](hid_t, unsigned, hid_t scale, void* data) -> herr_t {
-          char buffer[64] = "";
-          H5Iget_name(scale, buffer, sizeof buffer);
-          *static_cast<std::string*>(data) = buffer;
-          return 1;
-        },
-        &found);
-    return found;
+    return h5::File::open(path_, h5::Access::kRead)
+        .dataset(name)
+        .attached_scale(dimension)
+        .value_or("");
   }
   bool exists(const std::string& name) {
-    Handle file =
-        adopt(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path_, "open");
-    return H5Lexists(file.get(), name.c_str(), H5P_DEFAULT) > 0;
+    return h5::File::open(path_, h5::Access::kRead).exists(name);
   }
 
   std::string path_;
@@ -135,13 +100,10 @@ TEST_F(FrontierFileTest, WritesWhatThePureFunctionComputesWithTheExperimentsScal
   EXPECT_FALSE(exists("/frontier/fixed_base"));
 
   const Frontier expected = compute_frontier(position_, token_, {2, 3}, 1, {100, 1000, 10000});
-  EXPECT_EQ(read<std::uint8_t>("/frontier/pw/pareto_optimal", H5T_NATIVE_UINT8, 6),
-            expected.pareto_optimal);
+  EXPECT_EQ(read<std::uint8_t>("/frontier/pw/pareto_optimal"), expected.pareto_optimal);
   EXPECT_EQ(expected.pareto_optimal, (std::vector<std::uint8_t>{1, 1, 1, 0, 1, 1}));
-  EXPECT_EQ(read<double>("/frontier/pw/best_position_base", H5T_NATIVE_DOUBLE, 2),
-            (std::vector<double>{100, 1000}));
-  EXPECT_EQ(read<double>("/frontier/pw/best_token_base", H5T_NATIVE_DOUBLE, 2),
-            (std::vector<double>{10000, 10000}));
+  EXPECT_EQ(read<double>("/frontier/pw/best_position_base"), (std::vector<double>{100, 1000}));
+  EXPECT_EQ(read<double>("/frontier/pw/best_token_base"), (std::vector<double>{10000, 10000}));
   EXPECT_EQ(scale_name("/frontier/pw/pareto_optimal", 0), "/frontier/pw/length");
   EXPECT_EQ(scale_name("/frontier/pw/pareto_optimal", 1), "/frontier/pw/base");
   EXPECT_EQ(scale_name("/frontier/pw/best_token_base", 0), "/frontier/pw/length");
@@ -149,10 +111,8 @@ TEST_F(FrontierFileTest, WritesWhatThePureFunctionComputesWithTheExperimentsScal
   // base as a zip member: the frontier runs over the `scale` dimension it rides on.
   const Frontier zipped =
       compute_frontier(zipped_position_, zipped_token_, {3, 2}, 0, {10, 20, 40});
-  EXPECT_EQ(read<std::uint8_t>("/frontier/zipped/pareto_optimal", H5T_NATIVE_UINT8, 6),
-            zipped.pareto_optimal);
-  EXPECT_EQ(read<double>("/frontier/zipped/best_position_base", H5T_NATIVE_DOUBLE, 2),
-            zipped.best_position_base);
+  EXPECT_EQ(read<std::uint8_t>("/frontier/zipped/pareto_optimal"), zipped.pareto_optimal);
+  EXPECT_EQ(read<double>("/frontier/zipped/best_position_base"), zipped.best_position_base);
   EXPECT_EQ(zipped.best_position_base, (std::vector<double>{10, 40}));
   EXPECT_EQ(scale_name("/frontier/zipped/pareto_optimal", 0), "/frontier/zipped/scale");
   EXPECT_EQ(written[1].base_dimension, "scale");
@@ -163,16 +123,12 @@ TEST_F(FrontierFileTest, WritingAgainReplacesTheFrontier) {
   const std::vector<FrontierSummary> again = write_frontier(path_);
   ASSERT_EQ(again.size(), 2u);
   const Frontier expected = compute_frontier(position_, token_, {2, 3}, 1, {100, 1000, 10000});
-  EXPECT_EQ(read<std::uint8_t>("/frontier/pw/pareto_optimal", H5T_NATIVE_UINT8, 6),
-            expected.pareto_optimal);
+  EXPECT_EQ(read<std::uint8_t>("/frontier/pw/pareto_optimal"), expected.pareto_optimal);
 }
 
 TEST(FrontierFile, RefusesFilesThatAreNotOurs) {
   const std::string path = ::testing::TempDir() + "not_ours_" + std::to_string(getpid()) + ".h5";
-  {
-    Handle file = adopt(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                        path, "create");
-  }
+  h5::File::create(path).close();
   EXPECT_THROW(write_frontier(path), IoError);
   std::remove(path.c_str());
 }

@@ -2,7 +2,6 @@
 // rejection of files that are not ours. (Parallel writing is covered by the MPI
 // integration tests in tests/cmake/engine.cmake.)
 #include <gtest/gtest.h>
-#include <hdf5_hl.h>
 
 #include <cmath>
 #include <fstream>
@@ -40,57 +39,82 @@ TEST(Output, SkeletonHasTheAgreedLayout) {
   Provenance provenance{"spec.yaml", "testhost", "2026-01-01T00:00:00Z", "{}", 3};
   create_output(path, sweep, provenance);
 
-  hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  ASSERT_GE(file, 0);
-  EXPECT_EQ(h5::read_string_attribute(file, "format", path), std::string("ropesweep/1"));
-  EXPECT_EQ(h5::read_string_attribute(file, "spec", path), std::string(kSpec));
-  EXPECT_EQ(h5::read_string_attribute(file, "end_time", path), std::string());
-  EXPECT_EQ(h5::read_number_attribute(file, "ranks", path), 3.0);
-  EXPECT_EQ(h5::read_number_attribute(file, "seed", path), 11.0);
-  hid_t group = H5Gopen2(file, "toy", H5P_DEFAULT);
-  ASSERT_GE(group, 0);
-  EXPECT_EQ(h5::read_string_attribute(group, "experiment", path), std::string("toy"));
-  EXPECT_EQ(h5::read_number_attribute(group, "param_samples", path), 10.0);
+  {
+    const h5::File file = h5::File::open(path, h5::Access::kRead);
+    EXPECT_EQ(file.attribute<std::string>("format"), std::string("ropesweep/1"));
+    EXPECT_EQ(file.attribute<std::string>("spec"), std::string(kSpec));
+    EXPECT_EQ(file.attribute<std::string>("end_time"), std::string());
+    EXPECT_EQ(file.attribute<std::int32_t>("ranks"), 3);
+    EXPECT_EQ(file.attribute<std::uint64_t>("seed"), 11u);
+    const h5::Group group = file.group("toy");
+    EXPECT_EQ(group.attribute<std::string>("experiment"), std::string("toy"));
+    EXPECT_EQ(group.attribute<double>("param_samples"), 10.0);
 
-  hid_t mean = H5Dopen2(group, "mean", H5P_DEFAULT);
-  ASSERT_GE(mean, 0);
-  std::vector<double> values(12, 0.0);
-  ASSERT_GE(H5Dread(mean, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0);
-  for (double v : values) EXPECT_TRUE(std::isnan(v));
-  EXPECT_EQ(h5::read_string_attribute(mean, "coordinates", path), std::string("separation"));
-  // Dimension scales in spec order; the zip partner is a coordinate, not a dimension.
-  const char* expected_scales[] = {"base", "length", "encoding"};
-  for (unsigned d = 0; d < 3; ++d) {
-    hid_t scale = H5Dopen2(group, expected_scales[d], H5P_DEFAULT);
-    EXPECT_EQ(H5DSis_scale(scale), 1);
-    EXPECT_EQ(H5DSis_attached(mean, scale, d), 1) << expected_scales[d];
-    H5Dclose(scale);
+    const h5::Dataset mean = group.dataset("mean");
+    const std::vector<double> values = mean.read<double>();
+    ASSERT_EQ(values.size(), 12u);
+    for (double v : values) EXPECT_TRUE(std::isnan(v));
+    EXPECT_EQ(mean.attribute<std::string>("coordinates"), std::string("separation"));
+    // Dimension scales in spec order; the zip partner is a coordinate, not a dimension.
+    const char* expected_scales[] = {"base", "length", "encoding"};
+    for (unsigned d = 0; d < 3; ++d) {
+      EXPECT_TRUE(group.dataset(expected_scales[d]).is_scale());
+      EXPECT_EQ(mean.attached_scale(d), "/toy/" + std::string(expected_scales[d]));
+    }
+    EXPECT_FALSE(group.dataset("separation").is_scale());
+    EXPECT_EQ(group.dataset("separation").attached_scale(0), std::string("/toy/length"));
+    for (const char* name : {"mean_se", "mean_n", "cosine", "done"}) {
+      EXPECT_EQ(group.kind(name), h5::ObjectKind::kDataset) << name;
+    }
+    EXPECT_FALSE(group.exists("cosine_se"));  // exact metric: no companions
   }
-  hid_t separation = H5Dopen2(group, "separation", H5P_DEFAULT);
-  EXPECT_EQ(H5DSis_scale(separation), 0);
-  H5Dclose(separation);
-  for (const char* name : {"mean_se", "mean_n", "cosine", "done"}) {
-    hid_t dataset = H5Dopen2(group, name, H5P_DEFAULT);
-    EXPECT_GE(dataset, 0) << name;
-    H5Dclose(dataset);
-  }
-  hid_t cosine_se = H5Dopen2(group, "cosine_se", H5P_DEFAULT);  // exact metric: no companions
-  EXPECT_LT(cosine_se, 0);
-  H5Eclear2(H5E_DEFAULT);
-  H5Dclose(mean);
-  H5Gclose(group);
-  H5Fclose(file);
 
   const auto masks = read_done_masks(path, sweep);
   ASSERT_EQ(masks.size(), 1u);
   EXPECT_EQ(masks[0], std::vector<std::uint8_t>(12, 0));
-  const std::string summary = describe_output(path);
-  EXPECT_NE(summary.find("/toy (toy): 0/12 points done (0.0%)"), std::string::npos) << summary;
-  EXPECT_NE(summary.find("base[2] x length[3] x encoding[2]"), std::string::npos) << summary;
-  EXPECT_NE(summary.find("not finished"), std::string::npos);
+
+  const OutputSummary summary = read_output_summary(path);
+  EXPECT_EQ(summary.run.sweep_name, sweep.name);
+  EXPECT_EQ(summary.run.spec_path, "spec.yaml");
+  EXPECT_EQ(summary.run.host, "testhost");
+  EXPECT_EQ(summary.run.seed, 11u);
+  EXPECT_EQ(summary.run.ranks, 3);
+  EXPECT_EQ(summary.run.end_time, "");
+  ASSERT_EQ(summary.experiments.size(), 1u);
+  const StoredExperiment& toy = summary.experiments[0];
+  EXPECT_EQ(toy.name, "toy");
+  EXPECT_EQ(toy.kind, "toy");
+  EXPECT_EQ(toy.shape, (std::vector<std::uint64_t>{2, 3, 2}));
+  EXPECT_EQ(toy.dimensions, (std::vector<std::string>{"base", "length", "encoding"}));
+  EXPECT_EQ(toy.coordinates, "separation");
+  EXPECT_EQ(toy.metrics, (std::vector<std::string>{"cosine", "mean"}));
+  EXPECT_EQ(toy.points, 12u);
+  EXPECT_EQ(toy.done, 0u);
+
   finish_output(path, "2026-01-01T01:00:00Z", 4);
-  EXPECT_NE(describe_output(path).find("4 ranks on testhost"), std::string::npos);
-  EXPECT_NE(describe_output(path).find("finished 2026-01-01T01:00:00Z"), std::string::npos);
+  const RunRecord finished = read_run_record(path);
+  EXPECT_EQ(finished.ranks, 4);
+  EXPECT_EQ(finished.end_time, "2026-01-01T01:00:00Z");
+  EXPECT_EQ(finished.start_time, "2026-01-01T00:00:00Z");
+}
+
+TEST(Output, DoneMasksAndTheSummaryCountWhatIsMarkedDone) {
+  const Sweep sweep = sweep_of(kSpec);
+  const std::string path = temp_path("marked.h5");
+  create_output(path, sweep, Provenance{});
+  {
+    h5::File file = h5::File::open(path, h5::Access::kReadWrite);
+    // Points (0, 0, 0) and (1, 2, 1) of the (base, length, encoding) grid.
+    file.dataset("toy/done").write_points<std::uint8_t>({0, 0, 0, 1, 2, 1}, {1, 1});
+    file.close();
+  }
+  std::vector<std::uint8_t> expected(12, 0);
+  expected[0] = expected[1 * 6 + 2 * 2 + 1] = 1;
+  EXPECT_EQ(read_done_masks(path, sweep).at(0), expected);
+  const OutputSummary summary = read_output_summary(path);
+  ASSERT_EQ(summary.experiments.size(), 1u);
+  EXPECT_EQ(summary.experiments[0].done, 2u);
+  EXPECT_EQ(summary.experiments[0].points, 12u);
 }
 
 TEST(Output, ResumeRefusesADifferentSweep) {
@@ -117,16 +141,15 @@ TEST(Output, ForeignAndCorruptFilesAreRejectedInOneLine) {
   const std::string text_file = temp_path("notes.h5");
   std::ofstream(text_file) << "not hdf5 at all\n";
   try {
-    describe_output(text_file);
+    read_output_summary(text_file);
     FAIL();
   } catch (const IoError& e) {
     EXPECT_EQ(std::string(e.what()), text_file + ": not a ropesweep results file (not HDF5)");
   }
   const std::string foreign = temp_path("foreign.h5");
-  hid_t file = H5Fcreate(foreign.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  H5Fclose(file);
+  h5::File::create(foreign).close();
   try {
-    describe_output(foreign);
+    read_output_summary(foreign);
     FAIL();
   } catch (const IoError& e) {
     EXPECT_EQ(std::string(e.what()),
@@ -139,14 +162,14 @@ TEST(Output, ForeignAndCorruptFilesAreRejectedInOneLine) {
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 3);
   try {
-    describe_output(cut);
+    read_output_summary(cut);
     FAIL();
   } catch (const IoError& e) {
     const std::string message = e.what();
     EXPECT_EQ(message.rfind(cut + ": ", 0), 0u) << message;
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   }
-  EXPECT_THROW(describe_output(temp_path("missing.h5")), IoError);
+  EXPECT_THROW(read_output_summary(temp_path("missing.h5")), IoError);
 }
 
 }  // namespace

@@ -1,0 +1,58 @@
+#include "ropesweep/io/h5_file.hpp"
+
+namespace ropesweep::h5 {
+namespace {
+
+// HDF5 prints its error stack on every failure unless told not to; the layer
+// reads the stack into its exceptions instead. The setting is global in a HDF5
+// built without thread safety (as Debian's parallel one is), so once suffices.
+void silence_library_errors() {
+  static const bool silenced = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)silenced;
+}
+
+}  // namespace
+
+File File::create(const std::string& path, const std::string& shown_as) {
+  silence_library_errors();
+  const Location file{shown_as.empty() ? path : shown_as, ""};
+  Handle handle = file.adopt(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                             H5Fclose, "create the file");
+  return File(std::move(handle), {file.file, "/"});
+}
+
+File File::open(const std::string& path, Access access) {
+  silence_library_errors();
+  const Location file{path, ""};
+  const unsigned flags = access == Access::kRead ? H5F_ACC_RDONLY : H5F_ACC_RDWR;
+  Handle handle = file.adopt(H5Fopen(path.c_str(), flags, H5P_DEFAULT), H5Fclose, "open as HDF5");
+  return File(std::move(handle), {path, "/"});
+}
+
+File File::open_parallel(const std::string& path, MPI_Comm comm) {
+  silence_library_errors();
+  const Location file{path, ""};
+  const Handle access = file.adopt(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "make a file access list");
+  file.check(H5Pset_fapl_mpio(access.get(), comm, MPI_INFO_NULL), "use the MPI-IO driver");
+  file.check(H5Pset_all_coll_metadata_ops(access.get(), true), "read metadata collectively");
+  file.check(H5Pset_coll_metadata_write(access.get(), true), "write metadata collectively");
+  Handle handle = file.adopt(H5Fopen(path.c_str(), H5F_ACC_RDWR, access.get()), H5Fclose,
+                             "open for parallel writing");
+  return File(std::move(handle), {path, "/"});
+}
+
+bool File::is_hdf5(const std::string& path) {
+  silence_library_errors();
+  const htri_t answer = H5Fis_hdf5(path.c_str());
+  if (answer < 0) clear_error_stack();  // unreadable or missing: not an HDF5 file to us
+  return answer > 0;
+}
+
+void File::close() {
+  if (handle_.close() < 0) Location{where_.file, ""}.fail("close the file");
+}
+
+}  // namespace ropesweep::h5
