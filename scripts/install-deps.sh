@@ -12,7 +12,7 @@ packages=(
   build-essential cmake pkg-config git
   libopenmpi-dev openmpi-bin
   libhdf5-openmpi-dev hdf5-tools
-  libeigen3-dev libyaml-cpp-dev
+  libeigen3-dev libyaml-cpp-dev libboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev libcli11-dev libsleef-dev
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray

@@ -83,15 +83,22 @@ def _slice_sentence(note: str) -> str:
 
 
 def _curves(view: xr.Dataset, metric: Metric, x_dim, series_dim=None) -> list:
-    """(values, standard errors or None) of `metric` along x_dim, one pair per
-    value of series_dim; every other dimension of `view` must be fixed already."""
+    """(values, standard errors, upper bounds) of `metric` along x_dim, one triple
+    per value of series_dim (None for a companion the metric lacks); every other
+    dimension of `view` must be fixed already."""
     dims = [d for d in (series_dim, x_dim) if d]
     width = view.sizes[x_dim] if x_dim else 1
     data = values(view[metric.name].transpose(*dims)).reshape(-1, width)
-    se_name = metric.name + "_se"
-    se = (values(view[se_name].transpose(*dims)).reshape(data.shape)
-          if metric.stochastic and se_name in view else None)
-    return [(data[i], None if se is None else se[i]) for i in range(data.shape[0])]
+
+    def companion(suffix, wanted):
+        name = metric.name + suffix
+        if not wanted or name not in view:
+            return [None] * data.shape[0]
+        return list(values(view[name].transpose(*dims)).reshape(data.shape))
+
+    se = companion("_se", metric.stochastic)
+    upper = companion("_upper", metric.rare)
+    return list(zip(data, se, upper))
 
 
 def _key(fig, axes, colours: ColourScale, legend_ax) -> None:
@@ -135,9 +142,10 @@ def failure_vs_length(ds: xr.Dataset, experiment: str, path: str, prefer=None) -
     for ax, metric in zip(axes.flat, shown):
         ax.set_title(panel_title(metric), fontsize=10)
         panel = CurvePanel(ax, metric.units)
-        for i, (row, se) in enumerate(_curves(view, metric, length_dim, series_dim)):
+        for i, (row, se, upper) in enumerate(_curves(view, metric, length_dim, series_dim)):
             label = f"{series} = {format_value(colours.values[i])}" if series else None
-            panel.add(lengths, row, se, colour=colours.colour(i) if series else "C0", label=label)
+            panel.add(lengths, row, se, colour=colours.colour(i) if series else "C0", label=label,
+                      upper=upper)
         panel.finish()
         ax.set_xscale("log")
         ax.set_xlabel(LENGTH_LABEL)
@@ -312,8 +320,8 @@ def encodings_map(ds: xr.Dataset, experiment: str, path: str, prefer=None) -> Fi
     for ax, metric in zip(line_axes, shown):
         ax.set_title(panel_title(metric), fontsize=10)
         panel = CurvePanel(ax, metric.units)
-        for i, (y, se) in enumerate(_curves(view, metric, length_dim, encoding_dim)):
-            panel.add(lengths, y, se, colour=f"C{i % 10}", label=encodings[i], band_alpha=0.2,
+        for i, (y, se, upper) in enumerate(_curves(view, metric, length_dim, encoding_dim)):
+            panel.add(lengths, y, se, colour=f"C{i % 10}", label=encodings[i], band_alpha=0.2, upper=upper,
                       marker=MARKERS[i % len(MARKERS)], ms=4)
         panel.finish()
         if has_length:
@@ -398,10 +406,10 @@ def probe(ds: xr.Dataset, experiment: str, path: str) -> Figure:
             for shown, style, level in ((metric, "-", "model"), (per_head, ":", "mean per head")):
                 if shown is None:
                     continue
-                for j, (y, se) in enumerate(_curves(view, shown, x_dim, series_dim)):
+                for j, (y, se, upper) in enumerate(_curves(view, shown, x_dim, series_dim)):
                     tail = f", {other[0]} = {format_value(series_values[j])}" if other else ""
                     panel.add(x, y, se, colour=f"C{j % 10}", label=f"{level}{tail}", band_alpha=0.12, ls=style,
-                              lw=1.5)
+                              lw=1.5, upper=upper)
             panel.finish()
             _count_axis(ax, axis, x)
             ax.set_title(f"{panel_title(metric)} vs {axis}", fontsize=10)
@@ -515,9 +523,9 @@ def metrics_against_axes(ds: xr.Dataset, experiment: str, path: str, shown=None)
         ax.set_title(panel_title(metric), fontsize=9)
         x = _x_positions(ax, view, x_dim)
         panel = CurvePanel(ax, metric.units)
-        for i, (y, se) in enumerate(_curves(view, metric, x_dim, series_dim)):
+        for i, (y, se, upper) in enumerate(_curves(view, metric, x_dim, series_dim)):
             label = point_label(view, series_dim, i) if series_dim else None
-            panel.add(x, y, se, colour=colours.colour(i) if colours else "C0", label=label)
+            panel.add(x, y, se, colour=colours.colour(i) if colours else "C0", label=label, upper=upper)
         panel.finish()
     if colours:
         _key(fig, axes, colours, axes[0, -1])

@@ -133,8 +133,11 @@ class CurvePanel:
         if self.probability:
             ax.axhline(0.5, ls="--", lw=1, color="0.35", zorder=0)
 
-    def add(self, x, y, se=None, colour="C0", label=None, band_alpha=0.25, **style) -> None:
-        """One curve; `se` (same shape as y, or None for an exact metric) draws its band."""
+    def add(self, x, y, se=None, colour="C0", label=None, band_alpha=0.25, upper=None, **style) -> None:
+        """One curve; `se` (same shape as y, or None for an exact metric) draws its band,
+        `upper` (a rare event's 95% upper bound, or None) a thin dotted line above it:
+        where no event was seen the estimate reads 0 +- 0 and only the bound says how
+        rare the event is."""
         y = np.asarray(y, dtype=np.float64)
         style = {"marker": "o", "ms": 3, "lw": 1.3, **style}
         self.ax.plot(x, y, color=colour, label=label, **style)
@@ -146,6 +149,10 @@ class CurvePanel:
             if self.probability:
                 low, high = np.clip(low, 0, 1), np.clip(high, 0, 1)
             self.ax.fill_between(x, low, high, color=colour, alpha=band_alpha, lw=0)
+        if upper is not None:
+            upper = np.asarray(upper, dtype=np.float64)
+            self.ax.plot(x, upper, color=colour, ls=":", lw=1, marker="v", ms=2.5)
+            self.curves.append(upper)
         if np.isfinite(high).any():
             self.top = max(self.top, float(np.nanmax(high)) * 1.05)
 

@@ -41,6 +41,7 @@ class Metric:
     units: str  # "probability", "pairs", "base", "flag", ...
     description: str
     stochastic: bool  # estimated by sampling: <name>_se and <name>_n accompany it
+    rare: bool = False  # a rare event: <name>_upper, a 95% upper bound honest at zero events
 
     @property
     def is_probability(self) -> bool:
@@ -135,11 +136,12 @@ def _dims_of(dataset: h5py.Dataset) -> list:
     return names
 
 
-COMPANION_SUFFIXES = ("_se", "_n")
+COMPANION_SUFFIXES = ("_se", "_n", "_upper")
 
 
 def _is_companion(name: str, names) -> bool:
-    """`<metric>_se` and `<metric>_n` belong to a stochastic metric."""
+    """`<metric>_se`, `<metric>_n` (and, for rare events, `<metric>_upper`) belong
+    to a stochastic metric."""
     return any(name.endswith(suffix) and name[: -len(suffix)] in names for suffix in COMPANION_SUFFIXES)
 
 
@@ -251,5 +253,5 @@ def metrics(ds: xr.Dataset) -> list:
             continue
         found.append(Metric(name=name, units=str(variable.attrs["units"]),
                             description=str(variable.attrs.get("description", "")),
-                            stochastic=name + "_se" in names))
+                            stochastic=name + "_se" in names, rare=name + "_upper" in names))
     return found

@@ -11,6 +11,7 @@
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/format.hpp"
 #include "ropesweep/experiments/experiment.hpp"
+#include "ropesweep/io/results_file.hpp"
 
 namespace ropesweep::cli {
 namespace {
@@ -41,8 +42,9 @@ std::string range_text(const ParameterInfo& info) {
 }
 
 std::string metric_datasets(const MetricInfo& metric) {
-  return metric.stochastic ? metric.name + ", " + metric.name + "_se, " + metric.name + "_n"
-                           : metric.name;
+  std::vector<std::string> names;
+  for (const MetricField& field : metric_fields(metric)) names.push_back(field.name);
+  return join(names);
 }
 
 void print_text(std::ostream& out, const Experiment& experiment) {
@@ -54,7 +56,7 @@ void print_text(std::ostream& out, const Experiment& experiment) {
   }
   out << "  metrics:\n";
   for (const MetricInfo& m : experiment.metrics()) {
-    out << "    " << m.name << " (" << m.units << (m.stochastic ? ", with _se and _n" : ", exact")
+    out << "    " << m.name << " (" << m.units << "; datasets " << metric_datasets(m)
         << "): " << m.description << "\n";
   }
 }

@@ -14,6 +14,8 @@ constexpr const char* kGroup = "frontier";
 constexpr const char* kRule =
     "pareto_optimal: no other base of the slice is >= on both 1 - position_inversion and "
     "1 - token_inversion and > on one (ties kept; points not computed are never optimal); "
+    "statistically_optimal: no other base of the slice is better on both by more than 2 "
+    "combined standard errors sqrt(se_i^2 + se_j^2) (written when both _se datasets exist); "
     "best_*_base: first base along the axis reaching the maximum, NaN if none computed";
 
 bool has_dataset(const h5::Group& group, const std::string& name) {
@@ -32,6 +34,7 @@ struct Source {
   std::vector<double> bases;
   std::vector<double> position_inversion;
   std::vector<double> token_inversion;
+  std::vector<double> position_se, token_se;  // empty when the metrics have none
   std::vector<std::uint8_t> done;
 };
 
@@ -68,6 +71,10 @@ std::optional<Source> read_source(const h5::Group& group, const std::string& nam
   source.bases = base.read<double>();
   source.position_inversion = position.read<double>();
   source.token_inversion = token.read<double>();
+  if (has_dataset(group, "position_inversion_se") && has_dataset(group, "token_inversion_se")) {
+    source.position_se = group.dataset("position_inversion_se").read<double>();
+    source.token_se = group.dataset("token_inversion_se").read<double>();
+  }
   if (has_dataset(group, "done")) source.done = group.dataset("done").read<std::uint8_t>();
   return source;
 }
@@ -101,8 +108,9 @@ void attach_scales(const h5::Dataset& dataset,
 }
 
 FrontierSummary write_one(const h5::Group& frontier_group, const Source& source) {
-  const Frontier frontier = compute_frontier(source.position_inversion, source.token_inversion,
-                                             source.shape, source.base_dimension, source.bases);
+  const Frontier frontier =
+      compute_frontier(source.position_inversion, source.token_inversion, source.shape,
+                       source.base_dimension, source.bases, source.position_se, source.token_se);
   const h5::Group group = frontier_group.create_group(source.name);
   const std::string base_dimension = last_component(source.scales[source.base_dimension]);
   group.set_attribute("source", "/" + source.name);
@@ -122,6 +130,16 @@ FrontierSummary write_one(const h5::Group& frontier_group, const Source& source)
                      "1 where the base is Pareto optimal on (1 - position_inversion, "
                      "1 - token_inversion) within its slice");
   attach_scales(mask, scales, all_dimensions);
+  if (!frontier.statistically_optimal.empty()) {
+    const h5::Dataset kept =
+        group.create_dataset<std::uint8_t>("statistically_optimal", source.shape);
+    kept.write(frontier.statistically_optimal);
+    kept.set_attribute("units", "flag");
+    kept.set_attribute("description",
+                       "1 where no other base of the slice beats the base on both "
+                       "discriminations by more than 2 combined standard errors");
+    attach_scales(kept, scales, all_dimensions);
+  }
 
   for (const bool position : {true, false}) {
     const h5::Dataset best = group.create_dataset<double>(

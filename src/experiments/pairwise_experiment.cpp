@@ -38,10 +38,10 @@ class PairwiseExperiment final : public BoundExperiment<PairwiseConfig, Pairwise
                  "position_inversion", "probability",
                  "P(the nearer of two copies of the relevant key scores lower), ties 1/2"),
              &R::position_inversion)
-        .add(stochastic_metric("position_aliasing", "probability",
+        .add(rare_metric("position_aliasing", "probability",
                                "P(the relevant key scores the same at two distinct distances)"),
              &R::position_aliasing)
-        .add(stochastic_metric(
+        .add(rare_metric(
                  "aliased_pairs", "pairs",
                  "expected number of aliased position pairs in a context, P * L(L-1)/2"),
              &R::aliased_pairs)
@@ -49,7 +49,7 @@ class PairwiseExperiment final : public BoundExperiment<PairwiseConfig, Pairwise
                  "token_inversion", "probability",
                  "P(relevant vs irrelevant key order at distance r differs from distance 0)"),
              &R::token_inversion)
-        .add(stochastic_metric("token_aliasing", "probability",
+        .add(rare_metric("token_aliasing", "probability",
                                "P(relevant and irrelevant key score the same at a distance r)"),
              &R::token_aliasing);
   }

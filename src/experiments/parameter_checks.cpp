@@ -109,6 +109,13 @@ MetricInfo stochastic_metric(const std::string& name, const std::string& units,
   return MetricInfo{name, true, units, description};
 }
 
+MetricInfo rare_metric(const std::string& name, const std::string& units,
+                       const std::string& description) {
+  MetricInfo info{name, true, units, description};
+  info.rare = true;
+  return info;
+}
+
 MetricInfo exact_metric(const std::string& name, const std::string& units,
                         const std::string& description) {
   return MetricInfo{name, false, units, description};

@@ -62,18 +62,18 @@ class ProbeExperiment final : public BoundExperiment<ProbeConfig, ProbeResult> {
         .add(stochastic_metric("token_inversion_head", "probability",
                                "mean over heads of each head's token inversion"),
              &R::token_inversion_head)
-        .add(stochastic_metric(
+        .add(rare_metric(
                  "position_aliasing", "probability",
                  "every head's last-layer needle logit in precision p equal at r1 and r2"),
              &R::position_aliasing)
-        .add(stochastic_metric("position_aliasing_head", "probability",
+        .add(rare_metric("position_aliasing_head", "probability",
                                "mean over heads of each head's logit equality at r1 and r2"),
              &R::position_aliasing_head)
-        .add(stochastic_metric(
+        .add(rare_metric(
                  "token_aliasing", "probability",
                  "every head's last-layer logit in precision p equal for needle and distractor at r"),
              &R::token_aliasing)
-        .add(stochastic_metric(
+        .add(rare_metric(
                  "token_aliasing_head", "probability",
                  "mean over heads of each head's needle/distractor logit equality at r"),
              &R::token_aliasing_head)

@@ -16,7 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::uint32_t kRecordMagic = 0x52535731;  // "RSW1"
+// Every field of a metric's Estimate, in declaration order.
+constexpr std::size_t kNumbers = 4;
+constexpr std::uint32_t kRecordMagic = 0x52535732;  // "RSW2": value, se, n, upper per metric
 constexpr const char* kSpecFile = "spec.yaml";
 
 struct RecordHeader {
@@ -69,13 +71,14 @@ std::vector<JournalRecord> read_journal(const std::string& output_path) {
       if (!in.read(reinterpret_cast<char*>(&header), sizeof header)) break;
       if (header.magic != kRecordMagic || header.metrics > 4096) break;
       JournalRecord record{header.experiment, header.point, {}};
-      std::vector<double> numbers(3 * std::size_t(header.metrics));
+      std::vector<double> numbers(kNumbers * std::size_t(header.metrics));
       if (!in.read(reinterpret_cast<char*>(numbers.data()),
                    std::streamsize(numbers.size() * sizeof(double)))) {
         break;  // cut short by a kill: the points are recomputed
       }
       for (std::size_t m = 0; m < header.metrics; ++m) {
-        record.values.push_back({numbers[3 * m], numbers[3 * m + 1], numbers[3 * m + 2]});
+        const double* v = numbers.data() + kNumbers * m;
+        record.values.push_back({v[0], v[1], v[2], v[3]});
       }
       records.push_back(std::move(record));
     }
@@ -105,13 +108,13 @@ void JournalWriter::append(std::uint32_t experiment, const std::vector<std::uint
       throw IoError(part_path_, std::string("cannot open the journal: ") + std::strerror(errno));
   }
   std::string buffer;
-  buffer.reserve(points.size() * (sizeof(RecordHeader) + metrics * 3 * sizeof(double)));
+  buffer.reserve(points.size() * (sizeof(RecordHeader) + metrics * kNumbers * sizeof(double)));
   for (std::size_t i = 0; i < points.size(); ++i) {
     const RecordHeader header{kRecordMagic, experiment, points[i], std::uint32_t(metrics), 0};
     buffer.append(reinterpret_cast<const char*>(&header), sizeof header);
     for (std::size_t m = 0; m < metrics; ++m) {
       const MetricValue& v = values[i * metrics + m];
-      const double numbers[3] = {v.value, v.se, v.n};
+      const double numbers[kNumbers] = {v.value, v.se, v.n, v.upper};
       buffer.append(reinterpret_cast<const char*>(numbers), sizeof numbers);
     }
   }

@@ -15,14 +15,27 @@
 
 namespace ropesweep {
 
+std::vector<MetricField> metric_fields(const MetricInfo& metric) {
+  std::vector<MetricField> fields{
+      {metric.name, metric.units, metric.description, &Estimate::value}};
+  if (metric.stochastic) {
+    fields.push_back(
+        {metric.name + "_se", metric.units, "standard error of " + metric.name, &Estimate::se});
+    fields.push_back(
+        {metric.name + "_n", "samples", "number of samples behind " + metric.name, &Estimate::n});
+  }
+  if (metric.rare) {
+    fields.push_back({metric.name + "_upper", metric.units,
+                      "95% upper bound of " + metric.name + ", honest at zero or few events",
+                      &Estimate::upper});
+  }
+  return fields;
+}
+
 std::vector<std::string> metric_dataset_names(const Experiment& experiment) {
   std::vector<std::string> names;
   for (const MetricInfo& metric : experiment.metrics()) {
-    names.push_back(metric.name);
-    if (metric.stochastic) {
-      names.push_back(metric.name + "_se");
-      names.push_back(metric.name + "_n");
-    }
+    for (const MetricField& field : metric_fields(metric)) names.push_back(field.name);
   }
   return names;
 }
@@ -83,17 +96,9 @@ void build_experiment(const h5::File& file, const ExperimentGrid& grid) {
   // only, never the file's metadata.
   const std::vector<std::uint64_t> shape = grid.shape();
   for (const MetricInfo& metric : grid.experiment->metrics()) {
-    struct Field {
-      std::string suffix, units, description;
-    };
-    std::vector<Field> fields{{"", metric.units, metric.description}};
-    if (metric.stochastic) {
-      fields.push_back({"_se", metric.units, "standard error of " + metric.name});
-      fields.push_back({"_n", "samples", "number of samples behind " + metric.name});
-    }
-    for (const Field& field : fields) {
+    for (const MetricField& field : metric_fields(metric)) {
       const h5::Dataset dataset = group.create_filled_dataset(
-          metric.name + field.suffix, shape, std::numeric_limits<double>::quiet_NaN());
+          field.name, shape, std::numeric_limits<double>::quiet_NaN());
       dataset.set_attribute("units", field.units);
       dataset.set_attribute("description", field.description);
       label(dataset);
@@ -167,7 +172,7 @@ StoredExperiment stored_experiment(const h5::Group& group, const std::string& na
   experiment.coordinates = done.attribute<std::string>("coordinates").value_or("");
   const std::vector<std::string> members = group.members();
   auto is_companion = [&](const std::string& member) {
-    for (const char* suffix : {"_se", "_n"}) {
+    for (const char* suffix : {"_se", "_n", "_upper"}) {
       if (ends_with(member, suffix) &&
           std::count(members.begin(), members.end(),
                      member.substr(0, member.size() - std::strlen(suffix)))) {
@@ -276,14 +281,15 @@ ResultWriter::ResultWriter(const std::string& path, const Sweep& sweep, MPI_Comm
   // Opening groups and datasets is collective: every rank opens the same, in order.
   for (const ExperimentGrid& grid : sweep.experiments) {
     h5::Group group = file_.group(grid.name);
-    std::vector<h5::Dataset> metrics;
-    for (const std::string& name : metric_dataset_names(*grid.experiment))
-      metrics.push_back(group.dataset(name));
+    const std::vector<MetricInfo>& metrics = grid.experiment->metrics();
+    std::vector<ExperimentDatasets::Column> columns;
+    for (std::size_t m = 0; m < metrics.size(); ++m) {
+      for (const MetricField& field : metric_fields(metrics[m])) {
+        columns.push_back({group.dataset(field.name), m, field.field});
+      }
+    }
     h5::Dataset done = group.dataset("done");
-    std::vector<bool> stochastic;
-    for (const MetricInfo& metric : grid.experiment->metrics())
-      stochastic.push_back(metric.stochastic);
-    experiments_.push_back({std::move(group), std::move(metrics), std::move(done), stochastic});
+    experiments_.push_back({std::move(group), std::move(columns), std::move(done), metrics.size()});
   }
 }
 
@@ -292,7 +298,7 @@ void ResultWriter::write(std::size_t experiment, const std::vector<std::uint64_t
   if (points.empty()) return;
   const ExperimentDatasets& datasets = experiments_.at(experiment);
   const ExperimentGrid& grid = sweep_->experiments[experiment];
-  const std::size_t metrics = datasets.stochastic.size();
+  const std::size_t metrics = datasets.metrics;
   const std::size_t count = points.size();
   if (values.size() != count * metrics) throw Error("result count does not match the metrics");
 
@@ -302,16 +308,9 @@ void ResultWriter::write(std::size_t experiment, const std::vector<std::uint64_t
     for (std::uint64_t c : grid.coordinates(point)) coordinates.push_back(c);
   }
   std::vector<double> buffer(count);
-  std::size_t dataset = 0;
-  for (std::size_t m = 0; m < metrics; ++m) {
-    const int fields = datasets.stochastic[m] ? 3 : 1;
-    for (int field = 0; field < fields; ++field) {
-      for (std::size_t i = 0; i < count; ++i) {
-        const MetricValue& v = values[i * metrics + m];
-        buffer[i] = field == 0 ? v.value : field == 1 ? v.se : v.n;
-      }
-      datasets.metrics[dataset++].write_points(coordinates, buffer);
-    }
+  for (const ExperimentDatasets::Column& column : datasets.columns) {
+    for (std::size_t i = 0; i < count; ++i) buffer[i] = values[i * metrics + column.metric].*column.field;
+    column.dataset.write_points(coordinates, buffer);
   }
   datasets.done.write_points(coordinates, std::vector<std::uint8_t>(count, 1));
 }

@@ -12,6 +12,7 @@
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/format.hpp"
 #include "ropesweep/physics/gaussian.hpp"
+#include "ropesweep/physics/rare_events.hpp"
 #include "ropesweep/physics/separation.hpp"
 #include "ropesweep/physics/sincos.hpp"
 
@@ -494,11 +495,17 @@ namespace {
 // Mean of the block means and its standard error sd(block means) / sqrt(B):
 // blocks are independent and equally sized, so this is honest whatever the
 // dependence between the samples inside a block (shared queries and distances).
+// For rare events (aliasing) the estimate also carries an upper bound from the
+// number of blocks that saw the event at all.
+enum class Rarity { kCommon, kRare };
+
 template <typename BlockMean>
-Estimate over_blocks(const detail::BlockPlan& plan, BlockMean&& block_mean) {
+Estimate over_blocks(const detail::BlockPlan& plan, Rarity rarity, BlockMean&& block_mean) {
   double mean = 0.0, m2 = 0.0;
+  std::int64_t blocks_with_events = 0;
   for (std::int64_t k = 0; k < plan.blocks; ++k) {
     const double value = block_mean(k);
+    if (value > 0.0) ++blocks_with_events;
     const double delta = value - mean;
     mean += delta / static_cast<double>(k + 1);
     m2 += delta * (value - mean);
@@ -510,6 +517,7 @@ Estimate over_blocks(const detail::BlockPlan& plan, BlockMean&& block_mean) {
       plan.blocks > 1
           ? std::sqrt(m2 / static_cast<double>(plan.blocks - 1) / static_cast<double>(plan.blocks))
           : std::nan("");
+  if (rarity == Rarity::kRare) estimate.upper = rate_upper_bound(blocks_with_events, plan.blocks);
   return estimate;
 }
 
@@ -596,7 +604,7 @@ Estimate estimate_position_inversion(const PairwiseConfig& config, const Encodin
   BlockContent content;
   std::vector<std::int64_t> distances;
   std::vector<double> values;
-  return over_blocks(plan, [&](std::int64_t block) {
+  return over_blocks(plan, Rarity::kCommon, [&](std::int64_t block) {
     RandomStream stream =
         detail::cluster_stream(seed, point_index, kStreamPositionInversion, block);
     content.draw(stream, d, rho, nq, false);
@@ -648,7 +656,7 @@ Estimate estimate_position_aliasing(const PairwiseConfig& config, const Encoding
   BlockContent content;
   std::vector<std::int64_t> distances(2 * nr);
   std::vector<double> values;
-  return over_blocks(plan, [&](std::int64_t block) {
+  return over_blocks(plan, Rarity::kRare, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamPositionAliasing, block);
     content.draw(stream, d, config.rho, nq, false);
     for (std::int64_t j = 0; j < nr; ++j) {
@@ -680,7 +688,7 @@ Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& 
   BlockContent content;
   std::vector<std::int64_t> distances(nr + 1);  // the block's distances, then 0
   std::vector<double> relevant, irrelevant;
-  return over_blocks(plan, [&](std::int64_t block) {
+  return over_blocks(plan, Rarity::kCommon, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenInversion, block);
     content.draw(stream, d, rho, nq, true);
     for (std::int64_t j = 0; j < nr; ++j) {
@@ -733,7 +741,7 @@ Estimate estimate_token_aliasing(const PairwiseConfig& config, const Encoding& e
   BlockContent content;
   std::vector<std::int64_t> distances(nr);
   std::vector<double> relevant, irrelevant;
-  return over_blocks(plan, [&](std::int64_t block) {
+  return over_blocks(plan, Rarity::kRare, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenAliasing, block);
     content.draw(stream, d, config.rho, nq, true);
     for (std::int64_t j = 0; j < nr; ++j) {
@@ -779,7 +787,8 @@ Estimate token_aliasing(const PairwiseConfig& config, std::uint64_t seed,
 
 Estimate aliased_pairs(const Estimate& position_aliasing, std::int64_t length) {
   const double pairs = 0.5 * static_cast<double>(length) * static_cast<double>(length - 1);
-  return {position_aliasing.value * pairs, position_aliasing.se * pairs, position_aliasing.n};
+  return {position_aliasing.value * pairs, position_aliasing.se * pairs, position_aliasing.n,
+          position_aliasing.upper * pairs};
 }
 
 PairwiseResult pairwise_metrics(const PairwiseConfig& config, std::uint64_t seed,

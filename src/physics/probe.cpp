@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ropesweep/core/error.hpp"
+#include "ropesweep/physics/rare_events.hpp"
 #include "ropesweep/physics/separation.hpp"
 
 namespace ropesweep {
@@ -76,6 +77,16 @@ class MeanAccumulator {
     result.value = mean;
     result.se = values_.size() > 1 ? std::sqrt(squares / (n - 1.0) / n)
                                    : std::numeric_limits<double>::quiet_NaN();
+    return result;
+  }
+  // With the upper bound of a rare event: samples are independent (a fresh model
+  // and sequence each), so the samples that saw the event count as trials.
+  Estimate rare_estimate() const {
+    Estimate result = estimate();
+    if (values_.empty()) return result;
+    const auto with_events = std::count_if(values_.begin(), values_.end(),
+                                           [](double v) { return v > 0.0; });
+    result.upper = rate_upper_bound(with_events, static_cast<std::int64_t>(values_.size()));
     return result;
   }
 
@@ -439,10 +450,10 @@ ProbeResult run_probe(const ProbeConfig& config, std::uint64_t seed, std::uint64
   result.position_inversion_head = position_inversion_head.estimate();
   result.token_inversion = token_inversion.estimate();
   result.token_inversion_head = token_inversion_head.estimate();
-  result.position_aliasing = position_aliasing.estimate();
-  result.position_aliasing_head = position_aliasing_head.estimate();
-  result.token_aliasing = token_aliasing.estimate();
-  result.token_aliasing_head = token_aliasing_head.estimate();
+  result.position_aliasing = position_aliasing.rare_estimate();
+  result.position_aliasing_head = position_aliasing_head.rare_estimate();
+  result.token_aliasing = token_aliasing.rare_estimate();
+  result.token_aliasing_head = token_aliasing_head.rare_estimate();
   result.needle_weight_r1 = weight_near.estimate();
   result.needle_weight_r2 = weight_far.estimate();
   return result;

@@ -18,6 +18,9 @@ struct MetricInfo {
   bool stochastic = true;  // stochastic metrics also get <name>_se and <name>_n datasets
   std::string units;       // "probability", "pairs", "tokens", "base", ...
   std::string description;
+  // A rare event's probability (aliasing): also <name>_upper, the honest 95% upper
+  // bound of Estimate::upper.
+  bool rare = false;
 };
 
 // A metric's value at one point.

@@ -32,6 +32,9 @@ ParameterInfo text_parameter(const std::string& name, const std::string& default
 
 MetricInfo stochastic_metric(const std::string& name, const std::string& units,
                              const std::string& description);
+// A stochastic probability of a rare event (carries an upper bound).
+MetricInfo rare_metric(const std::string& name, const std::string& units,
+                       const std::string& description);
 MetricInfo exact_metric(const std::string& name, const std::string& units,
                         const std::string& description);
 

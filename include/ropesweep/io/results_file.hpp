@@ -32,6 +32,17 @@ struct Provenance {
 // value, then <name>_se and <name>_n when stochastic.
 std::vector<std::string> metric_dataset_names(const Experiment& experiment);
 
+// The datasets of one metric: its value, and for stochastic metrics the standard
+// error and sample count (and, for rare events, the upper bound), each with the
+// Estimate field it stores.
+struct MetricField {
+  std::string name;
+  std::string units;
+  std::string description;
+  double Estimate::*field;
+};
+std::vector<MetricField> metric_fields(const MetricInfo& metric);
+
 // Size of the file create_output() writes, from its layout (a slight overestimate).
 std::uint64_t skeleton_bytes(const Sweep& sweep);
 
@@ -82,9 +93,15 @@ class ResultWriter {
  private:
   struct ExperimentDatasets {
     h5::Group group;
-    std::vector<h5::Dataset> metrics;  // metric_dataset_names order
+    // Every dataset of every metric, with the metric and the Estimate field it holds.
+    struct Column {
+      h5::Dataset dataset;
+      std::size_t metric;
+      double Estimate::*field;
+    };
+    std::vector<Column> columns;
     h5::Dataset done;
-    std::vector<bool> stochastic;
+    std::size_t metrics = 0;
   };
   const Sweep* sweep_;
   h5::File file_;

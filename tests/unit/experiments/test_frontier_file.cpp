@@ -29,6 +29,8 @@ class FrontierFileTest : public ::testing::Test {
       const h5::Dataset base = make_axis(group, "base", {100, 1000, 10000}, true);
       make_metric(group, "position_inversion", position_, {2, 3}, {&length, &base});
       make_metric(group, "token_inversion", token_, {2, 3}, {&length, &base});
+      make_metric(group, "position_inversion_se", se_, {2, 3}, {&length, &base});
+      make_metric(group, "token_inversion_se", se_, {2, 3}, {&length, &base});
     }
     {
       const h5::Group group = make_group(file, "zipped");
@@ -89,6 +91,9 @@ class FrontierFileTest : public ::testing::Test {
   // Row-major over (length, base): at L=64 a strict trade-off, at L=256 base 100 loses.
   const std::vector<double> position_{0.1, 0.2, 0.3, 0.45, 0.2, 0.3};
   const std::vector<double> token_{0.4, 0.3, 0.2, 0.45, 0.3, 0.2};
+  // 2 combined SE = 0.113: at L=256 base 100 is beaten by 0.15 on both, so it is
+  // off the statistical frontier too; nothing else is clearly beaten.
+  const std::vector<double> se_{0.04, 0.04, 0.04, 0.04, 0.04, 0.04};
   // Row-major over (scale, length).
   const std::vector<double> zipped_position_{0.1, 0.3, 0.2, 0.3, 0.2, 0.1};
   const std::vector<double> zipped_token_{0.1, 0.3, 0.2, 0.3, 0.3, 0.3};
@@ -107,6 +112,13 @@ TEST_F(FrontierFileTest, WritesWhatThePureFunctionComputesWithTheExperimentsScal
   EXPECT_EQ(scale_name("/frontier/pw/pareto_optimal", 0), "/frontier/pw/length");
   EXPECT_EQ(scale_name("/frontier/pw/pareto_optimal", 1), "/frontier/pw/base");
   EXPECT_EQ(scale_name("/frontier/pw/best_token_base", 0), "/frontier/pw/length");
+  const Frontier with_se =
+      compute_frontier(position_, token_, {2, 3}, 1, {100, 1000, 10000}, se_, se_);
+  EXPECT_EQ(read<std::uint8_t>("/frontier/pw/statistically_optimal"),
+            with_se.statistically_optimal);
+  EXPECT_EQ(with_se.statistically_optimal, (std::vector<std::uint8_t>{1, 1, 1, 0, 1, 1}));
+  EXPECT_EQ(scale_name("/frontier/pw/statistically_optimal", 1), "/frontier/pw/base");
+  EXPECT_FALSE(exists("/frontier/zipped/statistically_optimal"));  // no _se datasets
 
   // base as a zip member: the frontier runs over the `scale` dimension it rides on.
   const Frontier zipped =

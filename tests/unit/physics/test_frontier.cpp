@@ -73,6 +73,53 @@ TEST(ParetoMask, MatchesTheDefinitionOnRandomClouds) {
   }
 }
 
+// A base 2 SE better on one axis and 3 SE better on the other does not clearly beat:
+// both differences must exceed 2 combined SE.
+TEST(StatisticalMask, BeatenOnlyBeyondTwoCombinedStandardErrorsOnBothAxes) {
+  const double se = 0.01;  // combined: 0.01 * sqrt(2) = 0.01414; 2 combined = 0.02828
+  // base 1 is 0.03 better than base 0 on both axes (clearly); base 2 is 0.03 better
+  // on position but only 0.02 on token (not clearly); base 3 has no estimate.
+  const std::vector<double> p{0.60, 0.63, 0.63, kNaN}, t{0.40, 0.43, 0.42, 0.90};
+  const std::vector<double> sp(4, se), st(4, se);
+  EXPECT_EQ(statistical_mask(p, t, sp, st), (Mask{0, 1, 1, 0}));
+  EXPECT_EQ(pareto_mask(p, t), (Mask{0, 1, 0, 0}));
+  // With zero standard errors, "clearly beaten" is "strictly better on both".
+  const std::vector<double> zero(4, 0.0);
+  EXPECT_EQ(statistical_mask(p, t, zero, zero), (Mask{0, 1, 1, 0}));
+  EXPECT_THROW(statistical_mask(p, t, sp, {0.1}), Error);
+}
+
+// The definition checked pair by pair on random clouds, and the Pareto frontier
+// always inside the statistical one.
+TEST(StatisticalMask, MatchesTheDefinitionAndContainsTheParetoFrontier) {
+  std::mt19937_64 engine(777);
+  std::uniform_real_distribution<double> value(0.0, 1.0), error(0.0, 0.05);
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::size_t n = 1 + trial % 11;
+    std::vector<double> p(n), t(n), sp(n), st(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      p[i] = value(engine);
+      t[i] = (trial % 7 == 0 && i == 0) ? kNaN : value(engine);
+      sp[i] = error(engine);
+      st[i] = error(engine);
+    }
+    const Mask kept = statistical_mask(p, t, sp, st);
+    const Mask pareto = pareto_mask(p, t);
+    for (std::size_t i = 0; i < n; ++i) {
+      bool beaten = std::isnan(t[i]);
+      for (std::size_t j = 0; j < n && !beaten; ++j) {
+        if (std::isnan(t[j])) continue;
+        beaten = p[j] - p[i] > 2 * std::hypot(sp[i], sp[j]) &&
+                 t[j] - t[i] > 2 * std::hypot(st[i], st[j]);
+      }
+      EXPECT_EQ(kept[i], beaten ? 0 : 1) << "trial " << trial << " point " << i;
+      if (pareto[i]) {
+        EXPECT_EQ(kept[i], 1) << "trial " << trial << " point " << i;
+      }
+    }
+  }
+}
+
 // shape (length=2, base=3, precision=2): the base dimension in the middle, so
 // the slice indexing (outer, inner strides) is exercised.
 TEST(ComputeFrontier, SlicesOverTheNonBaseDimensions) {
@@ -104,6 +151,23 @@ TEST(ComputeFrontier, SlicesOverTheNonBaseDimensions) {
   // Reduced arrays are row-major over (length, precision).
   EXPECT_EQ(f.best_position_base, (std::vector<double>{100, 100, 100, 10000}));
   EXPECT_EQ(f.best_token_base, (std::vector<double>{10000, 10000, 100, 10000}));
+  EXPECT_TRUE(f.statistically_optimal.empty());  // no standard errors given
+
+  // Standard errors of 0.05 everywhere (2 combined = 0.141): in slice (1, 1) base
+  // 10000 beats base 1000 by 0.29 on position but only 0.01 on token, so only the
+  // uncomputed base is off the statistical frontier; elsewhere no gap exceeds 0.2.
+  const std::vector<double> se(position.size(), 0.05);
+  const Frontier g = compute_frontier(position, token, shape, 1, bases, se, se);
+  EXPECT_EQ(g.pareto_optimal, f.pareto_optimal);
+  auto kept_of = [&](std::uint64_t l, std::uint64_t p) {
+    return Mask{g.statistically_optimal[at(l, 0, p)], g.statistically_optimal[at(l, 1, p)],
+                g.statistically_optimal[at(l, 2, p)]};
+  };
+  EXPECT_EQ(kept_of(0, 0), (Mask{1, 1, 1}));
+  EXPECT_EQ(kept_of(0, 1), (Mask{1, 1, 1}));
+  EXPECT_EQ(kept_of(1, 0), (Mask{1, 1, 1}));
+  EXPECT_EQ(kept_of(1, 1), (Mask{0, 1, 1}));
+  EXPECT_THROW(compute_frontier(position, token, shape, 1, bases, se, {}), Error);
 }
 
 TEST(ComputeFrontier, SliceWithoutComputedPointsHasNoBestBase) {

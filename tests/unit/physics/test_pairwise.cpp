@@ -10,6 +10,7 @@
 #include "ropesweep/physics/gaussian.hpp"
 #include "ropesweep/physics/pairwise.hpp"
 #include "ropesweep/physics/sincos.hpp"
+#include "ropesweep/physics/rare_events.hpp"
 #include "ropesweep/physics/separation.hpp"
 #include "reference_kernels.hpp"
 
@@ -272,6 +273,51 @@ TEST(Pairwise, AliasingNeedsLowPrecision) {
   const Estimate pairs = aliased_pairs(bf16_position, 4096);
   EXPECT_DOUBLE_EQ(pairs.value, bf16_position.value * 4096.0 * 4095.0 / 2.0);
   EXPECT_DOUBLE_EQ(pairs.se, bf16_position.se * 4096.0 * 4095.0 / 2.0);
+  EXPECT_DOUBLE_EQ(pairs.upper, bf16_position.upper * 4096.0 * 4095.0 / 2.0);
+}
+
+TEST(RareEvents, ClopperPearsonBounds) {
+  // Zero events: the bound solves (1 - p)^n = 0.05.
+  for (const std::int64_t n : {1, 10, 157, 100000}) {
+    EXPECT_NEAR(rate_upper_bound(0, n), 1.0 - std::pow(0.05, 1.0 / double(n)), 1e-12) << n;
+  }
+  // Independently: the bound p makes P(X <= k | n, p) = 0.05, summed here directly.
+  for (const auto& [k, n] : std::vector<std::pair<int, int>>{{1, 20}, {5, 100}, {30, 40}}) {
+    const double p = rate_upper_bound(k, n);
+    double cdf = 0.0;
+    for (int i = 0; i <= k; ++i) {
+      cdf += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) +
+                      i * std::log(p) + (n - i) * std::log1p(-p));
+    }
+    EXPECT_NEAR(cdf, 0.05, 1e-9) << k << " of " << n;
+  }
+  EXPECT_EQ(rate_upper_bound(7, 7), 1.0);
+  EXPECT_THROW(rate_upper_bound(3, 2), Error);
+}
+
+// A rare event that no block sees reads 0 +- 0; the upper bound stays honest
+// (nope, bf16, d = 96, L = 70000, rho = 0.3: token aliasing about 2.5e-4) and
+// is the zero-event bound over the independent blocks. Where events are
+// common the bound lies above the estimate.
+TEST(RareEvents, AliasingCarriesAnHonestUpperBound) {
+  PairwiseConfig config = make_config(10000.0, 96, 70000, 0.3, EstimatorKind::kPlain, 20000);
+  config.encoding.kind = EncodingKind::kNope;
+  config.precision = Precision::kBf16;
+  const detail::BlockPlan plan = detail::plan_blocks(config.samples);
+  const Estimate token = token_aliasing(config, 5, 0);
+  if (token.value == 0.0) {
+    EXPECT_EQ(token.se, 0.0);
+    EXPECT_DOUBLE_EQ(token.upper, rate_upper_bound(0, plan.blocks));
+  }
+  EXPECT_GT(token.upper, 2.5e-4);
+  config = make_config(10000.0, 64, 4096, 0.5, EstimatorKind::kPlain, 20000);
+  config.precision = Precision::kBf16;
+  const Estimate position = position_aliasing(config, 1, 0);
+  EXPECT_GT(position.value, 0.0);
+  EXPECT_GT(position.upper, position.value + position.se);
+  EXPECT_LE(position.upper, 1.0);
+  // Inversions are not rare events: no bound.
+  EXPECT_TRUE(std::isnan(position_inversion(config, 1, 0).upper));
 }
 
 TEST(Pairwise, KernelFollowsThePrecisionPipeline) {
