@@ -228,7 +228,13 @@ def tradeoff(ds: xr.Dataset, experiment: str, path: str, stored=None) -> Figure:
             order = np.argsort(p[mask])
             ax.plot(p[mask][order], t[mask][order], color="red", lw=1, zorder=2)
             ax.scatter(p[mask], t[mask], s=110, facecolors="none", edgecolors="red", lw=1.4, zorder=3)
+            kept = (values(one["statistically_optimal"]).astype(bool) if "statistically_optimal" in one
+                    else None)
+            if kept is not None:
+                ax.scatter(p[kept & ~mask], t[kept & ~mask], s=110, facecolors="none", edgecolors="red",
+                           lw=1.0, ls=(0, (2, 2)), zorder=3)
             rows.append((length_text, ", ".join(_format_base(b) for b in bases[mask]),
+                         "" if kept is None else ", ".join(_format_base(b) for b in bases[kept]),
                          _format_base(one["best_position_base"].values),
                          _format_base(one["best_token_base"].values)))
         ax.set_title(length_text, fontsize=10)
@@ -238,14 +244,16 @@ def tradeoff(ds: xr.Dataset, experiment: str, path: str, stored=None) -> Figure:
         ax.tick_params(labelsize=8)
     colours.colourbar(fig, axes)
     notes = "; ".join(n for n in (note, picked_note) if n)
-    ringed = "red rings and line: Pareto frontier; " if stored is not None else ""
+    ringed = ("red rings and line: Pareto frontier; dashed rings: also on the statistical frontier "
+              "(not beaten on both axes by more than 2 combined SE); " if stored is not None else "")
     title(fig, f"{experiment}: base trade-off, one point per base ({ringed}bars: ±1 SE; dotted: chance)", notes)
     save(fig, path)
     caption = ("Position discrimination against token discrimination, one point per RoPE base (colour, "
                "log scale), one panel per context length. " + _frontier_sentence(experiment, stored)
                + "Error bars ±1 standard error. " + _slice_sentence(notes))
     table = (Table(f"Frontier of '{experiment}' in the slice shown:",
-                   ("length", "Pareto-optimal bases", "best base for position", "best base for token"), rows)
+                   ("length", "Pareto-optimal bases", "statistical frontier (2 combined SE)",
+                    "best base for position", "best base for token"), rows)
              if rows else None)
     return Figure(caption, ("position_inversion", "token_inversion"), table)
 

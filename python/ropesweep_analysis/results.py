@@ -210,7 +210,7 @@ def load(path: str) -> Results:
     return results
 
 
-FRONTIER_VARIABLES = ("pareto_optimal", "best_position_base", "best_token_base")
+FRONTIER_VARIABLES = ("pareto_optimal", "statistically_optimal", "best_position_base", "best_token_base")
 
 
 def with_frontier(ds: xr.Dataset, stored: xr.Dataset) -> xr.Dataset:

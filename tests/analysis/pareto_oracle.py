@@ -12,7 +12,9 @@ strictly better on one. Equal points do not dominate each other, so ties are
 all kept. Points that were not computed (NaN) are never optimal and dominate
 nothing. The best base for one objective alone is the first base along the
 axis (spec order) that reaches that objective's maximum; NaN when the slice
-has no computed point.
+has no computed point. A base is on the statistical frontier unless another
+base is better on both objectives, each by more than twice the combined
+standard error sqrt(se_i^2 + se_j^2) of that objective.
 """
 from __future__ import annotations
 
@@ -39,6 +41,19 @@ def pareto_mask(position_discrimination, token_discrimination, axis: int = -1) -
         dominates = (valid[..., None, :] & (p_j >= p_i) & (t_j >= t_i) & ((p_j > p_i) | (t_j > t_i)))
     mask = valid & ~dominates.any(axis=-1)
     return np.moveaxis(mask, -1, axis)
+
+
+def statistical_mask(position, token, position_se, token_se, axis: int = -1) -> np.ndarray:
+    """Boolean mask of the bases along `axis` that no other base clearly beats."""
+    p, t, sp, st = (np.moveaxis(np.asarray(a, dtype=np.float64), axis, -1)
+                    for a in (position, token, position_se, token_se))
+    valid = np.isfinite(p) & np.isfinite(t)
+    with np.errstate(invalid="ignore"):
+        # [..., i, j]: does entry j clearly beat entry i?
+        beats = (valid[..., None, :]
+                 & (p[..., None, :] - p[..., :, None] > 2 * np.hypot(sp[..., :, None], sp[..., None, :]))
+                 & (t[..., None, :] - t[..., :, None] > 2 * np.hypot(st[..., :, None], st[..., None, :])))
+    return np.moveaxis(valid & ~beats.any(axis=-1), -1, axis)
 
 
 def _first_argmax_value(values: np.ndarray, bases: np.ndarray, axis: int) -> np.ndarray:
@@ -77,6 +92,10 @@ def frontier(ds: xr.Dataset) -> xr.Dataset:
         },
         coords=coords,
     )
+    if POSITION + "_se" in ds and TOKEN + "_se" in ds:
+        kept = statistical_mask(position.values, token.values, ds[POSITION + "_se"].values,
+                                ds[TOKEN + "_se"].values, axis=axis)
+        out["statistically_optimal"] = (dims, kept.astype(np.uint8))
     out["best_position_base"].attrs["units"] = "base"
     out["best_token_base"].attrs["units"] = "base"
     return out

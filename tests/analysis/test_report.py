@@ -113,6 +113,10 @@ def test_stored_frontier_equals_the_oracle(run_file, group, reduced_dims):
     computed = pareto_oracle.frontier(results[group])
     assert stored["pareto_optimal"].dims == computed["pareto_optimal"].dims
     np.testing.assert_array_equal(stored["pareto_optimal"].values, computed["pareto_optimal"].values)
+    np.testing.assert_array_equal(stored["statistically_optimal"].values,
+                                  computed["statistically_optimal"].values)
+    # The statistical frontier contains the Pareto frontier.
+    assert (stored["statistically_optimal"].values >= stored["pareto_optimal"].values).all()
     for name in ("best_position_base", "best_token_base"):
         assert stored[name].dims == reduced_dims
         np.testing.assert_array_equal(stored[name].values, computed[name].values)
