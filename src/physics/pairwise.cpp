@@ -713,6 +713,14 @@ Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& 
           const double cr = profile[j];
           const double correlation = std::clamp(cr / c0, -1.0, 1.0);
           const double mean_x = rho * cr / sigma;
+          if (correlation == 1.0) {
+            // X - mean_x = Y - mean_y: the signs differ exactly when the common
+            // Gaussian falls between -mean_x and -mean_y, which is exactly 0 for
+            // equal means (r = 0, NoPE, ALiBi), where the orthant sums would
+            // leave rounding residue such as 4e-18.
+            sum += std::fabs(normal_cdf(-mean_x) - normal_cdf(-mean_y));
+            continue;
+          }
           const double same_sign = bivariate_normal_upper(-mean_x, -mean_y, correlation) +
                                    bivariate_normal_upper(mean_x, mean_y, correlation);
           sum += std::clamp(1.0 - same_sign, 0.0, 1.0);

@@ -276,6 +276,20 @@ TEST(Pairwise, AliasingNeedsLowPrecision) {
   EXPECT_DOUBLE_EQ(pairs.upper, bf16_position.upper * 4096.0 * 4095.0 / 2.0);
 }
 
+// ALiBi and NoPE never change the content order with distance (the penalty
+// cancels in the difference), so the conditional token inversion is exactly 0,
+// with no rounding residue from the Gaussian orthant sums.
+TEST(Pairwise, ConditionalTokenInversionIsExactlyZeroWithoutRotation) {
+  for (const EncodingKind kind : {EncodingKind::kAlibi, EncodingKind::kNope}) {
+    PairwiseConfig config =
+        make_config(10000.0, 64, 4096, 0.5, EstimatorKind::kConditional, 2000);
+    config.encoding.kind = kind;
+    const Estimate estimate = token_inversion(config, 3, 1);
+    EXPECT_EQ(estimate.value, 0.0) << encoding_name(kind);
+    EXPECT_EQ(estimate.se, 0.0) << encoding_name(kind);
+  }
+}
+
 TEST(RareEvents, ClopperPearsonBounds) {
   // Zero events: the bound solves (1 - p)^n = 0.05.
   for (const std::int64_t n : {1, 10, 157, 100000}) {
