@@ -22,7 +22,7 @@ ParameterBinding<EncodingConfig> declare_encoding_parameters() {
                           "pair layout of rotary encodings (rope_half is always half_split)"),
            &C::layout, parse_layout)
       .add(real_parameter("scale", 1, greater_than(0), "",
-                          "context extension factor s of pi, ntk, yarn and llama3 "
+                          "context extension factor s of pi, linear, ntk, yarn and llama3 "
                           "(transformers' factor)"),
            &C::scale)
       .add(real_parameter("train_length", 4096, at_least(2), "tokens",

@@ -20,7 +20,7 @@ constexpr EncodingName kEncodingNames[] = {
     {EncodingKind::kPi, "pi"},         {EncodingKind::kNtk, "ntk"},
     {EncodingKind::kYarn, "yarn"},     {EncodingKind::kPartial, "partial"},
     {EncodingKind::kAlibi, "alibi"},   {EncodingKind::kNope, "nope"},
-    {EncodingKind::kLlama3, "llama3"},
+    {EncodingKind::kLlama3, "llama3"}, {EncodingKind::kLinear, "linear"},
 };
 
 // Shortest round-trip-ish text of a parameter value for messages ("0.9", not "0.900000").
@@ -146,6 +146,7 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
       frequencies_ = theta;
       break;
     case EncodingKind::kPi:
+    case EncodingKind::kLinear:  // transformers' name of position interpolation
       for (int t = 0; t < pairs; ++t) frequencies_[t] = theta[t] / s;
       break;
     case EncodingKind::kNtk:

@@ -8,7 +8,18 @@
 
 namespace ropesweep {
 
-enum class EncodingKind { kRope, kRopeHalf, kPi, kNtk, kYarn, kPartial, kAlibi, kNope, kLlama3 };
+enum class EncodingKind {
+  kRope,
+  kRopeHalf,
+  kPi,
+  kNtk,
+  kYarn,
+  kPartial,
+  kAlibi,
+  kNope,
+  kLlama3,
+  kLinear
+};
 
 // Which two components of a d-vector form complex pair t.
 enum class PairLayout {
@@ -20,7 +31,7 @@ struct EncodingConfig {
   EncodingKind kind = EncodingKind::kRope;
   int head_dim = 128;     // d, even
   double base = 10000.0;  // b > 1
-  // s of pi, ntk, yarn and llama3 (transformers' `factor`); >= 1 in practice, > 0 required.
+  // s of pi, linear, ntk, yarn and llama3 (transformers' `factor`); >= 1 in practice, > 0 required.
   double scale = 1.0;
   // L_train of yarn's ramp; L0 of llama3 (transformers' `original_max_position_embeddings`).
   double train_length = 4096.0;

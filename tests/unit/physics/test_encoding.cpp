@@ -152,6 +152,23 @@ TEST(Encoding, PositionInterpolationDividesPositions) {
   EXPECT_NEAR(pi.score(q.data(), k.data(), 400.0), rope.score(q.data(), k.data(), 100.0), 1e-10);
 }
 
+TEST(Encoding, LinearIsPositionInterpolationBitForBit) {
+  EncodingConfig c = config(EncodingKind::kLinear, 96, 5e5);
+  c.scale = 8.0;
+  const Encoding linear(c);
+  c.kind = EncodingKind::kPi;
+  const Encoding pi(c);
+  EXPECT_EQ(linear.frequencies(), pi.frequencies());
+  EXPECT_EQ(linear.qk_scale(), 1.0);
+  const auto q = gaussian(96, 16), k = gaussian(96, 17);
+  for (double r : {0.0, 7.0, 123456.0}) {
+    EXPECT_EQ(linear.score(q.data(), k.data(), r), pi.score(q.data(), k.data(), r));
+  }
+  for (int t = 0; t < 48; ++t) {
+    EXPECT_NEAR(linear.frequencies()[t], std::pow(5e5, -2.0 * t / 96) / 8.0, 1e-16);
+  }
+}
+
 TEST(Encoding, YarnRampAndTemperature) {
   EncodingConfig c = config(EncodingKind::kYarn, 128, 10000.0);
   c.scale = 16.0;
