@@ -2,6 +2,7 @@
 // (plus the expected number of aliased pairs) on one grid point.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ropesweep/experiments/bound_experiment.hpp"
 #include "ropesweep/experiments/parameter_checks.hpp"
@@ -61,6 +62,10 @@ class PairwiseExperiment final : public BoundExperiment<PairwiseConfig, Pairwise
 
   std::string check_point(const Parameters& point) const override {
     return error_message_of([&] { validate(config_of(point)); });
+  }
+
+  std::vector<UnreadParameter> unread_parameters(const Parameters& point) const override {
+    return unread_encoding_parameters(point);
   }
 
   // Four metrics of `samples` draws each, computed in replicate blocks of queries x

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
+#include <string>
 #include <vector>
 
 #include "ropesweep/core/error.hpp"
@@ -10,18 +12,43 @@
 namespace ropesweep {
 namespace {
 
-struct EncodingName {
+// Every encoding, its name, and the parameters of its own it reads: the parameters
+// beyond base, head_dim and layout, which all encodings share. An encoding reads
+// none of the other encodings' parameters.
+struct EncodingEntry {
   EncodingKind kind;
   const char* name;
+  std::initializer_list<const char*> parameters;
 };
 
-constexpr EncodingName kEncodingNames[] = {
-    {EncodingKind::kRope, "rope"},     {EncodingKind::kRopeHalf, "rope_half"},
-    {EncodingKind::kPi, "pi"},         {EncodingKind::kNtk, "ntk"},
-    {EncodingKind::kYarn, "yarn"},     {EncodingKind::kPartial, "partial"},
-    {EncodingKind::kAlibi, "alibi"},   {EncodingKind::kNope, "nope"},
-    {EncodingKind::kLlama3, "llama3"}, {EncodingKind::kLinear, "linear"},
+constexpr EncodingEntry kEncodings[] = {
+    {EncodingKind::kRope, "rope", {}},
+    {EncodingKind::kRopeHalf, "rope_half", {}},
+    {EncodingKind::kPi, "pi", {"scale"}},
+    {EncodingKind::kNtk, "ntk", {"scale"}},
+    {EncodingKind::kYarn, "yarn", {"scale", "train_length", "yarn_alpha", "yarn_beta"}},
+    {EncodingKind::kPartial, "partial", {"partial_fraction"}},
+    {EncodingKind::kAlibi, "alibi", {"alibi_slope", "alibi_heads"}},
+    {EncodingKind::kNope, "nope", {}},
+    {EncodingKind::kLinear, "linear", {"scale"}},
+    {EncodingKind::kLlama3,
+     "llama3",
+     {"scale", "train_length", "low_freq_factor", "high_freq_factor"}},
 };
+
+const EncodingEntry& entry_of(EncodingKind kind) {
+  for (const auto& entry : kEncodings) {
+    if (kind == entry.kind) return entry;
+  }
+  throw Error("invalid encoding value");
+}
+
+bool lists(const EncodingEntry& entry, const std::string& parameter) {
+  for (const char* name : entry.parameters) {
+    if (parameter == name) return true;
+  }
+  return false;
+}
 
 // Shortest round-trip-ish text of a parameter value for messages ("0.9", not "0.900000").
 std::string number_text(double value) { return format_significant(value, 10); }
@@ -92,25 +119,32 @@ std::vector<double> by_parts_frequencies(const std::vector<double>& theta, doubl
 }  // namespace
 
 EncodingKind parse_encoding(const std::string& name) {
-  for (const auto& entry : kEncodingNames) {
+  for (const auto& entry : kEncodings) {
     if (name == entry.name) return entry.kind;
   }
   std::string known;
-  for (const auto& entry : kEncodingNames)
+  for (const auto& entry : kEncodings)
     known += (known.empty() ? "" : ", ") + std::string(entry.name);
   throw Error("unknown encoding '" + name + "' (known: " + known + ")");
 }
 
-std::string encoding_name(EncodingKind kind) {
-  for (const auto& entry : kEncodingNames) {
-    if (kind == entry.kind) return entry.name;
-  }
-  throw Error("invalid encoding value");
-}
+std::string encoding_name(EncodingKind kind) { return entry_of(kind).name; }
 
 std::vector<std::string> encoding_names() {
   std::vector<std::string> names;
-  for (const auto& entry : kEncodingNames) names.emplace_back(entry.name);
+  for (const auto& entry : kEncodings) names.emplace_back(entry.name);
+  return names;
+}
+
+bool encoding_reads(EncodingKind kind, const std::string& parameter) {
+  return lists(entry_of(kind), parameter) || encodings_reading(parameter).empty();
+}
+
+std::vector<std::string> encodings_reading(const std::string& parameter) {
+  std::vector<std::string> names;
+  for (const auto& entry : kEncodings) {
+    if (lists(entry, parameter)) names.emplace_back(entry.name);
+  }
   return names;
 }
 

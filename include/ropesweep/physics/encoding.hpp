@@ -51,6 +51,13 @@ std::string encoding_name(EncodingKind kind);
 std::vector<std::string> encoding_names();
 PairLayout parse_layout(const std::string& name);  // "interleaved" | "half_split"
 
+// Whether an encoding reads a parameter of the encoding block. base, head_dim and
+// layout are shared by every encoding; each other parameter is an encoding's own,
+// read only by the encodings that list it (scale by pi, ntk, yarn, ...).
+bool encoding_reads(EncodingKind kind, const std::string& parameter);
+// The encodings that list `parameter` as their own (empty for the shared ones).
+std::vector<std::string> encodings_reading(const std::string& parameter);
+
 // ALiBi head slopes of Press et al. (2022): for H a power of two, the geometric
 // sequence 2^(-8/H), 2^(-16/H), ...; otherwise the published rule (the slopes of
 // the closest smaller power of two, then every other slope of twice that).

@@ -323,6 +323,56 @@ TEST(Encoding, Fp32RotationUsesFp32Angles) {
   EXPECT_LT(error, 0.05);
 }
 
+// A change of each encoding's own parameter, away from the configuration of
+// read_parameters_of().
+struct Change {
+  const char* parameter;
+  void (*apply)(EncodingConfig&);
+};
+
+const Change kChanges[] = {
+    {"scale", [](EncodingConfig& c) { c.scale = 8.0; }},
+    {"train_length", [](EncodingConfig& c) { c.train_length = 2048.0; }},
+    {"yarn_alpha", [](EncodingConfig& c) { c.yarn_alpha = 2.0; }},
+    {"yarn_beta", [](EncodingConfig& c) { c.yarn_beta = 16.0; }},
+    {"partial_fraction", [](EncodingConfig& c) { c.partial_fraction = 0.5; }},
+    {"alibi_slope", [](EncodingConfig& c) { c.alibi_slope = 0.125; }},
+    {"alibi_heads", [](EncodingConfig& c) { c.alibi_heads = 4; }},
+    {"low_freq_factor", [](EncodingConfig& c) { c.low_freq_factor = 0.5; }},
+    {"high_freq_factor", [](EncodingConfig& c) { c.high_freq_factor = 8.0; }},
+};
+
+bool same_encoding(const Encoding& a, const Encoding& b) {
+  return a.frequencies() == b.frequencies() && a.qk_scale() == b.qk_scale() &&
+         a.distance_slope() == b.distance_slope();
+}
+
+// Whether changing `change.parameter` changes the encoding `kind` (d = 64, b = 1e4,
+// s = 4, L0 = 4096, where every band of yarn and llama3 holds some pairs).
+bool changes_encoding(EncodingKind kind, const Change& change) {
+  EncodingConfig c = config(kind, 64, 1e4);
+  c.scale = 4.0;
+  EncodingConfig changed = c;
+  change.apply(changed);
+  return !same_encoding(Encoding(c), Encoding(changed));
+}
+
+TEST(Encoding, EachEncodingReadsExactlyItsListedParameters) {
+  for (const std::string& name : encoding_names()) {
+    const EncodingKind kind = parse_encoding(name);
+    for (const Change& change : kChanges) {
+      EXPECT_EQ(changes_encoding(kind, change), encoding_reads(kind, change.parameter))
+          << name << " and " << change.parameter;
+    }
+    // The parameters every encoding shares.
+    for (const char* shared : {"base", "head_dim", "layout"}) {
+      EXPECT_TRUE(encoding_reads(kind, shared)) << name << " and " << shared;
+    }
+  }
+  EXPECT_EQ(encodings_reading("low_freq_factor"), std::vector<std::string>{"llama3"});
+  EXPECT_TRUE(encodings_reading("base").empty());
+}
+
 TEST(Encoding, RejectsInvalidConfigurations) {
   EXPECT_THROW(Encoding(config(EncodingKind::kRope, 63)), Error);
   EXPECT_THROW(Encoding(config(EncodingKind::kRope, 64, 1.0)), Error);
