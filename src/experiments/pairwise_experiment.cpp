@@ -32,7 +32,10 @@ class PairwiseExperiment final : public BoundExperiment<PairwiseConfig, Pairwise
              &C::estimator, parse_estimator)
         .add(integer_parameter("samples", 20000, at_least(2), "samples",
                                "samples per metric (rounded up to whole replicate blocks)"),
-             &C::samples);
+             &C::samples)
+        .then([](PairwiseConfig& config) {
+          config.encoding.context_length = static_cast<double>(config.length);
+        });
     using R = PairwiseResult;
     metrics_
         .add(stochastic_metric(

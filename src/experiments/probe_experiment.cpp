@@ -46,6 +46,7 @@ class ProbeExperiment final : public BoundExperiment<ProbeConfig, ProbeResult> {
         .add(separation_parameter(), &C::separation)
         .then([](ProbeConfig& config) {
           config.head_dim = config.encoding.head_dim;
+          config.encoding.context_length = static_cast<double>(config.length);
           config.encoding.alibi_heads = config.heads;
         });
     using R = ProbeResult;

@@ -31,6 +31,7 @@ constexpr EncodingEntry kEncodings[] = {
     {EncodingKind::kAlibi, "alibi", {"alibi_slope", "alibi_heads"}},
     {EncodingKind::kNope, "nope", {}},
     {EncodingKind::kLinear, "linear", {"scale"}},
+    {EncodingKind::kDynamic, "dynamic", {"scale", "train_length"}},
     {EncodingKind::kLlama3,
      "llama3",
      {"scale", "train_length", "low_freq_factor", "high_freq_factor"}},
@@ -76,6 +77,10 @@ void validate(const EncodingConfig& c) {
     throw Error("alibi_slope must be >= 0 (got " + number_text(c.alibi_slope) + ")");
   }
   if (c.alibi_heads < 1) throw Error("alibi_heads must be >= 1");
+  if (c.kind == EncodingKind::kDynamic && !(c.context_length >= 1.0)) {
+    throw Error("encoding '" + encoding_name(c.kind) +
+                "' depends on the context length, which this experiment does not give it");
+  }
   if (!(c.low_freq_factor > 0.0) || !std::isfinite(c.low_freq_factor)) {
     throw Error("low_freq_factor must be > 0 (got " + number_text(c.low_freq_factor) + ")");
   }
@@ -186,6 +191,18 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
     case EncodingKind::kNtk:
       frequencies_ = rope_frequencies(config_.base * std::pow(s, d / (d - 2.0)), d);
       break;
+    case EncodingKind::kDynamic: {
+      // Dynamic NTK: beyond L0 the base grows with the context length L, and a
+      // context of length L uses b'(L) at every position.
+      const double length = config_.context_length, original = config_.train_length;
+      if (length > original) {
+        const double growth = s * length / original - (s - 1.0);
+        frequencies_ = rope_frequencies(config_.base * std::pow(growth, d / (d - 2.0)), d);
+      } else {
+        frequencies_ = theta;
+      }
+      break;
+    }
     case EncodingKind::kYarn:
       frequencies_ = by_parts_frequencies(theta, s, config_.train_length, config_.yarn_alpha,
                                           config_.yarn_beta);

@@ -18,7 +18,8 @@ enum class EncodingKind {
   kAlibi,
   kNope,
   kLlama3,
-  kLinear
+  kLinear,
+  kDynamic
 };
 
 // Which two components of a d-vector form complex pair t.
@@ -31,9 +32,11 @@ struct EncodingConfig {
   EncodingKind kind = EncodingKind::kRope;
   int head_dim = 128;     // d, even
   double base = 10000.0;  // b > 1
-  // s of pi, linear, ntk, yarn and llama3 (transformers' `factor`); >= 1 in practice, > 0 required.
+  // Which encoding reads which of the fields below: encoding_reads().
+  // s, the context extension factor (transformers' `factor`); > 0, >= 1 in practice.
   double scale = 1.0;
-  // L_train of yarn's ramp; L0 of llama3 (transformers' `original_max_position_embeddings`).
+  // L_train of yarn's ramp, L0 of the Hugging Face variants (transformers'
+  // `original_max_position_embeddings`).
   double train_length = 4096.0;
   double yarn_alpha = 1.0;        // yarn ramp lower bound
   double yarn_beta = 32.0;        // yarn ramp upper bound
@@ -44,6 +47,9 @@ struct EncodingConfig {
   double high_freq_factor = 4.0;  // llama3: pairs with L0 / lambda_t above it are kept
   // Pair layout of the rotary encodings; rope_half always uses kHalfSplit.
   PairLayout layout = PairLayout::kInterleaved;
+  // L, the context length of the point, which dynamic's base depends on. Not a
+  // parameter: each experiment sets it from its own length (0: not set).
+  double context_length = 0.0;
 };
 
 EncodingKind parse_encoding(const std::string& name);  // throws Error on unknown names

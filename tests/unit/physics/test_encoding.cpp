@@ -169,6 +169,32 @@ TEST(Encoding, LinearIsPositionInterpolationBitForBit) {
   }
 }
 
+// transformers' _compute_dynamic_ntk_parameters: for seq_len > L0,
+// base' = base (factor seq_len / L0 - (factor - 1))^(d / (d - 2)), inv_freq = 1 / base'^(2t/d).
+TEST(Encoding, DynamicGrowsTheBaseBeyondTheOriginalLength) {
+  EncodingConfig c = config(EncodingKind::kDynamic, 128, 1e4);
+  c.scale = 2.0;
+  c.train_length = 4096;
+  const Encoding rope(config(EncodingKind::kRope, 128, 1e4));
+  for (double length : {100.0, 4096.0}) {  // up to L0: RoPE itself
+    c.context_length = length;
+    EXPECT_EQ(Encoding(c).frequencies(), rope.frequencies()) << length;
+  }
+  for (double length : {8192.0, 131072.0}) {
+    c.context_length = length;
+    const Encoding dynamic(c);
+    const double grown = 1e4 * std::pow(2.0 * length / 4096 - 1.0, 128.0 / 126.0);
+    if (length == 8192.0) EXPECT_NEAR(grown, 30528.0, 0.5);  // science.md's sanity value
+    for (int t = 0; t < 64; ++t) {
+      const double expected = 1.0 / std::pow(grown, 2.0 * t / 128);
+      EXPECT_NEAR(dynamic.frequencies()[t], expected, 1e-14 * expected) << length << " " << t;
+    }
+    EXPECT_EQ(dynamic.qk_scale(), 1.0);
+  }
+  c.context_length = 0;  // not given by the experiment
+  EXPECT_THROW(Encoding{c}, Error);
+}
+
 TEST(Encoding, YarnRampAndTemperature) {
   EncodingConfig c = config(EncodingKind::kYarn, 128, 10000.0);
   c.scale = 16.0;
@@ -348,10 +374,11 @@ bool same_encoding(const Encoding& a, const Encoding& b) {
 }
 
 // Whether changing `change.parameter` changes the encoding `kind` (d = 64, b = 1e4,
-// s = 4, L0 = 4096, where every band of yarn and llama3 holds some pairs).
+// s = 4, L0 = 4096, where every band of yarn and llama3 holds some pairs, L = 16384).
 bool changes_encoding(EncodingKind kind, const Change& change) {
   EncodingConfig c = config(kind, 64, 1e4);
   c.scale = 4.0;
+  c.context_length = 16384;
   EncodingConfig changed = c;
   change.apply(changed);
   return !same_encoding(Encoding(c), Encoding(changed));
