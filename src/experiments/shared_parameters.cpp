@@ -56,7 +56,25 @@ ParameterBinding<EncodingConfig> declare_encoding_parameters() {
            &C::low_freq_factor)
       .add(own(real_parameter("high_freq_factor", 4, greater_than(0), "",
                               "pairs with L0 / wavelength above it are kept (> low_freq_factor)")),
-           &C::high_freq_factor);
+           &C::high_freq_factor)
+      .add(own(real_parameter("beta_fast", 32, greater_than(0), "",
+                              "pairs with L0 / wavelength above it keep theta (>= beta_slow)")),
+           &C::beta_fast)
+      .add(own(real_parameter("beta_slow", 1, greater_than(0), "",
+                              "pairs with L0 / wavelength below it are divided by s")),
+           &C::beta_slow)
+      .add(own(real_parameter("mscale", 0, at_least(0), "",
+                              "attention factor g(s, mscale) / g(s, mscale_all_dim) when both "
+                              "are non-zero (DeepSeek); 0: not set")),
+           &C::mscale)
+      .add(own(real_parameter("mscale_all_dim", 0, at_least(0), "", "see mscale; 0: not set")),
+           &C::mscale_all_dim)
+      .add(own(flag_parameter("truncate", true,
+                              "1: round the correction dimensions outward to whole pairs")),
+           &C::truncate)
+      .add(own(real_parameter("attention_factor", 0, at_least(0), "",
+                              "the attention factor c itself; 0: derived from s")),
+           &C::attention_factor);
   return block;
 }
 

@@ -19,7 +19,8 @@ enum class EncodingKind {
   kNope,
   kLlama3,
   kLinear,
-  kDynamic
+  kDynamic,
+  kHfYarn
 };
 
 // Which two components of a d-vector form complex pair t.
@@ -45,6 +46,16 @@ struct EncodingConfig {
   int alibi_heads = 8;            // alibi: H used for the default slope
   double low_freq_factor = 1.0;   // llama3: pairs with L0 / lambda_t below it are divided by s
   double high_freq_factor = 4.0;  // llama3: pairs with L0 / lambda_t above it are kept
+  // hf_yarn, as transformers' `yarn`: the ramp between the correction dimensions of
+  // beta_fast and beta_slow (rounded outward unless truncate is false), and the
+  // attention factor (from mscale / mscale_all_dim when both are non-zero).
+  double beta_fast = 32.0;
+  double beta_slow = 1.0;
+  double mscale = 0.0;          // 0: not set
+  double mscale_all_dim = 0.0;  // 0: not set
+  bool truncate = true;
+  // The attention factor c as given (transformers' `attention_factor`); 0: derived.
+  double attention_factor = 0.0;
   // Pair layout of the rotary encodings; rope_half always uses kHalfSplit.
   PairLayout layout = PairLayout::kInterleaved;
   // L, the context length of the point, which dynamic's base depends on. Not a
