@@ -365,7 +365,8 @@ TEST(Encoding, HfYarnDeepSeekV3) {
   EXPECT_EQ(split.kept, 11);     // t <= 10
   EXPECT_EQ(split.blended, 12);  // 10 < t < 23
   EXPECT_EQ(split.divided, 9);   // t >= 23
-  EXPECT_EQ(hf_yarn_attention_factor(deepseek), 1.0);  // g(40, 1) / g(40, 1)
+  // mscale = mscale_all_dim: g(40, 1) / g(40, 1) = 1
+  EXPECT_EQ(hf_yarn_attention_factor(deepseek), 1.0);
   // Without mscale: g(40, 1) = 0.1 ln 40 + 1 = 1.3689.
   const HfYarnCase plain{1e4, 64, 40.0, 4096.0};
   EXPECT_NEAR(hf_yarn_attention_factor(plain), 1.3689, 5e-5);
@@ -403,9 +404,8 @@ TEST(Encoding, HfYarnQwen25Recipe) {
   double largest = 0;
   int at = -1;
   for (int t = 0; t < 64; ++t) {
-    const double difference =
-        std::fabs(reference_code.frequencies()[t] - paper.frequencies()[t]) /
-        paper.frequencies()[t];
+    const double difference = std::fabs(reference_code.frequencies()[t] - paper.frequencies()[t]) /
+                              paper.frequencies()[t];
     if (difference > largest) largest = difference, at = t;
   }
   EXPECT_EQ(at, 32);
@@ -435,6 +435,7 @@ TEST(Encoding, HfYarnAttentionFactorAndEdges) {
 // context 4096, context 131072 so s = 32), from its config.json as copied verbatim
 // into mlc-ai/mlc-llm, python/mlc_llm/model/model_preset.py ("phi-3_5"), commit
 // 01ced331a9e155c5ba4e7625b027a51bee611450.
+// clang-format off
 const std::vector<double> kPhi35LongFactor = {
     1.0800000429153442, 1.1100000143051147, 1.1399999856948853, 1.340000033378601,
     1.5899999141693115, 1.600000023841858,  1.6200000047683716, 2.620000123977661,
@@ -461,6 +462,7 @@ const std::vector<double> kPhi35ShortFactor = {
     2.0299997329711914, 2.0299997329711914, 2.0299997329711914, 2.0299997329711914,
     2.0799996852874756, 2.0899996757507324, 2.189999580383301,  2.2199995517730713,
     2.5899994373321533, 2.729999542236328,  2.749999523162842,  2.8399994373321533};
+// clang-format on
 
 EncodingConfig phi35_config(double context_length) {
   EncodingConfig c = config(EncodingKind::kLongrope, 96, 1e4);
