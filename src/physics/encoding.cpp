@@ -1,7 +1,11 @@
 #include "ropesweep/physics/encoding.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "ropesweep/core/error.hpp"
@@ -10,17 +14,51 @@
 namespace ropesweep {
 namespace {
 
-struct EncodingName {
+// Every encoding, its name, and the parameters of its own it reads: the parameters
+// beyond base, head_dim and layout, which all encodings share. An encoding reads
+// none of the other encodings' parameters.
+struct EncodingEntry {
   EncodingKind kind;
   const char* name;
+  std::initializer_list<const char*> parameters;
 };
 
-constexpr EncodingName kEncodingNames[] = {
-    {EncodingKind::kRope, "rope"},   {EncodingKind::kRopeHalf, "rope_half"},
-    {EncodingKind::kPi, "pi"},       {EncodingKind::kNtk, "ntk"},
-    {EncodingKind::kYarn, "yarn"},   {EncodingKind::kPartial, "partial"},
-    {EncodingKind::kAlibi, "alibi"}, {EncodingKind::kNope, "nope"},
+constexpr EncodingEntry kEncodings[] = {
+    {EncodingKind::kRope, "rope", {}},
+    {EncodingKind::kRopeHalf, "rope_half", {}},
+    {EncodingKind::kPi, "pi", {"scale"}},
+    {EncodingKind::kNtk, "ntk", {"scale"}},
+    {EncodingKind::kYarn, "yarn", {"scale", "train_length", "yarn_alpha", "yarn_beta"}},
+    {EncodingKind::kPartial, "partial", {"partial_fraction"}},
+    {EncodingKind::kAlibi, "alibi", {"alibi_slope", "alibi_heads"}},
+    {EncodingKind::kNope, "nope", {}},
+    {EncodingKind::kLinear, "linear", {"scale"}},
+    {EncodingKind::kDynamic, "dynamic", {"scale", "train_length"}},
+    {EncodingKind::kHfYarn,
+     "hf_yarn",
+     {"scale", "train_length", "beta_fast", "beta_slow", "mscale", "mscale_all_dim", "truncate",
+      "attention_factor"}},
+    {EncodingKind::kLlama3,
+     "llama3",
+     {"scale", "train_length", "low_freq_factor", "high_freq_factor"}},
+    {EncodingKind::kLongrope,
+     "longrope",
+     {"scale", "train_length", "short_factor", "long_factor", "attention_factor"}},
 };
+
+const EncodingEntry& entry_of(EncodingKind kind) {
+  for (const auto& entry : kEncodings) {
+    if (kind == entry.kind) return entry;
+  }
+  throw Error("invalid encoding value");
+}
+
+bool lists(const EncodingEntry& entry, const std::string& parameter) {
+  for (const char* name : entry.parameters) {
+    if (parameter == name) return true;
+  }
+  return false;
+}
 
 // Shortest round-trip-ish text of a parameter value for messages ("0.9", not "0.900000").
 std::string number_text(double value) { return format_significant(value, 10); }
@@ -48,6 +86,48 @@ void validate(const EncodingConfig& c) {
     throw Error("alibi_slope must be >= 0 (got " + number_text(c.alibi_slope) + ")");
   }
   if (c.alibi_heads < 1) throw Error("alibi_heads must be >= 1");
+  if (c.kind == EncodingKind::kLongrope) {
+    for (const auto& [name, factors] :
+         {std::pair<const char*, const std::vector<double>&>{"short_factor", c.short_factor},
+          {"long_factor", c.long_factor}}) {
+      if (static_cast<int>(factors.size()) != c.head_dim / 2) {
+        throw Error(std::string(name) +
+                    " must list head_dim / 2 = " + std::to_string(c.head_dim / 2) +
+                    " factors, one per pair (got " + std::to_string(factors.size()) + ")");
+      }
+      for (double factor : factors) {
+        if (!(factor > 0.0) || !std::isfinite(factor)) {
+          throw Error(std::string(name) + " factors must be > 0 (got " + number_text(factor) + ")");
+        }
+      }
+    }
+  }
+  if ((c.kind == EncodingKind::kDynamic || c.kind == EncodingKind::kLongrope) &&
+      !(c.context_length >= 1.0)) {
+    throw Error("encoding '" + encoding_name(c.kind) +
+                "' depends on the context length, which this experiment does not give it");
+  }
+  if (c.kind == EncodingKind::kHfYarn) {
+    if (!(c.beta_slow > 0.0) || !(c.beta_fast >= c.beta_slow) || !std::isfinite(c.beta_fast)) {
+      throw Error("beta_fast and beta_slow must satisfy beta_fast >= beta_slow > 0 (got " +
+                  number_text(c.beta_fast) + " and " + number_text(c.beta_slow) + ")");
+    }
+  }
+  for (const auto& [name, value] : {std::pair<const char*, double>{"mscale", c.mscale},
+                                    {"mscale_all_dim", c.mscale_all_dim},
+                                    {"attention_factor", c.attention_factor}}) {
+    if (!(value >= 0.0) || !std::isfinite(value)) {
+      throw Error(std::string(name) + " must be >= 0 (got " + number_text(value) + ")");
+    }
+  }
+  if (!(c.low_freq_factor > 0.0) || !std::isfinite(c.low_freq_factor)) {
+    throw Error("low_freq_factor must be > 0 (got " + number_text(c.low_freq_factor) + ")");
+  }
+  if (c.kind == EncodingKind::kLlama3 &&
+      !(c.high_freq_factor > c.low_freq_factor && std::isfinite(c.high_freq_factor))) {
+    throw Error("high_freq_factor must be > low_freq_factor (got " +
+                number_text(c.high_freq_factor) + " and " + number_text(c.low_freq_factor) + ")");
+  }
 }
 
 // theta_t = b^(-2t/d), computed as exp(-(2t/d) ln b) so that t = 0 gives exactly 1.
@@ -59,28 +139,84 @@ std::vector<double> rope_frequencies(double base, int head_dim) {
   return theta;
 }
 
+// NTK-by-parts: theta'_t = (1 - gamma_t) theta_t / s + gamma_t theta_t, where gamma_t
+// ramps linearly in r_t = length / lambda_t from 0 (r_t < low) to 1 (r_t > high).
+// yarn's rule with (alpha, beta, L_train), and Llama 3's with (low_freq_factor,
+// high_freq_factor, L0).
+std::vector<double> by_parts_frequencies(const std::vector<double>& theta, double s, double length,
+                                         double low, double high) {
+  std::vector<double> frequencies(theta.size());
+  for (std::size_t t = 0; t < theta.size(); ++t) {
+    const double wavelength = 2.0 * M_PI / theta[t];
+    const double ratio = length / wavelength;
+    double gamma = 0.0;
+    if (ratio > high) {
+      gamma = 1.0;
+    } else if (ratio >= low) {
+      gamma = (ratio - low) / (high - low);
+    }
+    frequencies[t] = (1.0 - gamma) * theta[t] / s + gamma * theta[t];
+  }
+  return frequencies;
+}
+
+// transformers' _compute_yarn_parameters: the correction dimensions of beta_fast and
+// beta_slow (the fractional pair indices where L0 / lambda_t equals them), rounded
+// outward unless `truncate` is false and clamped to [0, d - 1]; a ramp linear in the
+// pair index between them, from theta_t (ramp 0) to theta_t / s (ramp 1).
+std::vector<double> hf_yarn_frequencies(const std::vector<double>& theta, const EncodingConfig& c) {
+  const double d = c.head_dim;
+  auto correction_dim = [&](double rotations) {
+    return d * std::log(c.train_length / (rotations * 2.0 * M_PI)) / (2.0 * std::log(c.base));
+  };
+  double low = correction_dim(c.beta_fast), high = correction_dim(c.beta_slow);
+  if (c.truncate) {
+    low = std::floor(low);
+    high = std::ceil(high);
+  }
+  low = std::max(low, 0.0);
+  high = std::min(high, d - 1.0);
+  if (low == high) high += 0.001;  // transformers' guard against a zero-width ramp
+  std::vector<double> frequencies(theta.size());
+  for (std::size_t t = 0; t < theta.size(); ++t) {
+    const double ramp = std::clamp((double(t) - low) / (high - low), 0.0, 1.0);
+    frequencies[t] = theta[t] / c.scale * ramp + theta[t] * (1.0 - ramp);
+  }
+  return frequencies;
+}
+
+// YaRN's get_mscale: 0.1 mu ln s + 1, and 1 without extension (s <= 1).
+double yarn_mscale(double s, double mu) { return s <= 1.0 ? 1.0 : 0.1 * mu * std::log(s) + 1.0; }
+
 }  // namespace
 
 EncodingKind parse_encoding(const std::string& name) {
-  for (const auto& entry : kEncodingNames) {
+  for (const auto& entry : kEncodings) {
     if (name == entry.name) return entry.kind;
   }
   std::string known;
-  for (const auto& entry : kEncodingNames)
+  for (const auto& entry : kEncodings)
     known += (known.empty() ? "" : ", ") + std::string(entry.name);
   throw Error("unknown encoding '" + name + "' (known: " + known + ")");
 }
 
-std::string encoding_name(EncodingKind kind) {
-  for (const auto& entry : kEncodingNames) {
-    if (kind == entry.kind) return entry.name;
-  }
-  throw Error("invalid encoding value");
-}
+std::string encoding_name(EncodingKind kind) { return entry_of(kind).name; }
 
 std::vector<std::string> encoding_names() {
   std::vector<std::string> names;
-  for (const auto& entry : kEncodingNames) names.emplace_back(entry.name);
+  for (const auto& entry : kEncodings) names.emplace_back(entry.name);
+  return names;
+}
+
+bool encoding_reads(EncodingKind kind, const std::string& parameter) {
+  return lists(entry_of(kind), parameter) || encodings_reading(parameter).empty();
+}
+
+std::vector<std::string> encodings_reading(const std::string& parameter) {
+  std::vector<std::string> names;
+  for (const auto& entry : kEncodings) {
+    if (lists(entry, parameter)) names.emplace_back(entry.name);
+  }
   return names;
 }
 
@@ -116,27 +252,55 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
       frequencies_ = theta;
       break;
     case EncodingKind::kPi:
+    case EncodingKind::kLinear:  // transformers' name of position interpolation
       for (int t = 0; t < pairs; ++t) frequencies_[t] = theta[t] / s;
       break;
     case EncodingKind::kNtk:
       frequencies_ = rope_frequencies(config_.base * std::pow(s, d / (d - 2.0)), d);
       break;
-    case EncodingKind::kYarn:
-      for (int t = 0; t < pairs; ++t) {
-        const double wavelength = 2.0 * M_PI / theta[t];
-        const double ratio = config_.train_length / wavelength;
-        double gamma = 0.0;
-        if (ratio > config_.yarn_beta) {
-          gamma = 1.0;
-        } else if (ratio >= config_.yarn_alpha) {
-          gamma = (ratio - config_.yarn_alpha) / (config_.yarn_beta - config_.yarn_alpha);
-        }
-        frequencies_[t] = (1.0 - gamma) * theta[t] / s + gamma * theta[t];
+    case EncodingKind::kDynamic: {
+      // Dynamic NTK: beyond L0 the base grows with the context length L, and a
+      // context of length L uses b'(L) at every position.
+      const double length = config_.context_length, original = config_.train_length;
+      if (length > original) {
+        const double growth = s * length / original - (s - 1.0);
+        frequencies_ = rope_frequencies(config_.base * std::pow(growth, d / (d - 2.0)), d);
+      } else {
+        frequencies_ = theta;
       }
+      break;
+    }
+    case EncodingKind::kHfYarn:
+      frequencies_ = hf_yarn_frequencies(theta, config_);
+      if (config_.attention_factor > 0.0) {
+        qk_scale_ = config_.attention_factor;
+      } else if (config_.mscale > 0.0 && config_.mscale_all_dim > 0.0) {  // DeepSeek
+        qk_scale_ = yarn_mscale(s, config_.mscale) / yarn_mscale(s, config_.mscale_all_dim);
+      } else {
+        qk_scale_ = yarn_mscale(s, 1.0);
+      }
+      break;
+    case EncodingKind::kLongrope: {
+      // transformers' _compute_longrope_parameters: the long factors beyond L0, the
+      // short ones up to it; the attention factor applies at every length.
+      const bool long_context = config_.context_length > config_.train_length;
+      const std::vector<double>& factors =
+          long_context ? config_.long_factor : config_.short_factor;
+      for (int t = 0; t < pairs; ++t) frequencies_[t] = theta[t] / factors[t];
+      if (config_.attention_factor > 0.0) {
+        qk_scale_ = config_.attention_factor;
+      } else {
+        qk_scale_ = s <= 1.0 ? 1.0 : std::sqrt(1.0 + std::log(s) / std::log(config_.train_length));
+      }
+      break;
+    }
+    case EncodingKind::kYarn:
+      frequencies_ = by_parts_frequencies(theta, s, config_.train_length, config_.yarn_alpha,
+                                          config_.yarn_beta);
       // YaRN's attention temperature: logits scale by 1/t = (0.1 ln s + 1)^2, applied
       // as sqrt(1/t) to q and to k. As in the reference implementation, no
       // temperature for s <= 1 (no extension).
-      qk_scale_ = s > 1.0 ? 0.1 * std::log(s) + 1.0 : 1.0;
+      qk_scale_ = yarn_mscale(s, 1.0);
       break;
     case EncodingKind::kPartial: {
       // Rotated pairs: floor(p * d/2) of the highest frequencies (t = 0, 1, ...),
@@ -152,6 +316,12 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
                                                   : alibi_slopes(config_.alibi_heads).front();
       break;
     case EncodingKind::kNope:
+      break;
+    case EncodingKind::kLlama3:
+      // Meta's apply_scaling: kept where lambda_t < L0 / high_freq_factor, divided by s
+      // where lambda_t > L0 / low_freq_factor, blended in between; no attention factor.
+      frequencies_ = by_parts_frequencies(theta, s, config_.train_length, config_.low_freq_factor,
+                                          config_.high_freq_factor);
       break;
   }
   frequencies_fp32_.resize(pairs);

@@ -556,15 +556,29 @@ class SpecReader {
 
   // --- points ---
 
-  // Problems that involve several parameters of one point (Experiment::check_point).
+  // A parameter the spec sets that every point so far leaves unread: the first
+  // point's reason, and the first value away from the parameter's default.
+  struct Unread {
+    std::string reason;
+    std::optional<Value> set_to;
+  };
+
+  // Problems that involve several parameters of one point (Experiment::check_point),
+  // and parameters the spec sets that no point reads (Experiment::unread_parameters).
   void check_points(const YAML::Node& key, const ExperimentGrid& grid) {
     if (grid_size(grid) > double(options_.max_point_checks)) return;
     constexpr int kShown = 3;
     int found = 0;
+    std::map<std::string, Unread> unread_everywhere;
+    bool noted = false;  // unread_everywhere holds the first sound point's parameters
     for (std::uint64_t index = 0; index < grid.point_count(); ++index) {
       const Parameters point = grid.point(index);
       const std::string trouble = point_problem(grid, point);
-      if (trouble.empty()) continue;
+      if (trouble.empty()) {
+        note_unread(grid, point, !noted, unread_everywhere);
+        noted = true;
+        continue;
+      }
       if (++found <= kShown) {
         problem(key, "experiment '" + grid.name + "' point {" + point_labels(grid, point) +
                          "}: " + trouble);
@@ -573,6 +587,37 @@ class SpecReader {
     if (found > kShown) {
       problem(key, "experiment '" + grid.name + "': " + std::to_string(found - kShown) +
                        " more points with problems");
+    }
+    for (const auto& [name, unread] : unread_everywhere) {
+      if (!unread.set_to) continue;  // left at its default: nothing is ignored
+      problems_.add(assigned_.at(name), "experiment '" + grid.name + "' sets " + name + " = " +
+                                            value_text(*unread.set_to) +
+                                            ", which no point reads (" + unread.reason + ")");
+    }
+  }
+
+  // Narrows `unread_everywhere` to the parameters this point does not read either
+  // (on the first point: the spec's parameters it does not read).
+  void note_unread(const ExperimentGrid& grid, const Parameters& point, bool first,
+                   std::map<std::string, Unread>& unread_everywhere) const {
+    if (!first && unread_everywhere.empty()) return;
+    std::set<std::string> unread_here;
+    for (UnreadParameter& unread : grid.experiment->unread_parameters(point)) {
+      if (!assigned_.count(unread.name)) continue;
+      unread_here.insert(unread.name);
+      if (first) unread_everywhere[unread.name].reason = std::move(unread.reason);
+    }
+    for (auto it = unread_everywhere.begin(); it != unread_everywhere.end();) {
+      if (!unread_here.count(it->first)) {
+        it = unread_everywhere.erase(it);
+        continue;
+      }
+      const ParameterInfo* info = find_parameter(*grid.experiment, it->first);
+      const Value& value = point.get(it->first);
+      if (!it->second.set_to && !(info && info->default_value && *info->default_value == value)) {
+        it->second.set_to = value;
+      }
+      ++it;
     }
   }
 

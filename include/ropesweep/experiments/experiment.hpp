@@ -26,6 +26,12 @@ struct MetricInfo {
 // A metric's value at one point.
 using MetricValue = Estimate;
 
+// A parameter that one point's configuration does not read, and why.
+struct UnreadParameter {
+  std::string name;
+  std::string reason;  // e.g. "encoding 'rope' does not take it; pi, ntk, yarn, ... do"
+};
+
 class Experiment {
  public:
   virtual ~Experiment() = default;
@@ -37,6 +43,12 @@ class Experiment {
   // A problem that involves several parameters of one point (e.g. separation too
   // large for the length); empty string when the point is fine.
   virtual std::string check_point(const Parameters& /*point*/) const { return {}; }
+  // The parameters this point does not read (an encoding's own parameter under
+  // another encoding). A spec that sets one away from its default when no point of
+  // the grid reads it is rejected, since the value would be silently ignored.
+  virtual std::vector<UnreadParameter> unread_parameters(const Parameters& /*point*/) const {
+    return {};
+  }
   // Results for one grid point, in the order of metrics().
   virtual std::vector<MetricValue> compute(const Parameters& point, std::uint64_t seed,
                                            std::uint64_t point_index) const = 0;

@@ -8,7 +8,21 @@
 
 namespace ropesweep {
 
-enum class EncodingKind { kRope, kRopeHalf, kPi, kNtk, kYarn, kPartial, kAlibi, kNope };
+enum class EncodingKind {
+  kRope,
+  kRopeHalf,
+  kPi,
+  kNtk,
+  kYarn,
+  kPartial,
+  kAlibi,
+  kNope,
+  kLlama3,
+  kLinear,
+  kDynamic,
+  kHfYarn,
+  kLongrope
+};
 
 // Which two components of a d-vector form complex pair t.
 enum class PairLayout {
@@ -18,23 +32,53 @@ enum class PairLayout {
 
 struct EncodingConfig {
   EncodingKind kind = EncodingKind::kRope;
-  int head_dim = 128;             // d, even
-  double base = 10000.0;          // b > 1
-  double scale = 1.0;             // s: pi, ntk, yarn (>= 1 in practice, > 0 required)
-  double train_length = 4096.0;   // L_train: yarn's ramp
+  int head_dim = 128;     // d, even
+  double base = 10000.0;  // b > 1
+  // Which encoding reads which of the fields below: encoding_reads().
+  // s, the context extension factor (transformers' `factor`); > 0, >= 1 in practice.
+  double scale = 1.0;
+  // L_train of yarn's ramp, L0 of the Hugging Face variants (transformers'
+  // `original_max_position_embeddings`).
+  double train_length = 4096.0;
   double yarn_alpha = 1.0;        // yarn ramp lower bound
   double yarn_beta = 32.0;        // yarn ramp upper bound
   double partial_fraction = 1.0;  // p in [0, 1]: partial rotates the top fraction of frequencies
   double alibi_slope = 0.0;       // alibi: slope m; 0 means "head 0 of alibi_heads"
   int alibi_heads = 8;            // alibi: H used for the default slope
+  double low_freq_factor = 1.0;   // llama3: pairs with L0 / lambda_t below it are divided by s
+  double high_freq_factor = 4.0;  // llama3: pairs with L0 / lambda_t above it are kept
+  // hf_yarn, as transformers' `yarn`: the ramp between the correction dimensions of
+  // beta_fast and beta_slow (rounded outward unless truncate is false), and the
+  // attention factor (from mscale / mscale_all_dim when both are non-zero).
+  double beta_fast = 32.0;
+  double beta_slow = 1.0;
+  double mscale = 0.0;          // 0: not set
+  double mscale_all_dim = 0.0;  // 0: not set
+  bool truncate = true;
+  // The attention factor c as given (transformers' `attention_factor`); 0: derived.
+  double attention_factor = 0.0;
+  // longrope: one factor per pair, theta'_t = theta_t / f_t, from long_factor when
+  // the context is longer than L0 and from short_factor otherwise.
+  std::vector<double> short_factor;
+  std::vector<double> long_factor;
   // Pair layout of the rotary encodings; rope_half always uses kHalfSplit.
   PairLayout layout = PairLayout::kInterleaved;
+  // L, the context length of the point, which dynamic and longrope depend on. Not a
+  // parameter: each experiment sets it from its own length (0: not set).
+  double context_length = 0.0;
 };
 
 EncodingKind parse_encoding(const std::string& name);  // throws Error on unknown names
 std::string encoding_name(EncodingKind kind);
 std::vector<std::string> encoding_names();
 PairLayout parse_layout(const std::string& name);  // "interleaved" | "half_split"
+
+// Whether an encoding reads a parameter of the encoding block. base, head_dim and
+// layout are shared by every encoding; each other parameter is an encoding's own,
+// read only by the encodings that list it (scale by pi, ntk, yarn, ...).
+bool encoding_reads(EncodingKind kind, const std::string& parameter);
+// The encodings that list `parameter` as their own (empty for the shared ones).
+std::vector<std::string> encodings_reading(const std::string& parameter);
 
 // ALiBi head slopes of Press et al. (2022): for H a power of two, the geometric
 // sequence 2^(-8/H), 2^(-16/H), ...; otherwise the published rule (the slopes of

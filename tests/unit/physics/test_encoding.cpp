@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "ropesweep/physics/encoding.hpp"
@@ -151,6 +153,49 @@ TEST(Encoding, PositionInterpolationDividesPositions) {
   EXPECT_NEAR(pi.score(q.data(), k.data(), 400.0), rope.score(q.data(), k.data(), 100.0), 1e-10);
 }
 
+TEST(Encoding, LinearIsPositionInterpolationBitForBit) {
+  EncodingConfig c = config(EncodingKind::kLinear, 96, 5e5);
+  c.scale = 8.0;
+  const Encoding linear(c);
+  c.kind = EncodingKind::kPi;
+  const Encoding pi(c);
+  EXPECT_EQ(linear.frequencies(), pi.frequencies());
+  EXPECT_EQ(linear.qk_scale(), 1.0);
+  const auto q = gaussian(96, 16), k = gaussian(96, 17);
+  for (double r : {0.0, 7.0, 123456.0}) {
+    EXPECT_EQ(linear.score(q.data(), k.data(), r), pi.score(q.data(), k.data(), r));
+  }
+  for (int t = 0; t < 48; ++t) {
+    EXPECT_NEAR(linear.frequencies()[t], std::pow(5e5, -2.0 * t / 96) / 8.0, 1e-16);
+  }
+}
+
+// transformers' _compute_dynamic_ntk_parameters: for seq_len > L0,
+// base' = base (factor seq_len / L0 - (factor - 1))^(d / (d - 2)), inv_freq = 1 / base'^(2t/d).
+TEST(Encoding, DynamicGrowsTheBaseBeyondTheOriginalLength) {
+  EncodingConfig c = config(EncodingKind::kDynamic, 128, 1e4);
+  c.scale = 2.0;
+  c.train_length = 4096;
+  const Encoding rope(config(EncodingKind::kRope, 128, 1e4));
+  for (double length : {100.0, 4096.0}) {  // up to L0: RoPE itself
+    c.context_length = length;
+    EXPECT_EQ(Encoding(c).frequencies(), rope.frequencies()) << length;
+  }
+  for (double length : {8192.0, 131072.0}) {
+    c.context_length = length;
+    const Encoding dynamic(c);
+    const double grown = 1e4 * std::pow(2.0 * length / 4096 - 1.0, 128.0 / 126.0);
+    if (length == 8192.0) EXPECT_NEAR(grown, 30528.0, 0.5);  // science.md's sanity value
+    for (int t = 0; t < 64; ++t) {
+      const double expected = 1.0 / std::pow(grown, 2.0 * t / 128);
+      EXPECT_NEAR(dynamic.frequencies()[t], expected, 1e-14 * expected) << length << " " << t;
+    }
+    EXPECT_EQ(dynamic.qk_scale(), 1.0);
+  }
+  c.context_length = 0;  // not given by the experiment
+  EXPECT_THROW(Encoding{c}, Error);
+}
+
 TEST(Encoding, YarnRampAndTemperature) {
   EncodingConfig c = config(EncodingKind::kYarn, 128, 10000.0);
   c.scale = 16.0;
@@ -185,6 +230,289 @@ TEST(Encoding, YarnRampAndTemperature) {
   const Encoding identity(c);
   for (int t = 0; t < 64; ++t) EXPECT_DOUBLE_EQ(identity.frequencies()[t], rope.frequencies()[t]);
   EXPECT_EQ(identity.qk_scale(), 1.0);
+}
+
+// Llama 3's rule as Meta's apply_scaling (meta-llama/llama-models, models/llama3/model.py)
+// and transformers' _compute_llama3_parameters write it: inv_freq = 1 / b^(2t/d),
+// wavelen = 2 pi / inv_freq; kept below L0 / high, divided by s above L0 / low,
+// smoothed in between. Counts the kept, blended and divided pairs of the library's table.
+struct Llama3Split {
+  int kept = 0, blended = 0, divided = 0;
+};
+
+Llama3Split check_llama3(double base, int d, double s, double low, double high, double l0) {
+  EncodingConfig c = config(EncodingKind::kLlama3, d, base);
+  c.scale = s;
+  c.train_length = l0;
+  c.low_freq_factor = low;
+  c.high_freq_factor = high;
+  const Encoding llama3(c);
+  EXPECT_EQ(llama3.qk_scale(), 1.0);
+  Llama3Split split;
+  for (int t = 0; t < d / 2; ++t) {
+    const double inv_freq = 1.0 / std::pow(base, 2.0 * t / d);
+    const double wavelen = 2.0 * M_PI / inv_freq;
+    double expected;
+    if (wavelen < l0 / high) {
+      expected = inv_freq;
+    } else if (wavelen > l0 / low) {
+      expected = inv_freq / s;
+    } else {
+      const double smooth = (l0 / wavelen - low) / (high - low);
+      expected = (1.0 - smooth) * inv_freq / s + smooth * inv_freq;
+    }
+    const double w = llama3.frequencies()[t];
+    EXPECT_NEAR(w, expected, 1e-14 * expected) << "pair " << t;
+    if (std::fabs(w / inv_freq - 1.0) < 1e-14) {
+      ++split.kept;
+    } else if (std::fabs(w * s / inv_freq - 1.0) < 1e-14) {
+      ++split.divided;
+    } else {
+      ++split.blended;
+    }
+  }
+  return split;
+}
+
+TEST(Encoding, Llama3FollowsMetasApplyScaling) {
+  // Llama 3.1: base 5e5, d 128, factor 8, low 1, high 4, original context 8192.
+  const Llama3Split llama31 = check_llama3(5e5, 128, 8.0, 1.0, 4.0, 8192.0);
+  EXPECT_EQ(llama31.kept, 29);
+  EXPECT_EQ(llama31.blended, 6);
+  EXPECT_EQ(llama31.divided, 29);
+  // Llama 3.2 1B: d 64, factor 32.
+  const Llama3Split llama32 = check_llama3(5e5, 64, 32.0, 1.0, 4.0, 8192.0);
+  EXPECT_EQ(llama32.kept, 15);
+  EXPECT_EQ(llama32.blended, 3);
+  EXPECT_EQ(llama32.divided, 14);
+  // Other factors move the band: more pairs are kept when high_freq_factor is lower.
+  const Llama3Split wide = check_llama3(1e4, 64, 4.0, 0.5, 2.0, 2048.0);
+  EXPECT_EQ(wide.kept + wide.blended + wide.divided, 32);
+  EXPECT_GT(wide.blended, 0);
+}
+
+TEST(Encoding, Llama3RejectsAnEmptyBand) {
+  EncodingConfig c = config(EncodingKind::kLlama3);
+  c.low_freq_factor = 4.0;
+  c.high_freq_factor = 4.0;
+  try {
+    const Encoding encoding(c);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("high_freq_factor"), std::string::npos);
+  }
+}
+
+// transformers' _compute_yarn_parameters written out: find_correction_dim(r) =
+// d ln(L0 / (2 pi r)) / (2 ln b); low = max(floor(dim(beta_fast)), 0), high =
+// min(ceil(dim(beta_slow)), d - 1) (no floor/ceil without truncate); ramp_t =
+// clamp((t - low) / (high - low), 0, 1); inv_freq = inv_freq / s * ramp + inv_freq (1 - ramp).
+// Counts the pairs the library keeps, blends and divides.
+struct HfYarnCase {
+  double base;
+  int d;
+  double s, l0;
+  double mscale = 0, mscale_all_dim = 0;
+  bool truncate = true;
+};
+
+Llama3Split check_hf_yarn(const HfYarnCase& x) {
+  EncodingConfig c = config(EncodingKind::kHfYarn, x.d, x.base);
+  c.scale = x.s;
+  c.train_length = x.l0;
+  c.mscale = x.mscale;
+  c.mscale_all_dim = x.mscale_all_dim;
+  c.truncate = x.truncate;
+  const Encoding yarn(c);
+  auto dim = [&](double rotations) {
+    return x.d * std::log(x.l0 / (2 * M_PI * rotations)) / (2 * std::log(x.base));
+  };
+  double low = dim(32), high = dim(1);
+  if (x.truncate) low = std::floor(low), high = std::ceil(high);
+  low = std::max(low, 0.0), high = std::min(high, x.d - 1.0);
+  Llama3Split split;
+  for (int t = 0; t < x.d / 2; ++t) {
+    const double inv_freq = 1.0 / std::pow(x.base, 2.0 * t / x.d);
+    const double ramp = std::min(std::max((t - low) / (high - low), 0.0), 1.0);
+    const double expected = inv_freq / x.s * ramp + inv_freq * (1 - ramp);
+    const double w = yarn.frequencies()[t];
+    EXPECT_NEAR(w, expected, 1e-14 * expected) << "pair " << t;
+    if (std::fabs(w / inv_freq - 1.0) < 1e-14) {
+      ++split.kept;
+    } else if (std::fabs(w * x.s / inv_freq - 1.0) < 1e-14) {
+      ++split.divided;
+    } else {
+      ++split.blended;
+    }
+  }
+  return split;
+}
+
+double hf_yarn_attention_factor(const HfYarnCase& x) {
+  EncodingConfig c = config(EncodingKind::kHfYarn, x.d, x.base);
+  c.scale = x.s;
+  c.train_length = x.l0;
+  c.mscale = x.mscale;
+  c.mscale_all_dim = x.mscale_all_dim;
+  return Encoding(c).qk_scale();
+}
+
+TEST(Encoding, HfYarnDeepSeekV3) {
+  // DeepSeek-V3: 64 rotary dimensions, base 1e4, factor 40, original 4096, beta 32 / 1,
+  // mscale = mscale_all_dim = 1. dim(32) = 10.47, dim(1) = 22.51: low 10, high 23.
+  const HfYarnCase deepseek{1e4, 64, 40.0, 4096.0, 1.0, 1.0};
+  const Llama3Split split = check_hf_yarn(deepseek);
+  EXPECT_EQ(split.kept, 11);     // t <= 10
+  EXPECT_EQ(split.blended, 12);  // 10 < t < 23
+  EXPECT_EQ(split.divided, 9);   // t >= 23
+  // mscale = mscale_all_dim: g(40, 1) / g(40, 1) = 1
+  EXPECT_EQ(hf_yarn_attention_factor(deepseek), 1.0);
+  // Without mscale: g(40, 1) = 0.1 ln 40 + 1 = 1.3689.
+  const HfYarnCase plain{1e4, 64, 40.0, 4096.0};
+  EXPECT_NEAR(hf_yarn_attention_factor(plain), 1.3689, 5e-5);
+  EXPECT_DOUBLE_EQ(hf_yarn_attention_factor(plain), 0.1 * std::log(40.0) + 1.0);
+  // Only one of the two set: the plain factor, as in transformers.
+  const HfYarnCase one{1e4, 64, 40.0, 4096.0, 0.707, 0.0};
+  EXPECT_DOUBLE_EQ(hf_yarn_attention_factor(one), 0.1 * std::log(40.0) + 1.0);
+  const HfYarnCase ratio{1e4, 64, 40.0, 4096.0, 1.0, 0.5};
+  EXPECT_DOUBLE_EQ(hf_yarn_attention_factor(ratio),
+                   (0.1 * std::log(40.0) + 1.0) / (0.05 * std::log(40.0) + 1.0));
+  // Without truncate the ramp runs between the fractional dimensions.
+  HfYarnCase untruncated = deepseek;
+  untruncated.truncate = false;
+  const Llama3Split fractional = check_hf_yarn(untruncated);
+  EXPECT_EQ(fractional.kept, 11);  // t <= 10.47
+  EXPECT_EQ(fractional.blended, 12);
+}
+
+TEST(Encoding, HfYarnQwen25Recipe) {
+  // Qwen2.5's YaRN recipe: base 1e6, d 128, factor 4, original 32768.
+  // dim(32) = 23.60, dim(1) = 39.65: low 23, high 40.
+  const HfYarnCase qwen{1e6, 128, 4.0, 32768.0};
+  const Llama3Split split = check_hf_yarn(qwen);
+  EXPECT_EQ(split.kept, 24);
+  EXPECT_EQ(split.blended, 16);
+  EXPECT_EQ(split.divided, 24);
+  EXPECT_DOUBLE_EQ(hf_yarn_attention_factor(qwen), 0.1 * std::log(4.0) + 1.0);
+  // Against yarn (ramp linear in L0 / lambda_t): the largest difference, 71 %, at pair 32.
+  EncodingConfig c = config(EncodingKind::kYarn, 128, 1e6);
+  c.scale = 4.0;
+  c.train_length = 32768;
+  const Encoding paper(c);
+  c.kind = EncodingKind::kHfYarn;
+  const Encoding reference_code(c);
+  double largest = 0;
+  int at = -1;
+  for (int t = 0; t < 64; ++t) {
+    const double difference = std::fabs(reference_code.frequencies()[t] - paper.frequencies()[t]) /
+                              paper.frequencies()[t];
+    if (difference > largest) largest = difference, at = t;
+  }
+  EXPECT_EQ(at, 32);
+  EXPECT_NEAR(largest, 0.713, 5e-4);
+  EXPECT_EQ(reference_code.qk_scale(), paper.qk_scale());
+}
+
+TEST(Encoding, HfYarnAttentionFactorAndEdges) {
+  EncodingConfig c = config(EncodingKind::kHfYarn, 64, 1e4);
+  c.scale = 8.0;
+  c.attention_factor = 1.25;  // given: used as is
+  c.mscale = c.mscale_all_dim = 1.0;
+  EXPECT_EQ(Encoding(c).qk_scale(), 1.25);
+  // A short original context puts both correction dimensions below 0: every pair
+  // keeps theta (low = 0, high = ceil(dim(1)) < 0).
+  c = config(EncodingKind::kHfYarn, 64, 1e4);
+  c.scale = 8.0;
+  c.train_length = 2;
+  const Encoding rope(config(EncodingKind::kRope, 64, 1e4));
+  EXPECT_EQ(Encoding(c).frequencies(), rope.frequencies());
+  c.train_length = 4096;
+  c.beta_fast = 0.5;  // below beta_slow
+  EXPECT_THROW(Encoding{c}, Error);
+}
+
+// Phi-3.5-mini-instruct's longrope lists (d = 96, 48 pairs; base 1e4, original
+// context 4096, context 131072 so s = 32), from its config.json as copied verbatim
+// into mlc-ai/mlc-llm, python/mlc_llm/model/model_preset.py ("phi-3_5"), commit
+// 01ced331a9e155c5ba4e7625b027a51bee611450.
+// clang-format off
+const std::vector<double> kPhi35LongFactor = {
+    1.0800000429153442, 1.1100000143051147, 1.1399999856948853, 1.340000033378601,
+    1.5899999141693115, 1.600000023841858,  1.6200000047683716, 2.620000123977661,
+    3.2300000190734863, 3.2300000190734863, 4.789999961853027,  7.400000095367432,
+    7.700000286102295,  9.09000015258789,   12.199999809265137, 17.670000076293945,
+    24.46000099182129,  28.57000160217285,  30.420001983642578, 30.840002059936523,
+    32.590003967285156, 32.93000411987305,  42.320003509521484, 44.96000289916992,
+    50.340003967285156, 50.45000457763672,  57.55000305175781,  57.93000411987305,
+    58.21000289916992,  60.1400032043457,   62.61000442504883,  62.62000274658203,
+    62.71000289916992,  63.1400032043457,   63.1400032043457,   63.77000427246094,
+    63.93000411987305,  63.96000289916992,  63.970001220703125, 64.02999877929688,
+    64.06999969482422,  64.08000183105469,  64.12000274658203,  64.41000366210938,
+    64.4800033569336,   64.51000213623047,  64.52999877929688,  64.83999633789062};
+const std::vector<double> kPhi35ShortFactor = {
+    1.0,                1.0199999809265137, 1.0299999713897705, 1.0299999713897705,
+    1.0499999523162842, 1.0499999523162842, 1.0499999523162842, 1.0499999523162842,
+    1.0499999523162842, 1.0699999332427979, 1.0999999046325684, 1.1099998950958252,
+    1.1599998474121094, 1.1599998474121094, 1.1699998378753662, 1.2899998426437378,
+    1.339999794960022,  1.679999828338623,  1.7899998426437378, 1.8199998140335083,
+    1.8499997854232788, 1.8799997568130493, 1.9099997282028198, 1.9399996995925903,
+    1.9899996519088745, 2.0199997425079346, 2.0199997425079346, 2.0199997425079346,
+    2.0199997425079346, 2.0199997425079346, 2.0199997425079346, 2.0299997329711914,
+    2.0299997329711914, 2.0299997329711914, 2.0299997329711914, 2.0299997329711914,
+    2.0299997329711914, 2.0299997329711914, 2.0299997329711914, 2.0299997329711914,
+    2.0799996852874756, 2.0899996757507324, 2.189999580383301,  2.2199995517730713,
+    2.5899994373321533, 2.729999542236328,  2.749999523162842,  2.8399994373321533};
+// clang-format on
+
+EncodingConfig phi35_config(double context_length) {
+  EncodingConfig c = config(EncodingKind::kLongrope, 96, 1e4);
+  c.scale = 131072.0 / 4096.0;
+  c.train_length = 4096;
+  c.short_factor = kPhi35ShortFactor;
+  c.long_factor = kPhi35LongFactor;
+  c.context_length = context_length;
+  return c;
+}
+
+// transformers' _compute_longrope_parameters: ext = long_factor if seq_len > L0 else
+// short_factor; inv_freq = 1 / (ext * base^(2t/d)); attention factor
+// sqrt(1 + ln s / ln L0) for s > 1.
+TEST(Encoding, LongropePhi35MiniShortAndLongByLength) {
+  for (double length : {100.0, 4096.0, 4097.0, 131072.0}) {
+    const Encoding longrope(phi35_config(length));
+    const std::vector<double>& ext = length > 4096 ? kPhi35LongFactor : kPhi35ShortFactor;
+    ASSERT_EQ(ext.size(), 48u);
+    for (int t = 0; t < 48; ++t) {
+      const double expected = 1.0 / (ext[t] * std::pow(1e4, 2.0 * t / 96));
+      EXPECT_NEAR(longrope.frequencies()[t], expected, 1e-14 * expected) << length << " " << t;
+    }
+    // The attention factor applies at every length: sqrt(1 + ln 32 / ln 4096) = 1.19024.
+    EXPECT_DOUBLE_EQ(longrope.qk_scale(), std::sqrt(1.0 + std::log(32.0) / std::log(4096.0)));
+    EXPECT_NEAR(longrope.qk_scale(), 1.19024, 5e-6);
+  }
+  EncodingConfig c = phi35_config(8192);
+  c.attention_factor = 1.1;
+  EXPECT_EQ(Encoding(c).qk_scale(), 1.1);
+  c.attention_factor = 0;
+  c.scale = 1.0;  // no extension: no attention factor
+  EXPECT_EQ(Encoding(c).qk_scale(), 1.0);
+}
+
+TEST(Encoding, LongropeNeedsOneFactorPerPair) {
+  EncodingConfig c = phi35_config(8192);
+  c.long_factor.pop_back();
+  try {
+    const Encoding encoding(c);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "long_factor must list head_dim / 2 = 48 factors, one per pair (got 47)");
+  }
+  c = phi35_config(8192);
+  c.short_factor.clear();  // needed even where the long list applies
+  EXPECT_THROW(Encoding{c}, Error);
+  c = phi35_config(0);  // the context length decides the list
+  EXPECT_THROW(Encoding{c}, Error);
 }
 
 TEST(Encoding, AlibiSlopesOfPressEtAl) {
@@ -232,6 +560,73 @@ TEST(Encoding, Fp32RotationUsesFp32Angles) {
       std::fabs(std::remainder(static_cast<double>(angle) - m * rope.frequencies()[1], 2 * M_PI));
   EXPECT_GT(error, 1e-4);
   EXPECT_LT(error, 0.05);
+}
+
+// A change of each encoding's own parameter, away from the configuration of
+// read_parameters_of().
+struct Change {
+  const char* parameter;
+  void (*apply)(EncodingConfig&);
+};
+
+const Change kChanges[] = {
+    {"scale", [](EncodingConfig& c) { c.scale = 8.0; }},
+    {"train_length", [](EncodingConfig& c) { c.train_length = 2048.0; }},
+    {"yarn_alpha", [](EncodingConfig& c) { c.yarn_alpha = 2.0; }},
+    {"yarn_beta", [](EncodingConfig& c) { c.yarn_beta = 16.0; }},
+    {"partial_fraction", [](EncodingConfig& c) { c.partial_fraction = 0.5; }},
+    {"alibi_slope", [](EncodingConfig& c) { c.alibi_slope = 0.125; }},
+    {"alibi_heads", [](EncodingConfig& c) { c.alibi_heads = 4; }},
+    {"low_freq_factor", [](EncodingConfig& c) { c.low_freq_factor = 0.5; }},
+    {"high_freq_factor", [](EncodingConfig& c) { c.high_freq_factor = 8.0; }},
+    {"beta_fast", [](EncodingConfig& c) { c.beta_fast = 16.0; }},
+    {"beta_slow", [](EncodingConfig& c) { c.beta_slow = 2.0; }},
+    // mscale and mscale_all_dim act together (both non-zero).
+    {"mscale", [](EncodingConfig& c) { c.mscale = 0.5, c.mscale_all_dim = 1.0; }},
+    {"mscale_all_dim", [](EncodingConfig& c) { c.mscale = 1.0, c.mscale_all_dim = 0.5; }},
+    {"truncate", [](EncodingConfig& c) { c.truncate = false; }},
+    {"attention_factor", [](EncodingConfig& c) { c.attention_factor = 1.5; }},
+    {"short_factor", [](EncodingConfig& c) { c.short_factor[3] = 2.0; }},
+    {"long_factor", [](EncodingConfig& c) { c.long_factor[3] = 2.0; }},
+};
+
+bool same_encoding(const Encoding& a, const Encoding& b) {
+  return a.frequencies() == b.frequencies() && a.qk_scale() == b.qk_scale() &&
+         a.distance_slope() == b.distance_slope();
+}
+
+// Whether changing `change.parameter` changes the encoding `kind` at some context
+// length (d = 64, b = 1e4, s = 4, L0 = 4096, where every band of yarn and llama3
+// holds some pairs; L below and above L0).
+bool changes_encoding(EncodingKind kind, const Change& change) {
+  bool changes = false;
+  for (double length : {1024.0, 16384.0}) {
+    EncodingConfig c = config(kind, 64, 1e4);
+    c.scale = 4.0;
+    c.context_length = length;
+    c.short_factor.assign(32, 1.5);
+    c.long_factor.assign(32, 3.0);
+    EncodingConfig changed = c;
+    change.apply(changed);
+    changes = changes || !same_encoding(Encoding(c), Encoding(changed));
+  }
+  return changes;
+}
+
+TEST(Encoding, EachEncodingReadsExactlyItsListedParameters) {
+  for (const std::string& name : encoding_names()) {
+    const EncodingKind kind = parse_encoding(name);
+    for (const Change& change : kChanges) {
+      EXPECT_EQ(changes_encoding(kind, change), encoding_reads(kind, change.parameter))
+          << name << " and " << change.parameter;
+    }
+    // The parameters every encoding shares.
+    for (const char* shared : {"base", "head_dim", "layout"}) {
+      EXPECT_TRUE(encoding_reads(kind, shared)) << name << " and " << shared;
+    }
+  }
+  EXPECT_EQ(encodings_reading("low_freq_factor"), std::vector<std::string>{"llama3"});
+  EXPECT_TRUE(encodings_reading("base").empty());
 }
 
 TEST(Encoding, RejectsInvalidConfigurations) {
