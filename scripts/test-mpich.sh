@@ -38,8 +38,8 @@ grep -q 'libhdf5_mpich\.so' <<<"$libraries" || fail "$build/ropesweep does not l
 if grep -E 'libmpi\.so|libopen-(pal|rte)|openmpi' <<<"$libraries"; then
   fail "$build/ropesweep links Open MPI libraries (above)"
 fi
-say "$build/ropesweep links $(grep -oE 'lib(mpich|hdf5_mpich|hdf5_mpich_hl)\.so[.0-9]*' \
-  <<<"$libraries" | paste -sd' ')"
+say "$build/ropesweep links $(awk '/libmpich|libhdf5_mpich/ {print $1}' <<<"$libraries" |
+  paste -sd' ')"
 
 selection=("$@")
 [[ $# -gt 0 ]] || selection=(-L 'unit|engine|probe|cross_mpi')

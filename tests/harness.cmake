@@ -8,7 +8,7 @@
 # that without --oversubscribe, and refuses to start as root (CI containers) without
 # --allow-run-as-root; MPICH, Intel MPI and Cray MPICH accept neither flag and need
 # none. Known only from the launcher itself, so it is asked.
-set(ROPESWEEP_TEST_MAX_RANKS 4)
+set(ROPESWEEP_TEST_MAX_RANKS 4)  # engine.run_np1 to _np4
 execute_process(COMMAND ${MPIEXEC_EXECUTABLE} --version
                 OUTPUT_VARIABLE launcher_version ERROR_VARIABLE launcher_version
                 TIMEOUT 30)

@@ -5,7 +5,9 @@ set(ENGINE_WORK ${CMAKE_CURRENT_BINARY_DIR}/engine)
 set(ENGINE_CHECK ${ROPESWEEP_PYTHON} ${ENGINE_DIR}/check_outputs.py)
 file(MAKE_DIRECTORY ${ENGINE_WORK})
 
-foreach(np 1 2 3 4)
+set(ENGINE_MINI_FILES "")
+foreach(np RANGE 1 ${ROPESWEEP_TEST_MAX_RANKS})
+  list(APPEND ENGINE_MINI_FILES ${ENGINE_WORK}/mini_np${np}.h5)
   add_test(NAME engine.run_np${np}
            COMMAND ${ROPESWEEP_MPIEXEC_RANKS} ${np} ${ROPESWEEP_EXE} run
                    ${ENGINE_DIR}/mini.yaml -o ${ENGINE_WORK}/mini_np${np}.h5 --overwrite -q)
@@ -14,8 +16,7 @@ foreach(np 1 2 3 4)
 endforeach()
 
 add_test(NAME engine.identical_across_ranks
-         COMMAND ${ENGINE_CHECK} identical ${ENGINE_WORK}/mini_np1.h5 ${ENGINE_WORK}/mini_np2.h5
-                 ${ENGINE_WORK}/mini_np3.h5 ${ENGINE_WORK}/mini_np4.h5)
+         COMMAND ${ENGINE_CHECK} identical ${ENGINE_MINI_FILES})
 add_test(NAME engine.h5diff_np1_np3
          COMMAND h5diff ${ENGINE_WORK}/mini_np1.h5 ${ENGINE_WORK}/mini_np3.h5 /pairwise /pairwise)
 add_test(NAME engine.complete_file COMMAND ${ENGINE_CHECK} complete ${ENGINE_WORK}/mini_np2.h5)
