@@ -52,7 +52,9 @@ std::string metric_datasets(const MetricInfo& metric) {
 void print_text(std::ostream& out, const Experiment& experiment) {
   out << experiment.name() << ": " << experiment.description() << "\n  parameters:\n";
   for (const ParameterInfo& p : experiment.parameters()) {
-    out << "    " << p.name << " (" << kind_name(p.kind)
+    out << "    " << p.name
+        << (p.aliases.empty() ? "" : " (also " + join(p.aliases, ", ") + ")") << " ("
+        << kind_name(p.kind)
         << (p.unit.empty() ? "" : ", " + p.unit) << "; default " << default_text(p)
         << (range_text(p).empty() ? "" : "; " + range_text(p)) << "): " << p.description << "\n";
   }
@@ -83,7 +85,9 @@ void print_markdown(std::ostream& out, const std::vector<std::string>& kinds) {
         << "| parameter | type | default | range | unit | description |\n"
         << "|---|---|---|---|---|---|\n";
     for (const ParameterInfo& p : e.parameters()) {
-      out << "| `" << p.name << "` | " << kind_name(p.kind) << " | " << cell(default_text(p))
+      std::string names = "`" + p.name + "`";
+      for (const std::string& alias : p.aliases) names += " or `" + alias + "`";
+      out << "| " << names << " | " << kind_name(p.kind) << " | " << cell(default_text(p))
           << " | " << cell(range_text(p)) << " | " << p.unit << " | " << cell(p.description)
           << " |\n";
     }

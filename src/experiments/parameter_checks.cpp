@@ -93,6 +93,11 @@ ParameterInfo flag_parameter(const std::string& name, bool default_value,
                           description);
 }
 
+ParameterInfo with_aliases(ParameterInfo info, std::vector<std::string> aliases) {
+  info.aliases = std::move(aliases);
+  return info;
+}
+
 ParameterInfo text_parameter(const std::string& name, const std::string& default_value,
                              std::vector<std::string> choices, const std::string& description) {
   ParameterInfo info;

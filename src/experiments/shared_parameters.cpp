@@ -72,12 +72,14 @@ ParameterBinding<EncodingConfig> declare_encoding_parameters() {
       .add(text_parameter("layout", "interleaved", {"interleaved", "half_split"},
                           "pair layout of rotary encodings (rope_half is always half_split)"),
            &C::layout, parse_layout)
-      .add(own(real_parameter("scale", 1, greater_than(0), "",
-                              "context extension factor s (transformers' factor)")),
+      .add(own(with_aliases(real_parameter("scale", 1, greater_than(0), "",
+                                           "context extension factor s (transformers' factor)"),
+                            {"factor"})),
            &C::scale)
-      .add(own(real_parameter("train_length", 4096, at_least(2), "tokens",
-                              "training length: L_train of yarn's ramp, L0 of the others "
-                              "(transformers' original_max_position_embeddings)")),
+      .add(own(with_aliases(real_parameter("train_length", 4096, at_least(2), "tokens",
+                                           "training length: L_train of yarn's ramp, L0 of the "
+                                           "others (transformers' original_max_position_embeddings)"),
+                            {"original_max_position_embeddings"})),
            &C::train_length)
       .add(own(real_parameter("yarn_alpha", 1, at_least(0), "", "ramp lower bound alpha")),
            &C::yarn_alpha)

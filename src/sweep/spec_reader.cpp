@@ -316,7 +316,7 @@ class SpecReader {
       return;
     }
     if (auto value = read_scalar(node, *info)) {
-      if (claim(key, name)) grid.fixed.set(name, *value);
+      if (claim(key, info->name)) grid.fixed.set(info->name, *value);
     }
   }
 
@@ -334,7 +334,7 @@ class SpecReader {
       const ParameterInfo* info = known_parameter(*grid.experiment, it->first, name, "axis");
       if (!info) continue;
       Axis axis;
-      if (read_axis(it->first, it->second, *info, axis) && claim(it->first, name)) {
+      if (read_axis(it->first, it->second, *info, axis) && claim(it->first, info->name)) {
         grid.dimensions.push_back(Dimension{{std::move(axis)}});
       }
     }
@@ -379,8 +379,10 @@ class SpecReader {
   bool claim(const YAML::Node& name_node, const std::string& name) {
     const auto found = assigned_.find(name);
     if (found != assigned_.end()) {
-      problem(name_node,
-              "parameter '" + name + "' is set twice (also at " + found->second.str() + ")");
+      const std::string written = name_node.Scalar();
+      problem(name_node, "parameter '" + written + "'" +
+                             (written == name ? "" : " (another name of '" + name + "')") +
+                             " is set twice (also at " + found->second.str() + ")");
       return false;
     }
     assigned_.emplace(name, where(name_node));
@@ -390,15 +392,21 @@ class SpecReader {
   static const ParameterInfo* find_parameter(const Experiment& experiment,
                                              const std::string& name) {
     for (const ParameterInfo& info : experiment.parameters()) {
-      if (info.name == name) return &info;
+      if (info.name == name ||
+          std::find(info.aliases.begin(), info.aliases.end(), name) != info.aliases.end()) {
+        return &info;
+      }
     }
     return nullptr;
   }
 
   const ParameterInfo* known_parameter(const Experiment& experiment, const YAML::Node& key,
                                        const std::string& name, const char* role) {
+    if (const ParameterInfo* info = find_parameter(experiment, name)) {
+      mentioned_.insert(info->name);  // an alias counts as its parameter
+      return info;
+    }
     mentioned_.insert(name);
-    if (const ParameterInfo* info = find_parameter(experiment, name)) return info;
     std::vector<std::string> names;
     for (const ParameterInfo& info : experiment.parameters()) names.push_back(info.name);
     problem(key, std::string(role) + " '" + name + "' is not a parameter of experiment '" +
@@ -544,7 +552,7 @@ class SpecReader {
       return false;
     }
     const ParameterInfo* info = known_parameter(experiment, key, name, "axis");
-    if (!info || !read_axis(key, node, *info, axis) || !claim(key, name)) return false;
+    if (!info || !read_axis(key, node, *info, axis) || !claim(key, info->name)) return false;
     if (!dimension.axes.empty() && axis.values.size() != dimension.size()) {
       problem(key, "zip axes must have equal lengths: '" + name + "' has " +
                        std::to_string(axis.values.size()) + " values, '" + dimension.name() +

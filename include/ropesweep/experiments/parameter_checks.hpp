@@ -27,6 +27,8 @@ ParameterInfo integer_parameter(const std::string& name, double default_value, V
 // 0 or 1.
 ParameterInfo flag_parameter(const std::string& name, bool default_value,
                              const std::string& description);
+// `info` also answering to `aliases` (ParameterInfo::aliases).
+ParameterInfo with_aliases(ParameterInfo info, std::vector<std::string> aliases);
 ParameterInfo text_parameter(const std::string& name, const std::string& default_value,
                              std::vector<std::string> choices, const std::string& description);
 

@@ -38,6 +38,10 @@ struct ParameterInfo {
   ValueCheck check;                    // numbers only; empty: any finite value
   std::string description;
   std::string unit;  // "tokens", "base", ...; empty for pure numbers and text
+  // Other names a spec may use for the same parameter (the keys of transformers'
+  // rope_scaling, so that a model's configuration can be copied as it is); the
+  // sweep, the file and every message use `name`.
+  std::vector<std::string> aliases;
 };
 
 class Parameters {

@@ -10,6 +10,7 @@
 #include "ropesweep/experiments/experiment.hpp"
 #include "ropesweep/experiments/shared_parameters.hpp"
 #include "ropesweep/physics/encoding.hpp"
+#include "ropesweep/sweep/spec.hpp"
 
 namespace ropesweep {
 namespace {
@@ -74,6 +75,31 @@ void set_extension(Parameters& point, double length, int pairs) {
   }
   point.set("short_factor", short_factor);
   point.set("long_factor", long_factor);
+}
+
+// transformers' rope_scaling keys are other names of scale and train_length, so a
+// model's configuration can be copied as it is; the sweep holds the one name.
+TEST(EncodingBlock, TransformersKeysAreOtherNamesOfTheSameParameters) {
+  const SpecResult copied = parse_sweep(
+      "seed: 1\nexperiments:\n  pairwise:\n    samples: 100\n    fixed: {encoding: llama3, "
+      "base: 500000, factor: 8, original_max_position_embeddings: 8192}\n"
+      "    axes: {length: [1000]}\n",
+      "s.yaml");
+  ASSERT_TRUE(copied.ok()) << copied.problems.front().what();
+  const Parameters point = copied.sweep.experiments[0].point(0);
+  EXPECT_EQ(point.number("scale"), 8.0);
+  EXPECT_EQ(point.number("train_length"), 8192.0);
+  EXPECT_FALSE(point.has("factor"));
+  EXPECT_FALSE(point.is_default("scale"));
+
+  const SpecResult twice = parse_sweep(
+      "seed: 1\nexperiments:\n  pairwise:\n    samples: 100\n    fixed: {encoding: llama3, "
+      "scale: 4, factor: 8}\n    axes: {length: [1000]}\n",
+      "s.yaml");
+  ASSERT_EQ(twice.problems.size(), 1u);
+  EXPECT_STREQ(twice.problems[0].what(),
+               "s.yaml:5:41: parameter 'factor' (another name of 'scale') is set twice (also at "
+               "s.yaml:5:31)");
 }
 
 TEST(EncodingBlock, FactorListsAreCommaSeparatedNumbers) {
