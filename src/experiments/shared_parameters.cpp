@@ -22,10 +22,12 @@ ParameterBinding<EncodingConfig> declare_encoding_parameters() {
                           "pair layout of rotary encodings (rope_half is always half_split)"),
            &C::layout, parse_layout)
       .add(real_parameter("scale", 1, greater_than(0), "",
-                          "context extension factor s of pi, ntk and yarn"),
+                          "context extension factor s of pi, linear, ntk, yarn and llama3 "
+                          "(transformers' factor)"),
            &C::scale)
       .add(real_parameter("train_length", 4096, at_least(2), "tokens",
-                          "training length L_train of yarn's ramp"),
+                          "training length: L_train of yarn's ramp, L0 of llama3 "
+                          "(transformers' original_max_position_embeddings)"),
            &C::train_length)
       .add(real_parameter("yarn_alpha", 1, at_least(0), "", "yarn ramp lower bound alpha"),
            &C::yarn_alpha)
@@ -40,7 +42,14 @@ ParameterBinding<EncodingConfig> declare_encoding_parameters() {
            &C::alibi_slope)
       .add(integer_parameter("alibi_heads", 8, both(at_least(1), at_most(kMaxWidth)), "heads",
                              "alibi: head count H behind the default slope"),
-           &C::alibi_heads);
+           &C::alibi_heads)
+      .add(real_parameter("low_freq_factor", 1, greater_than(0), "",
+                          "llama3: pairs with L0 / wavelength below it are divided by s"),
+           &C::low_freq_factor)
+      .add(real_parameter("high_freq_factor", 4, greater_than(0), "",
+                          "llama3: pairs with L0 / wavelength above it are kept (> "
+                          "low_freq_factor)"),
+           &C::high_freq_factor);
   return block;
 }
 

@@ -16,10 +16,11 @@ struct EncodingName {
 };
 
 constexpr EncodingName kEncodingNames[] = {
-    {EncodingKind::kRope, "rope"},   {EncodingKind::kRopeHalf, "rope_half"},
-    {EncodingKind::kPi, "pi"},       {EncodingKind::kNtk, "ntk"},
-    {EncodingKind::kYarn, "yarn"},   {EncodingKind::kPartial, "partial"},
-    {EncodingKind::kAlibi, "alibi"}, {EncodingKind::kNope, "nope"},
+    {EncodingKind::kRope, "rope"},     {EncodingKind::kRopeHalf, "rope_half"},
+    {EncodingKind::kPi, "pi"},         {EncodingKind::kNtk, "ntk"},
+    {EncodingKind::kYarn, "yarn"},     {EncodingKind::kPartial, "partial"},
+    {EncodingKind::kAlibi, "alibi"},   {EncodingKind::kNope, "nope"},
+    {EncodingKind::kLlama3, "llama3"}, {EncodingKind::kLinear, "linear"},
 };
 
 // Shortest round-trip-ish text of a parameter value for messages ("0.9", not "0.900000").
@@ -48,6 +49,14 @@ void validate(const EncodingConfig& c) {
     throw Error("alibi_slope must be >= 0 (got " + number_text(c.alibi_slope) + ")");
   }
   if (c.alibi_heads < 1) throw Error("alibi_heads must be >= 1");
+  if (!(c.low_freq_factor > 0.0) || !std::isfinite(c.low_freq_factor)) {
+    throw Error("low_freq_factor must be > 0 (got " + number_text(c.low_freq_factor) + ")");
+  }
+  if (c.kind == EncodingKind::kLlama3 &&
+      !(c.high_freq_factor > c.low_freq_factor && std::isfinite(c.high_freq_factor))) {
+    throw Error("high_freq_factor must be > low_freq_factor (got " +
+                number_text(c.high_freq_factor) + " and " + number_text(c.low_freq_factor) + ")");
+  }
 }
 
 // theta_t = b^(-2t/d), computed as exp(-(2t/d) ln b) so that t = 0 gives exactly 1.
@@ -57,6 +66,27 @@ std::vector<double> rope_frequencies(double base, int head_dim) {
     theta[t] = std::pow(base, -2.0 * t / head_dim);
   }
   return theta;
+}
+
+// NTK-by-parts: theta'_t = (1 - gamma_t) theta_t / s + gamma_t theta_t, where gamma_t
+// ramps linearly in r_t = length / lambda_t from 0 (r_t < low) to 1 (r_t > high).
+// yarn's rule with (alpha, beta, L_train), and Llama 3's with (low_freq_factor,
+// high_freq_factor, L0).
+std::vector<double> by_parts_frequencies(const std::vector<double>& theta, double s, double length,
+                                         double low, double high) {
+  std::vector<double> frequencies(theta.size());
+  for (std::size_t t = 0; t < theta.size(); ++t) {
+    const double wavelength = 2.0 * M_PI / theta[t];
+    const double ratio = length / wavelength;
+    double gamma = 0.0;
+    if (ratio > high) {
+      gamma = 1.0;
+    } else if (ratio >= low) {
+      gamma = (ratio - low) / (high - low);
+    }
+    frequencies[t] = (1.0 - gamma) * theta[t] / s + gamma * theta[t];
+  }
+  return frequencies;
 }
 
 }  // namespace
@@ -116,23 +146,15 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
       frequencies_ = theta;
       break;
     case EncodingKind::kPi:
+    case EncodingKind::kLinear:  // transformers' name of position interpolation
       for (int t = 0; t < pairs; ++t) frequencies_[t] = theta[t] / s;
       break;
     case EncodingKind::kNtk:
       frequencies_ = rope_frequencies(config_.base * std::pow(s, d / (d - 2.0)), d);
       break;
     case EncodingKind::kYarn:
-      for (int t = 0; t < pairs; ++t) {
-        const double wavelength = 2.0 * M_PI / theta[t];
-        const double ratio = config_.train_length / wavelength;
-        double gamma = 0.0;
-        if (ratio > config_.yarn_beta) {
-          gamma = 1.0;
-        } else if (ratio >= config_.yarn_alpha) {
-          gamma = (ratio - config_.yarn_alpha) / (config_.yarn_beta - config_.yarn_alpha);
-        }
-        frequencies_[t] = (1.0 - gamma) * theta[t] / s + gamma * theta[t];
-      }
+      frequencies_ = by_parts_frequencies(theta, s, config_.train_length, config_.yarn_alpha,
+                                          config_.yarn_beta);
       // YaRN's attention temperature: logits scale by 1/t = (0.1 ln s + 1)^2, applied
       // as sqrt(1/t) to q and to k. As in the reference implementation, no
       // temperature for s <= 1 (no extension).
@@ -152,6 +174,12 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
                                                   : alibi_slopes(config_.alibi_heads).front();
       break;
     case EncodingKind::kNope:
+      break;
+    case EncodingKind::kLlama3:
+      // Meta's apply_scaling: kept where lambda_t < L0 / high_freq_factor, divided by s
+      // where lambda_t > L0 / low_freq_factor, blended in between; no attention factor.
+      frequencies_ = by_parts_frequencies(theta, s, config_.train_length, config_.low_freq_factor,
+                                          config_.high_freq_factor);
       break;
   }
   frequencies_fp32_.resize(pairs);

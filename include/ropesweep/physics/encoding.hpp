@@ -8,7 +8,18 @@
 
 namespace ropesweep {
 
-enum class EncodingKind { kRope, kRopeHalf, kPi, kNtk, kYarn, kPartial, kAlibi, kNope };
+enum class EncodingKind {
+  kRope,
+  kRopeHalf,
+  kPi,
+  kNtk,
+  kYarn,
+  kPartial,
+  kAlibi,
+  kNope,
+  kLlama3,
+  kLinear
+};
 
 // Which two components of a d-vector form complex pair t.
 enum class PairLayout {
@@ -18,15 +29,19 @@ enum class PairLayout {
 
 struct EncodingConfig {
   EncodingKind kind = EncodingKind::kRope;
-  int head_dim = 128;             // d, even
-  double base = 10000.0;          // b > 1
-  double scale = 1.0;             // s: pi, ntk, yarn (>= 1 in practice, > 0 required)
-  double train_length = 4096.0;   // L_train: yarn's ramp
+  int head_dim = 128;     // d, even
+  double base = 10000.0;  // b > 1
+  // s of pi, linear, ntk, yarn and llama3 (transformers' `factor`); >= 1 in practice, > 0 required.
+  double scale = 1.0;
+  // L_train of yarn's ramp; L0 of llama3 (transformers' `original_max_position_embeddings`).
+  double train_length = 4096.0;
   double yarn_alpha = 1.0;        // yarn ramp lower bound
   double yarn_beta = 32.0;        // yarn ramp upper bound
   double partial_fraction = 1.0;  // p in [0, 1]: partial rotates the top fraction of frequencies
   double alibi_slope = 0.0;       // alibi: slope m; 0 means "head 0 of alibi_heads"
   int alibi_heads = 8;            // alibi: H used for the default slope
+  double low_freq_factor = 1.0;   // llama3: pairs with L0 / lambda_t below it are divided by s
+  double high_freq_factor = 4.0;  // llama3: pairs with L0 / lambda_t above it are kept
   // Pair layout of the rotary encodings; rope_half always uses kHalfSplit.
   PairLayout layout = PairLayout::kInterleaved;
 };

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "ropesweep/physics/encoding.hpp"
@@ -151,6 +152,23 @@ TEST(Encoding, PositionInterpolationDividesPositions) {
   EXPECT_NEAR(pi.score(q.data(), k.data(), 400.0), rope.score(q.data(), k.data(), 100.0), 1e-10);
 }
 
+TEST(Encoding, LinearIsPositionInterpolationBitForBit) {
+  EncodingConfig c = config(EncodingKind::kLinear, 96, 5e5);
+  c.scale = 8.0;
+  const Encoding linear(c);
+  c.kind = EncodingKind::kPi;
+  const Encoding pi(c);
+  EXPECT_EQ(linear.frequencies(), pi.frequencies());
+  EXPECT_EQ(linear.qk_scale(), 1.0);
+  const auto q = gaussian(96, 16), k = gaussian(96, 17);
+  for (double r : {0.0, 7.0, 123456.0}) {
+    EXPECT_EQ(linear.score(q.data(), k.data(), r), pi.score(q.data(), k.data(), r));
+  }
+  for (int t = 0; t < 48; ++t) {
+    EXPECT_NEAR(linear.frequencies()[t], std::pow(5e5, -2.0 * t / 96) / 8.0, 1e-16);
+  }
+}
+
 TEST(Encoding, YarnRampAndTemperature) {
   EncodingConfig c = config(EncodingKind::kYarn, 128, 10000.0);
   c.scale = 16.0;
@@ -185,6 +203,77 @@ TEST(Encoding, YarnRampAndTemperature) {
   const Encoding identity(c);
   for (int t = 0; t < 64; ++t) EXPECT_DOUBLE_EQ(identity.frequencies()[t], rope.frequencies()[t]);
   EXPECT_EQ(identity.qk_scale(), 1.0);
+}
+
+// Llama 3's rule as Meta's apply_scaling (meta-llama/llama-models, models/llama3/model.py)
+// and transformers' _compute_llama3_parameters write it: inv_freq = 1 / b^(2t/d),
+// wavelen = 2 pi / inv_freq; kept below L0 / high, divided by s above L0 / low,
+// smoothed in between. Counts the kept, blended and divided pairs of the library's table.
+struct Llama3Split {
+  int kept = 0, blended = 0, divided = 0;
+};
+
+Llama3Split check_llama3(double base, int d, double s, double low, double high, double l0) {
+  EncodingConfig c = config(EncodingKind::kLlama3, d, base);
+  c.scale = s;
+  c.train_length = l0;
+  c.low_freq_factor = low;
+  c.high_freq_factor = high;
+  const Encoding llama3(c);
+  EXPECT_EQ(llama3.qk_scale(), 1.0);
+  Llama3Split split;
+  for (int t = 0; t < d / 2; ++t) {
+    const double inv_freq = 1.0 / std::pow(base, 2.0 * t / d);
+    const double wavelen = 2.0 * M_PI / inv_freq;
+    double expected;
+    if (wavelen < l0 / high) {
+      expected = inv_freq;
+    } else if (wavelen > l0 / low) {
+      expected = inv_freq / s;
+    } else {
+      const double smooth = (l0 / wavelen - low) / (high - low);
+      expected = (1.0 - smooth) * inv_freq / s + smooth * inv_freq;
+    }
+    const double w = llama3.frequencies()[t];
+    EXPECT_NEAR(w, expected, 1e-14 * expected) << "pair " << t;
+    if (std::fabs(w / inv_freq - 1.0) < 1e-14) {
+      ++split.kept;
+    } else if (std::fabs(w * s / inv_freq - 1.0) < 1e-14) {
+      ++split.divided;
+    } else {
+      ++split.blended;
+    }
+  }
+  return split;
+}
+
+TEST(Encoding, Llama3FollowsMetasApplyScaling) {
+  // Llama 3.1: base 5e5, d 128, factor 8, low 1, high 4, original context 8192.
+  const Llama3Split llama31 = check_llama3(5e5, 128, 8.0, 1.0, 4.0, 8192.0);
+  EXPECT_EQ(llama31.kept, 29);
+  EXPECT_EQ(llama31.blended, 6);
+  EXPECT_EQ(llama31.divided, 29);
+  // Llama 3.2 1B: d 64, factor 32.
+  const Llama3Split llama32 = check_llama3(5e5, 64, 32.0, 1.0, 4.0, 8192.0);
+  EXPECT_EQ(llama32.kept, 15);
+  EXPECT_EQ(llama32.blended, 3);
+  EXPECT_EQ(llama32.divided, 14);
+  // Other factors move the band: more pairs are kept when high_freq_factor is lower.
+  const Llama3Split wide = check_llama3(1e4, 64, 4.0, 0.5, 2.0, 2048.0);
+  EXPECT_EQ(wide.kept + wide.blended + wide.divided, 32);
+  EXPECT_GT(wide.blended, 0);
+}
+
+TEST(Encoding, Llama3RejectsAnEmptyBand) {
+  EncodingConfig c = config(EncodingKind::kLlama3);
+  c.low_freq_factor = 4.0;
+  c.high_freq_factor = 4.0;
+  try {
+    const Encoding encoding(c);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("high_freq_factor"), std::string::npos);
+  }
 }
 
 TEST(Encoding, AlibiSlopesOfPressEtAl) {
