@@ -1,5 +1,6 @@
 #include "ropesweep/experiments/shared_parameters.hpp"
 
+#include "ropesweep/experiments/model_table.hpp"
 #include "ropesweep/experiments/parameter_checks.hpp"
 
 namespace ropesweep {
@@ -9,11 +10,30 @@ namespace {
 // dimension sizes the frequency tables built when each point is checked.
 constexpr double kMaxWidth = 65536;
 
+using ModelValues = ParameterBinding<EncodingConfig>::PresetValues;
+
+// The parameter values of a model row (docs/models.md); none for "none".
+const ModelValues& model_values(const std::string& name) {
+  static const ModelValues none;
+  return name == "none" ? none : model_named(name).parameters;
+}
+
+std::vector<std::string> model_choices() {
+  std::vector<std::string> choices{"none"};
+  for (const std::string& name : model_names()) choices.push_back(name);
+  return choices;
+}
+
 ParameterBinding<EncodingConfig> declare_encoding_parameters() {
   using C = EncodingConfig;
   ParameterBinding<C> block;
-  block.add(text_parameter("encoding", "rope", encoding_names(), "position encoding of q and k"),
-            &C::kind, parse_encoding)
+  block
+      .add_preset(text_parameter("model", "none", model_choices(),
+                                 "a released model's configuration (docs/models.md): its values "
+                                 "replace the defaults of the parameters it sets"),
+                  model_values)
+      .add(text_parameter("encoding", "rope", encoding_names(), "position encoding of q and k"),
+           &C::kind, parse_encoding)
       .add(real_parameter("base", 10000, greater_than(1), "", "RoPE base b"), &C::base)
       .add(integer_parameter("head_dim", 128, both(even_at_least_two(), at_most(kMaxWidth)),
                              "dimensions", "head dimension d"),
@@ -21,6 +41,10 @@ ParameterBinding<EncodingConfig> declare_encoding_parameters() {
       .add(text_parameter("layout", "interleaved", {"interleaved", "half_split"},
                           "pair layout of rotary encodings (rope_half is always half_split)"),
            &C::layout, parse_layout)
+      .add(real_parameter("rotary_fraction", 1, both(greater_than(0), at_most(1)), "",
+                          "fraction of the head that rotates, frequencies spread over it "
+                          "(a released model's partial rotary; docs/science.md#real-models)"),
+           &C::rotary_fraction)
       .add(real_parameter("scale", 1, greater_than(0), "",
                           "context extension factor s of pi, linear, ntk, yarn and llama3 "
                           "(transformers' factor)"),

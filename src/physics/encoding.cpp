@@ -49,6 +49,16 @@ void validate(const EncodingConfig& c) {
     throw Error("alibi_slope must be >= 0 (got " + number_text(c.alibi_slope) + ")");
   }
   if (c.alibi_heads < 1) throw Error("alibi_heads must be >= 1");
+  if (!(c.rotary_fraction > 0.0 && c.rotary_fraction <= 1.0)) {
+    throw Error("rotary_fraction must be in (0, 1] (got " + number_text(c.rotary_fraction) + ")");
+  }
+  if (rotary_dims(c) < 2) {
+    throw Error("rotary_fraction " + number_text(c.rotary_fraction) + " of head_dim " +
+                std::to_string(c.head_dim) + " leaves no pair to rotate");
+  }
+  if (c.kind == EncodingKind::kPartial && rotary_dims(c) < c.head_dim) {
+    throw Error("partial takes its fraction from partial_fraction; rotary_fraction must be 1");
+  }
   if (!(c.low_freq_factor > 0.0) || !std::isfinite(c.low_freq_factor)) {
     throw Error("low_freq_factor must be > 0 (got " + number_text(c.low_freq_factor) + ")");
   }
@@ -133,9 +143,16 @@ std::vector<double> alibi_slopes(int heads) {
   return slopes;
 }
 
+int rotary_dims(const EncodingConfig& config) {
+  return 2 * static_cast<int>(std::floor(config.rotary_fraction * config.head_dim / 2 + 1e-9));
+}
+
 Encoding::Encoding(const EncodingConfig& config) : config_(config) {
   validate(config_);
-  const int d = config_.head_dim;
+  // Each encoding computes its frequencies for the rotary sub-space of d_rot
+  // dimensions (the whole head unless rotary_fraction < 1); the pairs beyond it
+  // do not rotate.
+  const int d = rotary_dims(config_);
   const int pairs = d / 2;
   const double s = config_.scale;
   std::vector<double> theta = rope_frequencies(config_.base, d);
@@ -182,9 +199,17 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
                                           config_.high_freq_factor);
       break;
   }
-  frequencies_fp32_.resize(pairs);
+  const int all_pairs = config_.head_dim / 2;
+  frequencies_.resize(all_pairs, 0.0);
+  // Only rotated pairs carry the attention factor (docs/science.md#attention-factor),
+  // but the kernels scale every pair by it: a factor with unrotated pairs is refused.
+  if (qk_scale_ != 1.0 && pairs < all_pairs) {
+    throw Error(encoding_name(config_.kind) + "'s attention factor " + number_text(qk_scale_) +
+                " with rotary_fraction < 1 is not supported (it would scale the unrotated pairs)");
+  }
+  frequencies_fp32_.resize(all_pairs);
   rotated_pairs_ = 0;
-  for (int t = 0; t < pairs; ++t) {
+  for (int t = 0; t < all_pairs; ++t) {
     frequencies_fp32_[t] = static_cast<float>(frequencies_[t]);
     if (frequencies_[t] != 0.0) ++rotated_pairs_;
   }

@@ -18,6 +18,7 @@
 #include <stdexcept>
 
 #include "ropesweep/core/format.hpp"
+#include "ropesweep/experiments/parameter_checks.hpp"
 
 namespace ropesweep {
 
@@ -633,26 +634,6 @@ class SpecReader {
     return nullptr;
   }
 
-  // Checks one value against the parameter's kind, choices and range.
-  std::string value_problem(const ParameterInfo& info, const Value& value) const {
-    if (const auto* number = std::get_if<double>(&value)) {
-      if (info.kind == ValueKind::kInteger && std::floor(*number) != *number) {
-        return info.name + " must be a whole number (got " + format_number(*number) + ")";
-      }
-    } else {
-      const std::string& text = std::get<std::string>(value);
-      if (!info.choices.empty() &&
-          std::find(info.choices.begin(), info.choices.end(), text) == info.choices.end()) {
-        return "unknown " + info.name + " '" + text + "' (known: " + join(info.choices) + ")";
-      }
-    }
-    if (info.check) {
-      const std::string own = info.check(value);
-      if (!own.empty()) return info.name + " " + own + " (got " + to_string_short(value) + ")";
-    }
-    return {};
-  }
-
   static std::string to_string_short(const Value& value) {
     if (const auto* number = std::get_if<double>(&value)) return format_number(*number);
     return std::get<std::string>(value);
@@ -729,7 +710,8 @@ class SpecReader {
         fresh = seen_texts.insert(std::get<std::string>(value)).second;
       }
       if (!fresh) {
-        problem(node, "axis '" + info.name + "' has the value " + to_string_short(value) + " twice");
+        problem(node,
+                "axis '" + info.name + "' has the value " + to_string_short(value) + " twice");
         return false;
       }
     }
