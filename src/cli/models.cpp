@@ -47,6 +47,26 @@ void print_csv(const std::vector<ModelRow>& rows) {
   }
 }
 
+// The table of docs/models.md, which a test keeps equal to this output.
+void print_markdown(const std::vector<ModelRow>& rows) {
+  const auto cell = [](std::string text) {
+    for (std::size_t at = text.find('|'); at != std::string::npos; at = text.find('|', at + 2)) {
+      text.replace(at, 1, "\\|");
+    }
+    return text;
+  };
+  std::cout << "| model | base | head_dim | rotary dims | heads / kv / layers | layout | "
+               "rope_scaling | L0 | context | source |\n"
+               "|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const ModelRow& row : rows) {
+    std::cout << "| `" << row.name << "` | " << format_number(row.base) << " | " << row.head_dim
+              << " | " << row.rotary_dims << " | " << row.heads << " / " << row.kv_heads << " / "
+              << row.layers << " | " << row.layout << " | " << cell(rope_scaling_text(row)) << " | "
+              << whole(row.original_context) << " | " << row.context << " | " << cell(row.source)
+              << " |\n";
+  }
+}
+
 void print_table(const std::vector<ModelRow>& rows) {
   const std::vector<std::string> header = {"name",    "base",        "head_dim", "rotary",
                                            "heads",   "layers",      "layout",   "L0",
@@ -85,12 +105,17 @@ CommandAction setup_models(CLI::App& app) {
   auto* command = app.add_subcommand(
       "models", "List the released models a sweep can name with `model:` and their RoPE settings");
   auto format = std::make_shared<std::string>("table");
-  command->add_option("--format", *format, "table, or csv (every column of the model table)")
-      ->check(CLI::IsMember({"table", "csv"}))
+  command
+      ->add_option("--format", *format,
+                   "table, csv (every column of the model table) or markdown (the table of "
+                   "docs/models.md)")
+      ->check(CLI::IsMember({"table", "csv", "markdown"}))
       ->capture_default_str();
   return [format] {
     if (*format == "csv") {
       print_csv(model_table());
+    } else if (*format == "markdown") {
+      print_markdown(model_table());
     } else {
       print_table(model_table());
     }

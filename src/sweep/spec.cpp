@@ -588,6 +588,15 @@ class SpecReader {
                          "' (no default): set it under fixed: or axes:");
       }
     }
+    // A fixed model (a preset) replaces the defaults it sets here, so the results
+    // file records the values its points use; a model axis applies per point.
+    if (problems_.size() == problems_before) {
+      try {
+        grid.fixed = experiment.effective_point(grid.fixed);
+      } catch (const Error& error) {
+        problem(key, "experiment '" + grid.name + "': " + error.what());
+      }
+    }
     // Axes and metrics share the group's namespace in the results file.
     std::set<std::string> datasets{"done"};
     for (const MetricInfo& metric : experiment.metrics()) {

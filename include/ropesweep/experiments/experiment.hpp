@@ -34,6 +34,10 @@ class Experiment {
   // A problem that involves several parameters of one point (e.g. separation too
   // large for the length); empty string when the point is fine.
   virtual std::string check_point(const Parameters& /*point*/) const { return {}; }
+  // The point as the experiment reads it: a preset (a model, docs/models.md) gives
+  // its values to the parameters the point holds at their defaults. A preset
+  // whose parameter the point does not hold yet (an axis) is left out.
+  virtual Parameters effective_point(const Parameters& point) const { return point; }
   // Results for one grid point, in the order of metrics().
   virtual std::vector<MetricValue> compute(const Parameters& point, std::uint64_t seed,
                                            std::uint64_t point_index) const = 0;

@@ -119,10 +119,12 @@ class ParameterBinding {
     return config;
   }
 
-  // The point with every preset applied: what bind() fills the configuration from.
+  // The point with every preset it holds applied: what bind() fills the
+  // configuration from.
   Parameters with_presets(const Parameters& point) const {
     Parameters effective = point;
     for (const Preset& preset : presets_) {
+      if (!point.has(preset.name)) continue;
       const std::string& choice = point.text(preset.name);
       for (const auto& [name, value] : preset.lookup(choice)) {
         const ParameterInfo* info = find_info(name);
@@ -183,7 +185,7 @@ class ParameterBinding {
   // and bind() reads the point itself).
   bool applies_presets(const Parameters& point) const {
     for (const Preset& preset : presets_) {
-      if (!preset.lookup(point.text(preset.name)).empty()) return true;
+      if (point.has(preset.name) && !preset.lookup(point.text(preset.name)).empty()) return true;
     }
     return false;
   }

@@ -13,6 +13,7 @@
 #include "ropesweep/experiments/shared_parameters.hpp"
 #include "ropesweep/physics/decay.hpp"
 #include "ropesweep/physics/encoding.hpp"
+#include "ropesweep/sweep/spec.hpp"
 
 namespace ropesweep {
 namespace {
@@ -290,6 +291,44 @@ TEST(ModelPreset, ExperimentsTakeWhatTheyDeclare) {
       decay.compute(spec_point(decay.parameters(), {{"model", std::string("llama-3-8b")}}), 0, 0);
   EXPECT_EQ(values[0].value, 18438.0);
   EXPECT_EQ(values[0].value, double(first_negative(5e5, 128).distance));
+}
+
+// Through the spec reader: a fixed model replaces the defaults in the group's
+// fixed parameters (what the results file records), never a value the spec sets;
+// with a model axis each point takes its own model's values.
+TEST(ModelPreset, SpecReaderMarksDefaultsAndAFixedModelFillsThem) {
+  const SpecResult fixed = parse_sweep(
+      "seed: 1\nexperiments:\n  pairwise:\n    fixed: {model: llama-3.1-8b, base: 20000}\n"
+      "    axes: {length: [4096]}\n",
+      "spec.yaml");
+  ASSERT_TRUE(fixed.ok()) << fixed.problems.front().problem();
+  const Parameters& values = fixed.sweep.experiments.front().fixed;
+  EXPECT_EQ(values.number("base"), 20000.0);
+  EXPECT_FALSE(values.is_default("base"));
+  EXPECT_EQ(values.number("scale"), 8.0);
+  EXPECT_EQ(values.text("encoding"), "llama3");
+  EXPECT_EQ(values.number("train_length"), 8192.0);
+  EXPECT_EQ(values.number("head_dim"), 128.0);
+
+  const SpecResult axis = parse_sweep(
+      "seed: 1\nexperiments:\n  decay:\n    axes:\n      model: [llama-2-7b, yi-34b]\n"
+      "      length: [4096]\n",
+      "spec.yaml");
+  ASSERT_TRUE(axis.ok()) << axis.problems.front().problem();
+  const ExperimentGrid& grid = axis.sweep.experiments.front();
+  EXPECT_EQ(grid.fixed.number("base"), 10000.0);  // the declared default
+  const Experiment& decay = *grid.experiment;
+  EXPECT_EQ(decay.effective_point(grid.point(0)).number("base"), 1e4);
+  EXPECT_EQ(decay.effective_point(grid.point(1)).number("base"), 5e6);
+  EXPECT_EQ(decay.compute(grid.point(1), 0, 0)[0].value, double(first_negative(5e6, 128).distance));
+
+  const SpecResult unknown = parse_sweep(
+      "seed: 1\nexperiments:\n  decay:\n    fixed: {model: llama-9}\n    axes: {length: [64]}\n",
+      "spec.yaml");
+  ASSERT_EQ(unknown.problems.size(), 1u);
+  EXPECT_EQ(unknown.problems.front().problem().rfind("unknown model 'llama-9' (known: none, ", 0),
+            0u)
+      << unknown.problems.front().problem();
 }
 
 TEST(ModelPreset, AValueTheExperimentRefusesNamesTheModel) {
