@@ -2,6 +2,7 @@
 // (plus the expected number of aliased pairs) on one grid point.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ropesweep/experiments/bound_experiment.hpp"
 #include "ropesweep/experiments/parameter_checks.hpp"
@@ -31,7 +32,10 @@ class PairwiseExperiment final : public BoundExperiment<PairwiseConfig, Pairwise
              &C::estimator, parse_estimator)
         .add(integer_parameter("samples", 20000, at_least(2), "samples",
                                "samples per metric (rounded up to whole replicate blocks)"),
-             &C::samples);
+             &C::samples)
+        .then([](PairwiseConfig& config) {
+          config.encoding.context_length = static_cast<double>(config.length);
+        });
     using R = PairwiseResult;
     metrics_
         .add(stochastic_metric(
@@ -61,6 +65,10 @@ class PairwiseExperiment final : public BoundExperiment<PairwiseConfig, Pairwise
 
   std::string check_point(const Parameters& point) const override {
     return error_message_of([&] { validate(config_of(point)); });
+  }
+
+  std::vector<UnreadParameter> unread_parameters(const Parameters& point) const override {
+    return unread_encoding_parameters(point);
   }
 
   // Four metrics of `samples` draws each, computed in replicate blocks of queries x

@@ -1,6 +1,7 @@
 // The `probe` sweep experiment: the transformer probe of probe.hpp on one grid point.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ropesweep/experiments/bound_experiment.hpp"
 #include "ropesweep/experiments/parameter_checks.hpp"
@@ -45,6 +46,7 @@ class ProbeExperiment final : public BoundExperiment<ProbeConfig, ProbeResult> {
         .add(separation_parameter(), &C::separation)
         .then([](ProbeConfig& config) {
           config.head_dim = config.encoding.head_dim;
+          config.encoding.context_length = static_cast<double>(config.length);
           config.encoding.alibi_heads = config.heads;
         });
     using R = ProbeResult;
@@ -96,6 +98,10 @@ class ProbeExperiment final : public BoundExperiment<ProbeConfig, ProbeResult> {
       validate(config);
       const Encoding encoding(config.encoding);
     });
+  }
+
+  std::vector<UnreadParameter> unread_parameters(const Parameters& point) const override {
+    return unread_encoding_parameters(point);
   }
 
   double work(const Parameters& point) const override { return probe_work(config_of(point)); }

@@ -1,5 +1,6 @@
 #include "ropesweep/experiments/shared_parameters.hpp"
 
+#include "ropesweep/core/format.hpp"
 #include "ropesweep/experiments/model_table.hpp"
 #include "ropesweep/experiments/parameter_checks.hpp"
 
@@ -24,6 +25,13 @@ std::vector<std::string> model_choices() {
   return choices;
 }
 
+// An encoding's own parameter (encoding_reads): its description ends with the
+// encodings that take it, from their declaration in encoding.cpp.
+ParameterInfo own(ParameterInfo info) {
+  info.description += "; taken by " + join(encodings_reading(info.name));
+  return info;
+}
+
 ParameterBinding<EncodingConfig> declare_encoding_parameters() {
   using C = EncodingConfig;
   ParameterBinding<C> block;
@@ -45,35 +53,51 @@ ParameterBinding<EncodingConfig> declare_encoding_parameters() {
                           "fraction of the head that rotates, frequencies spread over it "
                           "(a released model's partial rotary; docs/science.md#real-models)"),
            &C::rotary_fraction)
-      .add(real_parameter("scale", 1, greater_than(0), "",
-                          "context extension factor s of pi, linear, ntk, yarn and llama3 "
-                          "(transformers' factor)"),
+      .add(own(real_parameter("scale", 1, greater_than(0), "",
+                              "context extension factor s (transformers' factor)")),
            &C::scale)
-      .add(real_parameter("train_length", 4096, at_least(2), "tokens",
-                          "training length: L_train of yarn's ramp, L0 of llama3 "
-                          "(transformers' original_max_position_embeddings)"),
+      .add(own(real_parameter("train_length", 4096, at_least(2), "tokens",
+                              "training length: L_train of yarn's ramp, L0 of the others "
+                              "(transformers' original_max_position_embeddings)")),
            &C::train_length)
-      .add(real_parameter("yarn_alpha", 1, at_least(0), "", "yarn ramp lower bound alpha"),
+      .add(own(real_parameter("yarn_alpha", 1, at_least(0), "", "ramp lower bound alpha")),
            &C::yarn_alpha)
-      .add(real_parameter("yarn_beta", 32, greater_than(0), "",
-                          "yarn ramp upper bound beta (> yarn_alpha)"),
+      .add(own(real_parameter("yarn_beta", 32, greater_than(0), "",
+                              "ramp upper bound beta (> yarn_alpha)")),
            &C::yarn_beta)
-      .add(real_parameter("partial_fraction", 1, within(0, 1), "",
-                          "partial: fraction of the (highest) frequencies that rotate"),
+      .add(own(real_parameter("partial_fraction", 1, within(0, 1), "",
+                              "fraction of the (highest) frequencies that rotate")),
            &C::partial_fraction)
-      .add(real_parameter("alibi_slope", 0, at_least(0), "",
-                          "alibi: slope m; 0 takes head 0 of alibi_heads (Press et al.)"),
+      .add(own(real_parameter("alibi_slope", 0, at_least(0), "",
+                              "slope m; 0 takes head 0 of alibi_heads (Press et al.)")),
            &C::alibi_slope)
-      .add(integer_parameter("alibi_heads", 8, both(at_least(1), at_most(kMaxWidth)), "heads",
-                             "alibi: head count H behind the default slope"),
+      .add(own(integer_parameter("alibi_heads", 8, both(at_least(1), at_most(kMaxWidth)), "heads",
+                                 "head count H behind the default slope")),
            &C::alibi_heads)
-      .add(real_parameter("low_freq_factor", 1, greater_than(0), "",
-                          "llama3: pairs with L0 / wavelength below it are divided by s"),
+      .add(own(real_parameter("low_freq_factor", 1, greater_than(0), "",
+                              "pairs with L0 / wavelength below it are divided by s")),
            &C::low_freq_factor)
-      .add(real_parameter("high_freq_factor", 4, greater_than(0), "",
-                          "llama3: pairs with L0 / wavelength above it are kept (> "
-                          "low_freq_factor)"),
-           &C::high_freq_factor);
+      .add(own(real_parameter("high_freq_factor", 4, greater_than(0), "",
+                              "pairs with L0 / wavelength above it are kept (> low_freq_factor)")),
+           &C::high_freq_factor)
+      .add(own(real_parameter("beta_fast", 32, greater_than(0), "",
+                              "pairs with L0 / wavelength above it keep theta (>= beta_slow)")),
+           &C::beta_fast)
+      .add(own(real_parameter("beta_slow", 1, greater_than(0), "",
+                              "pairs with L0 / wavelength below it are divided by s")),
+           &C::beta_slow)
+      .add(own(real_parameter("mscale", 0, at_least(0), "",
+                              "attention factor g(s, mscale) / g(s, mscale_all_dim) when both "
+                              "are non-zero (DeepSeek); 0: not set")),
+           &C::mscale)
+      .add(own(real_parameter("mscale_all_dim", 0, at_least(0), "", "see mscale; 0: not set")),
+           &C::mscale_all_dim)
+      .add(own(flag_parameter("truncate", true,
+                              "1: round the correction dimensions outward to whole pairs")),
+           &C::truncate)
+      .add(own(real_parameter("attention_factor", 0, at_least(0), "",
+                              "the attention factor c itself; 0: derived from s")),
+           &C::attention_factor);
   return block;
 }
 
@@ -82,6 +106,20 @@ ParameterBinding<EncodingConfig> declare_encoding_parameters() {
 const ParameterBinding<EncodingConfig>& encoding_parameters() {
   static const ParameterBinding<EncodingConfig> block = declare_encoding_parameters();
   return block;
+}
+
+std::vector<UnreadParameter> unread_encoding_parameters(const Parameters& point) {
+  // The encoding the point uses: a model's, unless the sweep sets its own.
+  const EncodingKind kind =
+      parse_encoding(encoding_parameters().with_presets(point).text("encoding"));
+  std::vector<UnreadParameter> unread;
+  for (const ParameterInfo& info : encoding_parameters().infos()) {
+    if (encoding_reads(kind, info.name)) continue;
+    const std::vector<std::string> readers = encodings_reading(info.name);
+    unread.push_back({info.name, "encoding '" + encoding_name(kind) + "' does not take it; only " +
+                                     join(readers) + (readers.size() == 1 ? " does" : " do")});
+  }
+  return unread;
 }
 
 ParameterInfo separation_parameter() {

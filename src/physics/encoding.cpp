@@ -1,7 +1,11 @@
 #include "ropesweep/physics/encoding.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "ropesweep/core/error.hpp"
@@ -10,18 +14,48 @@
 namespace ropesweep {
 namespace {
 
-struct EncodingName {
+// Every encoding, its name, and the parameters of its own it reads: the parameters
+// beyond base, head_dim, layout and rotary_fraction, which all encodings share. An encoding reads
+// none of the other encodings' parameters.
+struct EncodingEntry {
   EncodingKind kind;
   const char* name;
+  std::initializer_list<const char*> parameters;
 };
 
-constexpr EncodingName kEncodingNames[] = {
-    {EncodingKind::kRope, "rope"},     {EncodingKind::kRopeHalf, "rope_half"},
-    {EncodingKind::kPi, "pi"},         {EncodingKind::kNtk, "ntk"},
-    {EncodingKind::kYarn, "yarn"},     {EncodingKind::kPartial, "partial"},
-    {EncodingKind::kAlibi, "alibi"},   {EncodingKind::kNope, "nope"},
-    {EncodingKind::kLlama3, "llama3"}, {EncodingKind::kLinear, "linear"},
+constexpr EncodingEntry kEncodings[] = {
+    {EncodingKind::kRope, "rope", {}},
+    {EncodingKind::kRopeHalf, "rope_half", {}},
+    {EncodingKind::kPi, "pi", {"scale"}},
+    {EncodingKind::kNtk, "ntk", {"scale"}},
+    {EncodingKind::kYarn, "yarn", {"scale", "train_length", "yarn_alpha", "yarn_beta"}},
+    {EncodingKind::kPartial, "partial", {"partial_fraction"}},
+    {EncodingKind::kAlibi, "alibi", {"alibi_slope", "alibi_heads"}},
+    {EncodingKind::kNope, "nope", {}},
+    {EncodingKind::kLinear, "linear", {"scale"}},
+    {EncodingKind::kDynamic, "dynamic", {"scale", "train_length"}},
+    {EncodingKind::kHfYarn,
+     "hf_yarn",
+     {"scale", "train_length", "beta_fast", "beta_slow", "mscale", "mscale_all_dim", "truncate",
+      "attention_factor"}},
+    {EncodingKind::kLlama3,
+     "llama3",
+     {"scale", "train_length", "low_freq_factor", "high_freq_factor"}},
 };
+
+const EncodingEntry& entry_of(EncodingKind kind) {
+  for (const auto& entry : kEncodings) {
+    if (kind == entry.kind) return entry;
+  }
+  throw Error("invalid encoding value");
+}
+
+bool lists(const EncodingEntry& entry, const std::string& parameter) {
+  for (const char* name : entry.parameters) {
+    if (parameter == name) return true;
+  }
+  return false;
+}
 
 // Shortest round-trip-ish text of a parameter value for messages ("0.9", not "0.900000").
 std::string number_text(double value) { return format_significant(value, 10); }
@@ -58,6 +92,23 @@ void validate(const EncodingConfig& c) {
   }
   if (c.kind == EncodingKind::kPartial && rotary_dims(c) < c.head_dim) {
     throw Error("partial takes its fraction from partial_fraction; rotary_fraction must be 1");
+  }
+  if (c.kind == EncodingKind::kDynamic && !(c.context_length >= 1.0)) {
+    throw Error("encoding '" + encoding_name(c.kind) +
+                "' depends on the context length, which this experiment does not give it");
+  }
+  if (c.kind == EncodingKind::kHfYarn) {
+    if (!(c.beta_slow > 0.0) || !(c.beta_fast >= c.beta_slow) || !std::isfinite(c.beta_fast)) {
+      throw Error("beta_fast and beta_slow must satisfy beta_fast >= beta_slow > 0 (got " +
+                  number_text(c.beta_fast) + " and " + number_text(c.beta_slow) + ")");
+    }
+  }
+  for (const auto& [name, value] : {std::pair<const char*, double>{"mscale", c.mscale},
+                                    {"mscale_all_dim", c.mscale_all_dim},
+                                    {"attention_factor", c.attention_factor}}) {
+    if (!(value >= 0.0) || !std::isfinite(value)) {
+      throw Error(std::string(name) + " must be >= 0 (got " + number_text(value) + ")");
+    }
   }
   if (!(c.low_freq_factor > 0.0) || !std::isfinite(c.low_freq_factor)) {
     throw Error("low_freq_factor must be > 0 (got " + number_text(c.low_freq_factor) + ")");
@@ -99,28 +150,63 @@ std::vector<double> by_parts_frequencies(const std::vector<double>& theta, doubl
   return frequencies;
 }
 
+// transformers' _compute_yarn_parameters: the correction dimensions of beta_fast and
+// beta_slow (the fractional pair indices where L0 / lambda_t equals them), rounded
+// outward unless `truncate` is false and clamped to [0, d - 1]; a ramp linear in the
+// pair index between them, from theta_t (ramp 0) to theta_t / s (ramp 1).
+std::vector<double> hf_yarn_frequencies(const std::vector<double>& theta, const EncodingConfig& c) {
+  const double d = rotary_dims(c);  // the rotary sub-space (docs/science.md#real-models)
+  auto correction_dim = [&](double rotations) {
+    return d * std::log(c.train_length / (rotations * 2.0 * M_PI)) / (2.0 * std::log(c.base));
+  };
+  double low = correction_dim(c.beta_fast), high = correction_dim(c.beta_slow);
+  if (c.truncate) {
+    low = std::floor(low);
+    high = std::ceil(high);
+  }
+  low = std::max(low, 0.0);
+  high = std::min(high, d - 1.0);
+  if (low == high) high += 0.001;  // transformers' guard against a zero-width ramp
+  std::vector<double> frequencies(theta.size());
+  for (std::size_t t = 0; t < theta.size(); ++t) {
+    const double ramp = std::clamp((double(t) - low) / (high - low), 0.0, 1.0);
+    frequencies[t] = theta[t] / c.scale * ramp + theta[t] * (1.0 - ramp);
+  }
+  return frequencies;
+}
+
+// YaRN's get_mscale: 0.1 mu ln s + 1, and 1 without extension (s <= 1).
+double yarn_mscale(double s, double mu) { return s <= 1.0 ? 1.0 : 0.1 * mu * std::log(s) + 1.0; }
+
 }  // namespace
 
 EncodingKind parse_encoding(const std::string& name) {
-  for (const auto& entry : kEncodingNames) {
+  for (const auto& entry : kEncodings) {
     if (name == entry.name) return entry.kind;
   }
   std::string known;
-  for (const auto& entry : kEncodingNames)
+  for (const auto& entry : kEncodings)
     known += (known.empty() ? "" : ", ") + std::string(entry.name);
   throw Error("unknown encoding '" + name + "' (known: " + known + ")");
 }
 
-std::string encoding_name(EncodingKind kind) {
-  for (const auto& entry : kEncodingNames) {
-    if (kind == entry.kind) return entry.name;
-  }
-  throw Error("invalid encoding value");
-}
+std::string encoding_name(EncodingKind kind) { return entry_of(kind).name; }
 
 std::vector<std::string> encoding_names() {
   std::vector<std::string> names;
-  for (const auto& entry : kEncodingNames) names.emplace_back(entry.name);
+  for (const auto& entry : kEncodings) names.emplace_back(entry.name);
+  return names;
+}
+
+bool encoding_reads(EncodingKind kind, const std::string& parameter) {
+  return lists(entry_of(kind), parameter) || encodings_reading(parameter).empty();
+}
+
+std::vector<std::string> encodings_reading(const std::string& parameter) {
+  std::vector<std::string> names;
+  for (const auto& entry : kEncodings) {
+    if (lists(entry, parameter)) names.emplace_back(entry.name);
+  }
   return names;
 }
 
@@ -169,13 +255,35 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
     case EncodingKind::kNtk:
       frequencies_ = rope_frequencies(config_.base * std::pow(s, d / (d - 2.0)), d);
       break;
+    case EncodingKind::kDynamic: {
+      // Dynamic NTK: beyond L0 the base grows with the context length L, and a
+      // context of length L uses b'(L) at every position.
+      const double length = config_.context_length, original = config_.train_length;
+      if (length > original) {
+        const double growth = s * length / original - (s - 1.0);
+        frequencies_ = rope_frequencies(config_.base * std::pow(growth, d / (d - 2.0)), d);
+      } else {
+        frequencies_ = theta;
+      }
+      break;
+    }
+    case EncodingKind::kHfYarn:
+      frequencies_ = hf_yarn_frequencies(theta, config_);
+      if (config_.attention_factor > 0.0) {
+        qk_scale_ = config_.attention_factor;
+      } else if (config_.mscale > 0.0 && config_.mscale_all_dim > 0.0) {  // DeepSeek
+        qk_scale_ = yarn_mscale(s, config_.mscale) / yarn_mscale(s, config_.mscale_all_dim);
+      } else {
+        qk_scale_ = yarn_mscale(s, 1.0);
+      }
+      break;
     case EncodingKind::kYarn:
       frequencies_ = by_parts_frequencies(theta, s, config_.train_length, config_.yarn_alpha,
                                           config_.yarn_beta);
       // YaRN's attention temperature: logits scale by 1/t = (0.1 ln s + 1)^2, applied
       // as sqrt(1/t) to q and to k. As in the reference implementation, no
       // temperature for s <= 1 (no extension).
-      qk_scale_ = s > 1.0 ? 0.1 * std::log(s) + 1.0 : 1.0;
+      qk_scale_ = yarn_mscale(s, 1.0);
       break;
     case EncodingKind::kPartial: {
       // Rotated pairs: floor(p * d/2) of the highest frequencies (t = 0, 1, ...),

@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -613,7 +615,7 @@ class SpecReader {
       }
     }
     // Point checks need every parameter valid; they would only repeat problems otherwise.
-    if (problems_.size() == problems_before) check_points(key, grid);
+    if (problems_.size() == problems_before) check_points(key, grid, assigned);
     return true;
   }
 
@@ -844,16 +846,30 @@ class SpecReader {
     }
   }
 
-  // Problems that involve several parameters of one point (Experiment::check_point).
-  void check_points(const YAML::Node& key, const ExperimentGrid& grid) {
+  // A parameter the spec sets that every point so far leaves unread: the first
+  // point's reason, and the first value away from the parameter's default.
+  struct Unread {
+    std::string reason;
+    std::optional<Value> set_to;
+  };
+
+  // Problems that involve several parameters of one point (Experiment::check_point),
+  // and parameters the spec sets (at `assigned`) that no point reads
+  // (Experiment::unread_parameters).
+  void check_points(const YAML::Node& key, const ExperimentGrid& grid,
+                    const std::map<std::string, SourceLocation>& assigned) {
     if (grid_size(grid) > double(options_.max_point_checks)) return;
     constexpr int kShown = 3;
     int found = 0;
+    std::map<std::string, Unread> unread_everywhere;
+    bool noted = false;  // unread_everywhere holds the first checked point's parameters
     for (std::uint64_t index = 0; index < grid.point_count(); ++index) {
       const Parameters point = grid.point(index);
       std::string trouble;
       try {
         trouble = grid.experiment->check_point(point);
+        note_unread(grid, point, !noted, assigned, unread_everywhere);
+        noted = true;
       } catch (const std::exception& e) {
         trouble = e.what();
       }
@@ -869,6 +885,38 @@ class SpecReader {
     if (found > kShown) {
       problem(key, "experiment '" + grid.name + "': " + std::to_string(found - kShown) +
                        " more points with problems");
+    }
+    for (const auto& [name, unread] : unread_everywhere) {
+      if (!unread.set_to) continue;  // left at its default: nothing is ignored
+      problem(assigned.at(name), "experiment '" + grid.name + "' sets " + name + " = " +
+                                     to_string_short(*unread.set_to) + ", which no point reads (" +
+                                     unread.reason + ")");
+    }
+  }
+
+  // Narrows `unread_everywhere` to the parameters this point does not read either
+  // (on the first point: the spec's parameters it does not read).
+  static void note_unread(const ExperimentGrid& grid, const Parameters& point, bool first,
+                          const std::map<std::string, SourceLocation>& assigned,
+                          std::map<std::string, Unread>& unread_everywhere) {
+    if (!first && unread_everywhere.empty()) return;
+    std::set<std::string> unread_here;
+    for (UnreadParameter& unread : grid.experiment->unread_parameters(point)) {
+      if (!assigned.count(unread.name)) continue;
+      unread_here.insert(unread.name);
+      if (first) unread_everywhere[unread.name].reason = std::move(unread.reason);
+    }
+    for (auto it = unread_everywhere.begin(); it != unread_everywhere.end();) {
+      if (!unread_here.count(it->first)) {
+        it = unread_everywhere.erase(it);
+        continue;
+      }
+      const ParameterInfo* info = find_parameter(*grid.experiment, it->first);
+      const Value& value = point.get(it->first);
+      if (!it->second.set_to && !(info && info->default_value && *info->default_value == value)) {
+        it->second.set_to = value;
+      }
+      ++it;
     }
   }
 

@@ -37,6 +37,11 @@ class ToyExperiment : public Experiment {
       return "separation * length must be >= 1";
     return {};
   }
+  // rho stands for an encoding's own parameter: encoding nope does not read it.
+  std::vector<UnreadParameter> unread_parameters(const Parameters& point) const override {
+    if (point.text("encoding") != "nope") return {};
+    return {{"rho", "encoding 'nope' does not take it"}};
+  }
   std::vector<MetricValue> compute(const Parameters& point, std::uint64_t seed,
                                    std::uint64_t point_index) const override {
     RandomStream stream({seed, point_index, kStreamExperimentBase, 0});

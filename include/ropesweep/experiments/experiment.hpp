@@ -23,6 +23,12 @@ struct MetricInfo {
 // A metric's value at one point.
 using MetricValue = Estimate;
 
+// A parameter that one point's configuration does not read, and why.
+struct UnreadParameter {
+  std::string name;
+  std::string reason;  // e.g. "encoding 'rope' does not take it; pi, ntk, yarn, ... do"
+};
+
 class Experiment {
  public:
   virtual ~Experiment() = default;
@@ -38,6 +44,12 @@ class Experiment {
   // its values to the parameters the point holds at their defaults. A preset
   // whose parameter the point does not hold yet (an axis) is left out.
   virtual Parameters effective_point(const Parameters& point) const { return point; }
+  // The parameters this point does not read (an encoding's own parameter under
+  // another encoding). A spec that sets one away from its default when no point of
+  // the grid reads it is rejected, since the value would be silently ignored.
+  virtual std::vector<UnreadParameter> unread_parameters(const Parameters& /*point*/) const {
+    return {};
+  }
   // Results for one grid point, in the order of metrics().
   virtual std::vector<MetricValue> compute(const Parameters& point, std::uint64_t seed,
                                            std::uint64_t point_index) const = 0;

@@ -18,7 +18,9 @@ enum class EncodingKind {
   kAlibi,
   kNope,
   kLlama3,
-  kLinear
+  kLinear,
+  kDynamic,
+  kHfYarn
 };
 
 // Which two components of a d-vector form complex pair t.
@@ -31,9 +33,11 @@ struct EncodingConfig {
   EncodingKind kind = EncodingKind::kRope;
   int head_dim = 128;     // d, even
   double base = 10000.0;  // b > 1
-  // s of pi, linear, ntk, yarn and llama3 (transformers' `factor`); >= 1 in practice, > 0 required.
+  // Which encoding reads which of the fields below: encoding_reads().
+  // s, the context extension factor (transformers' `factor`); > 0, >= 1 in practice.
   double scale = 1.0;
-  // L_train of yarn's ramp; L0 of llama3 (transformers' `original_max_position_embeddings`).
+  // L_train of yarn's ramp, L0 of the Hugging Face variants (transformers'
+  // `original_max_position_embeddings`).
   double train_length = 4096.0;
   double yarn_alpha = 1.0;        // yarn ramp lower bound
   double yarn_beta = 32.0;        // yarn ramp upper bound
@@ -42,12 +46,25 @@ struct EncodingConfig {
   int alibi_heads = 8;            // alibi: H used for the default slope
   double low_freq_factor = 1.0;   // llama3: pairs with L0 / lambda_t below it are divided by s
   double high_freq_factor = 4.0;  // llama3: pairs with L0 / lambda_t above it are kept
+  // hf_yarn, as transformers' `yarn`: the ramp between the correction dimensions of
+  // beta_fast and beta_slow (rounded outward unless truncate is false), and the
+  // attention factor (from mscale / mscale_all_dim when both are non-zero).
+  double beta_fast = 32.0;
+  double beta_slow = 1.0;
+  double mscale = 0.0;          // 0: not set
+  double mscale_all_dim = 0.0;  // 0: not set
+  bool truncate = true;
+  // The attention factor c as given (transformers' `attention_factor`); 0: derived.
+  double attention_factor = 0.0;
   // Pair layout of the rotary encodings; rope_half always uses kHalfSplit.
   PairLayout layout = PairLayout::kInterleaved;
   // A released model's partial rotary (docs/science.md#real-models): the first
   // rotary_dims() / 2 pairs rotate, with every encoding's frequencies computed
   // for a head of rotary_dims() dimensions; the other pairs do not rotate.
   double rotary_fraction = 1.0;
+  // L, the context length of the point, which dynamic's base depends on. Not a
+  // parameter: each experiment sets it from its own length (0: not set).
+  double context_length = 0.0;
 };
 
 // d_rot = 2 floor(rotary_fraction * d / 2): whole pairs, as the released models
@@ -59,6 +76,13 @@ EncodingKind parse_encoding(const std::string& name);  // throws Error on unknow
 std::string encoding_name(EncodingKind kind);
 std::vector<std::string> encoding_names();
 PairLayout parse_layout(const std::string& name);  // "interleaved" | "half_split"
+
+// Whether an encoding reads a parameter of the encoding block. base, head_dim and
+// layout are shared by every encoding; each other parameter is an encoding's own,
+// read only by the encodings that list it (scale by pi, ntk, yarn, ...).
+bool encoding_reads(EncodingKind kind, const std::string& parameter);
+// The encodings that list `parameter` as their own (empty for the shared ones).
+std::vector<std::string> encodings_reading(const std::string& parameter);
 
 // ALiBi head slopes of Press et al. (2022): for H a power of two, the geometric
 // sequence 2^(-8/H), 2^(-16/H), ...; otherwise the published rule (the slopes of

@@ -224,6 +224,53 @@ TEST(ModelPreset, Llama31BindsToItsPublishedConfiguration) {
   EXPECT_EQ(divided, 29);
 }
 
+// Smallest m >= 0 with sum over the first `pairs` frequencies of cos(m theta'_t) < 0.
+std::int64_t first_negative_of(const std::vector<double>& frequencies, int pairs) {
+  for (std::int64_t m = 0; m < 1000000; ++m) {
+    double sum = 0.0;
+    for (int t = 0; t < pairs; ++t) sum += std::cos(double(m) * frequencies[t]);
+    if (sum < 0.0) return m;
+  }
+  return -1;
+}
+
+TEST(ModelPreset, YarnRowsBindToTransformersYarn) {
+  // Qwen2.5's recipe (docs/science.md): correction range 23..40, attention factor
+  // g(4) = 0.1 ln 4 + 1, and B first negative at 66,234.
+  const Encoding qwen(bind_encoding({{"model", std::string("qwen2.5-7b-yarn")}}));
+  EXPECT_EQ(encoding_name(qwen.kind()), "hf_yarn");
+  EXPECT_NEAR(qwen.qk_scale(), 0.1 * std::log(4.0) + 1.0, 1e-15);
+  for (int t = 0; t < 64; ++t) {
+    const double theta = std::pow(1e6, -2.0 * t / 128);
+    if (t <= 23) {
+      EXPECT_NEAR(qwen.frequencies()[t], theta, 1e-15 * theta) << t;
+    } else if (t >= 40) {
+      EXPECT_NEAR(qwen.frequencies()[t], theta / 4, 1e-15 * theta) << t;
+    }
+  }
+  EXPECT_EQ(first_negative_of(qwen.frequencies(), 64), 66234);
+
+  // DeepSeek-V3: YaRN over the 64 rotary dimensions of a 192-dimensional head,
+  // correction range 10..23 computed with d = 64; mscale = mscale_all_dim, so no
+  // attention factor on q and k.
+  const Encoding deepseek(bind_encoding({{"model", std::string("deepseek-v3")}}));
+  EXPECT_EQ(deepseek.head_dim(), 192);
+  EXPECT_EQ(deepseek.rotated_pairs(), 32);
+  EXPECT_EQ(deepseek.layout(), PairLayout::kInterleaved);
+  EXPECT_EQ(deepseek.qk_scale(), 1.0);
+  for (int t = 0; t < 96; ++t) {
+    const double theta = t < 32 ? std::pow(1e4, -2.0 * t / 64) : 0.0;
+    if (t <= 10 || t >= 32) {
+      EXPECT_NEAR(deepseek.frequencies()[t], theta, 1e-15) << t;
+    } else if (t >= 23) {
+      EXPECT_NEAR(deepseek.frequencies()[t], theta / 40, 1e-15) << t;
+    }
+  }
+  // The rotary part alone turns negative at 4,119; the 64 pairs that do not
+  // rotate keep the whole head's B above 32.
+  EXPECT_EQ(first_negative_of(deepseek.frequencies(), 32), 4119);
+}
+
 TEST(ModelPreset, TheSweepsValuesWin) {
   const EncodingConfig config = bind_encoding(
       {{"model", std::string("llama-3.1-8b")}, {"base", 1e4}, {"encoding", std::string("rope")}});
@@ -321,6 +368,21 @@ TEST(ModelPreset, SpecReaderMarksDefaultsAndAFixedModelFillsThem) {
   EXPECT_EQ(decay.effective_point(grid.point(0)).number("base"), 1e4);
   EXPECT_EQ(decay.effective_point(grid.point(1)).number("base"), 5e6);
   EXPECT_EQ(decay.compute(grid.point(1), 0, 0)[0].value, double(first_negative(5e6, 128).distance));
+
+  // The parameters a point reads follow the model's encoding: llama3 reads
+  // low_freq_factor, plain RoPE reads no scale.
+  const SpecResult reads = parse_sweep(
+      "seed: 1\nexperiments:\n  pairwise:\n    fixed: {model: llama-3.1-8b, low_freq_factor: 2}\n"
+      "    axes: {length: [4096]}\n",
+      "spec.yaml");
+  EXPECT_TRUE(reads.ok()) << reads.problems.front().problem();
+  const SpecResult ignored = parse_sweep(
+      "seed: 1\nexperiments:\n  pairwise:\n    fixed: {model: llama-2-7b, scale: 2}\n"
+      "    axes: {length: [4096]}\n",
+      "spec.yaml");
+  ASSERT_EQ(ignored.problems.size(), 1u);
+  EXPECT_NE(ignored.problems.front().problem().find("which no point reads"), std::string::npos)
+      << ignored.problems.front().problem();
 
   const SpecResult unknown = parse_sweep(
       "seed: 1\nexperiments:\n  decay:\n    fixed: {model: llama-9}\n    axes: {length: [64]}\n",

@@ -68,6 +68,7 @@ TEST(CausalAttention, BlockedMatchesFullMatrixReferenceForEveryEncoding) {
     config.train_length = 64.0;
     config.partial_fraction = 0.5;
     config.alibi_heads = heads;
+    config.context_length = 384;  // the longest case: dynamic's base depends on it
     const Encoding encoding(config);
     AttentionHeads shape;
     shape.heads = heads;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -169,6 +170,32 @@ TEST(Encoding, LinearIsPositionInterpolationBitForBit) {
   }
 }
 
+// transformers' _compute_dynamic_ntk_parameters: for seq_len > L0,
+// base' = base (factor seq_len / L0 - (factor - 1))^(d / (d - 2)), inv_freq = 1 / base'^(2t/d).
+TEST(Encoding, DynamicGrowsTheBaseBeyondTheOriginalLength) {
+  EncodingConfig c = config(EncodingKind::kDynamic, 128, 1e4);
+  c.scale = 2.0;
+  c.train_length = 4096;
+  const Encoding rope(config(EncodingKind::kRope, 128, 1e4));
+  for (double length : {100.0, 4096.0}) {  // up to L0: RoPE itself
+    c.context_length = length;
+    EXPECT_EQ(Encoding(c).frequencies(), rope.frequencies()) << length;
+  }
+  for (double length : {8192.0, 131072.0}) {
+    c.context_length = length;
+    const Encoding dynamic(c);
+    const double grown = 1e4 * std::pow(2.0 * length / 4096 - 1.0, 128.0 / 126.0);
+    if (length == 8192.0) EXPECT_NEAR(grown, 30528.0, 0.5);  // science.md's sanity value
+    for (int t = 0; t < 64; ++t) {
+      const double expected = 1.0 / std::pow(grown, 2.0 * t / 128);
+      EXPECT_NEAR(dynamic.frequencies()[t], expected, 1e-14 * expected) << length << " " << t;
+    }
+    EXPECT_EQ(dynamic.qk_scale(), 1.0);
+  }
+  c.context_length = 0;  // not given by the experiment
+  EXPECT_THROW(Encoding{c}, Error);
+}
+
 TEST(Encoding, YarnRampAndTemperature) {
   EncodingConfig c = config(EncodingKind::kYarn, 128, 10000.0);
   c.scale = 16.0;
@@ -276,6 +303,134 @@ TEST(Encoding, Llama3RejectsAnEmptyBand) {
   }
 }
 
+// transformers' _compute_yarn_parameters written out: find_correction_dim(r) =
+// d ln(L0 / (2 pi r)) / (2 ln b); low = max(floor(dim(beta_fast)), 0), high =
+// min(ceil(dim(beta_slow)), d - 1) (no floor/ceil without truncate); ramp_t =
+// clamp((t - low) / (high - low), 0, 1); inv_freq = inv_freq / s * ramp + inv_freq (1 - ramp).
+// Counts the pairs the library keeps, blends and divides.
+struct HfYarnCase {
+  double base;
+  int d;
+  double s, l0;
+  double mscale = 0, mscale_all_dim = 0;
+  bool truncate = true;
+};
+
+Llama3Split check_hf_yarn(const HfYarnCase& x) {
+  EncodingConfig c = config(EncodingKind::kHfYarn, x.d, x.base);
+  c.scale = x.s;
+  c.train_length = x.l0;
+  c.mscale = x.mscale;
+  c.mscale_all_dim = x.mscale_all_dim;
+  c.truncate = x.truncate;
+  const Encoding yarn(c);
+  auto dim = [&](double rotations) {
+    return x.d * std::log(x.l0 / (2 * M_PI * rotations)) / (2 * std::log(x.base));
+  };
+  double low = dim(32), high = dim(1);
+  if (x.truncate) low = std::floor(low), high = std::ceil(high);
+  low = std::max(low, 0.0), high = std::min(high, x.d - 1.0);
+  Llama3Split split;
+  for (int t = 0; t < x.d / 2; ++t) {
+    const double inv_freq = 1.0 / std::pow(x.base, 2.0 * t / x.d);
+    const double ramp = std::min(std::max((t - low) / (high - low), 0.0), 1.0);
+    const double expected = inv_freq / x.s * ramp + inv_freq * (1 - ramp);
+    const double w = yarn.frequencies()[t];
+    EXPECT_NEAR(w, expected, 1e-14 * expected) << "pair " << t;
+    if (std::fabs(w / inv_freq - 1.0) < 1e-14) {
+      ++split.kept;
+    } else if (std::fabs(w * x.s / inv_freq - 1.0) < 1e-14) {
+      ++split.divided;
+    } else {
+      ++split.blended;
+    }
+  }
+  return split;
+}
+
+double hf_yarn_attention_factor(const HfYarnCase& x) {
+  EncodingConfig c = config(EncodingKind::kHfYarn, x.d, x.base);
+  c.scale = x.s;
+  c.train_length = x.l0;
+  c.mscale = x.mscale;
+  c.mscale_all_dim = x.mscale_all_dim;
+  return Encoding(c).qk_scale();
+}
+
+TEST(Encoding, HfYarnDeepSeekV3) {
+  // DeepSeek-V3: 64 rotary dimensions, base 1e4, factor 40, original 4096, beta 32 / 1,
+  // mscale = mscale_all_dim = 1. dim(32) = 10.47, dim(1) = 22.51: low 10, high 23.
+  const HfYarnCase deepseek{1e4, 64, 40.0, 4096.0, 1.0, 1.0};
+  const Llama3Split split = check_hf_yarn(deepseek);
+  EXPECT_EQ(split.kept, 11);     // t <= 10
+  EXPECT_EQ(split.blended, 12);  // 10 < t < 23
+  EXPECT_EQ(split.divided, 9);   // t >= 23
+  EXPECT_EQ(hf_yarn_attention_factor(deepseek), 1.0);  // g(40, 1) / g(40, 1)
+  // Without mscale: g(40, 1) = 0.1 ln 40 + 1 = 1.3689.
+  const HfYarnCase plain{1e4, 64, 40.0, 4096.0};
+  EXPECT_NEAR(hf_yarn_attention_factor(plain), 1.3689, 5e-5);
+  EXPECT_DOUBLE_EQ(hf_yarn_attention_factor(plain), 0.1 * std::log(40.0) + 1.0);
+  // Only one of the two set: the plain factor, as in transformers.
+  const HfYarnCase one{1e4, 64, 40.0, 4096.0, 0.707, 0.0};
+  EXPECT_DOUBLE_EQ(hf_yarn_attention_factor(one), 0.1 * std::log(40.0) + 1.0);
+  const HfYarnCase ratio{1e4, 64, 40.0, 4096.0, 1.0, 0.5};
+  EXPECT_DOUBLE_EQ(hf_yarn_attention_factor(ratio),
+                   (0.1 * std::log(40.0) + 1.0) / (0.05 * std::log(40.0) + 1.0));
+  // Without truncate the ramp runs between the fractional dimensions.
+  HfYarnCase untruncated = deepseek;
+  untruncated.truncate = false;
+  const Llama3Split fractional = check_hf_yarn(untruncated);
+  EXPECT_EQ(fractional.kept, 11);  // t <= 10.47
+  EXPECT_EQ(fractional.blended, 12);
+}
+
+TEST(Encoding, HfYarnQwen25Recipe) {
+  // Qwen2.5's YaRN recipe: base 1e6, d 128, factor 4, original 32768.
+  // dim(32) = 23.60, dim(1) = 39.65: low 23, high 40.
+  const HfYarnCase qwen{1e6, 128, 4.0, 32768.0};
+  const Llama3Split split = check_hf_yarn(qwen);
+  EXPECT_EQ(split.kept, 24);
+  EXPECT_EQ(split.blended, 16);
+  EXPECT_EQ(split.divided, 24);
+  EXPECT_DOUBLE_EQ(hf_yarn_attention_factor(qwen), 0.1 * std::log(4.0) + 1.0);
+  // Against yarn (ramp linear in L0 / lambda_t): the largest difference, 71 %, at pair 32.
+  EncodingConfig c = config(EncodingKind::kYarn, 128, 1e6);
+  c.scale = 4.0;
+  c.train_length = 32768;
+  const Encoding paper(c);
+  c.kind = EncodingKind::kHfYarn;
+  const Encoding reference_code(c);
+  double largest = 0;
+  int at = -1;
+  for (int t = 0; t < 64; ++t) {
+    const double difference =
+        std::fabs(reference_code.frequencies()[t] - paper.frequencies()[t]) /
+        paper.frequencies()[t];
+    if (difference > largest) largest = difference, at = t;
+  }
+  EXPECT_EQ(at, 32);
+  EXPECT_NEAR(largest, 0.713, 5e-4);
+  EXPECT_EQ(reference_code.qk_scale(), paper.qk_scale());
+}
+
+TEST(Encoding, HfYarnAttentionFactorAndEdges) {
+  EncodingConfig c = config(EncodingKind::kHfYarn, 64, 1e4);
+  c.scale = 8.0;
+  c.attention_factor = 1.25;  // given: used as is
+  c.mscale = c.mscale_all_dim = 1.0;
+  EXPECT_EQ(Encoding(c).qk_scale(), 1.25);
+  // A short original context puts both correction dimensions below 0: every pair
+  // keeps theta (low = 0, high = ceil(dim(1)) < 0).
+  c = config(EncodingKind::kHfYarn, 64, 1e4);
+  c.scale = 8.0;
+  c.train_length = 2;
+  const Encoding rope(config(EncodingKind::kRope, 64, 1e4));
+  EXPECT_EQ(Encoding(c).frequencies(), rope.frequencies());
+  c.train_length = 4096;
+  c.beta_fast = 0.5;  // below beta_slow
+  EXPECT_THROW(Encoding{c}, Error);
+}
+
 TEST(Encoding, AlibiSlopesOfPressEtAl) {
   const auto eight = alibi_slopes(8);
   ASSERT_EQ(eight.size(), 8u);
@@ -321,6 +476,64 @@ TEST(Encoding, Fp32RotationUsesFp32Angles) {
       std::fabs(std::remainder(static_cast<double>(angle) - m * rope.frequencies()[1], 2 * M_PI));
   EXPECT_GT(error, 1e-4);
   EXPECT_LT(error, 0.05);
+}
+
+// A change of each encoding's own parameter, away from the configuration of
+// read_parameters_of().
+struct Change {
+  const char* parameter;
+  void (*apply)(EncodingConfig&);
+};
+
+const Change kChanges[] = {
+    {"scale", [](EncodingConfig& c) { c.scale = 8.0; }},
+    {"train_length", [](EncodingConfig& c) { c.train_length = 2048.0; }},
+    {"yarn_alpha", [](EncodingConfig& c) { c.yarn_alpha = 2.0; }},
+    {"yarn_beta", [](EncodingConfig& c) { c.yarn_beta = 16.0; }},
+    {"partial_fraction", [](EncodingConfig& c) { c.partial_fraction = 0.5; }},
+    {"alibi_slope", [](EncodingConfig& c) { c.alibi_slope = 0.125; }},
+    {"alibi_heads", [](EncodingConfig& c) { c.alibi_heads = 4; }},
+    {"low_freq_factor", [](EncodingConfig& c) { c.low_freq_factor = 0.5; }},
+    {"high_freq_factor", [](EncodingConfig& c) { c.high_freq_factor = 8.0; }},
+    {"beta_fast", [](EncodingConfig& c) { c.beta_fast = 16.0; }},
+    {"beta_slow", [](EncodingConfig& c) { c.beta_slow = 2.0; }},
+    // mscale and mscale_all_dim act together (both non-zero).
+    {"mscale", [](EncodingConfig& c) { c.mscale = 0.5, c.mscale_all_dim = 1.0; }},
+    {"mscale_all_dim", [](EncodingConfig& c) { c.mscale = 1.0, c.mscale_all_dim = 0.5; }},
+    {"truncate", [](EncodingConfig& c) { c.truncate = false; }},
+    {"attention_factor", [](EncodingConfig& c) { c.attention_factor = 1.5; }},
+};
+
+bool same_encoding(const Encoding& a, const Encoding& b) {
+  return a.frequencies() == b.frequencies() && a.qk_scale() == b.qk_scale() &&
+         a.distance_slope() == b.distance_slope();
+}
+
+// Whether changing `change.parameter` changes the encoding `kind` (d = 64, b = 1e4,
+// s = 4, L0 = 4096, where every band of yarn and llama3 holds some pairs, L = 16384).
+bool changes_encoding(EncodingKind kind, const Change& change) {
+  EncodingConfig c = config(kind, 64, 1e4);
+  c.scale = 4.0;
+  c.context_length = 16384;
+  EncodingConfig changed = c;
+  change.apply(changed);
+  return !same_encoding(Encoding(c), Encoding(changed));
+}
+
+TEST(Encoding, EachEncodingReadsExactlyItsListedParameters) {
+  for (const std::string& name : encoding_names()) {
+    const EncodingKind kind = parse_encoding(name);
+    for (const Change& change : kChanges) {
+      EXPECT_EQ(changes_encoding(kind, change), encoding_reads(kind, change.parameter))
+          << name << " and " << change.parameter;
+    }
+    // The parameters every encoding shares.
+    for (const char* shared : {"base", "head_dim", "layout"}) {
+      EXPECT_TRUE(encoding_reads(kind, shared)) << name << " and " << shared;
+    }
+  }
+  EXPECT_EQ(encodings_reading("low_freq_factor"), std::vector<std::string>{"llama3"});
+  EXPECT_TRUE(encodings_reading("base").empty());
 }
 
 TEST(Encoding, RejectsInvalidConfigurations) {

@@ -31,6 +31,7 @@ ProbeConfig small_config(const std::string& encoding, int heads, int layers, int
   config.encoding.train_length = 64.0;
   config.encoding.partial_fraction = 0.5;
   config.encoding.alibi_heads = heads;
+  config.encoding.context_length = length;
   return config;
 }
 

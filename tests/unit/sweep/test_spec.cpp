@@ -244,6 +244,26 @@ TEST(Spec, ZipProblems) {
   EXPECT_EQ(two_groups.sweep.experiments[0].shape(), (std::vector<std::uint64_t>{2, 2}));
 }
 
+TEST(Spec, AParameterNoPointReadsIsAnError) {
+  // Set away from its default while every point's encoding ignores it.
+  EXPECT_EQ(problems_of("seed: 1\nexperiments:\n  toy:\n"
+                        "    fixed: {length: 8, encoding: nope, rho: 0.5}\n"),
+            std::vector<std::string>{"s.yaml:4:40: experiment 'toy' sets rho = 0.5, which no "
+                                     "point reads (encoding 'nope' does not take it)"});
+  // On an axis: the message names the first value away from the default.
+  EXPECT_EQ(problems_of("seed: 1\nexperiments:\n  toy:\n"
+                        "    fixed: {length: 8, encoding: nope}\n    axes: {rho: [1, 0.25]}\n"),
+            std::vector<std::string>{"s.yaml:5:12: experiment 'toy' sets rho = 0.25, which no "
+                                     "point reads (encoding 'nope' does not take it)"});
+  // Read by some points of the grid, or left at its default: fine.
+  EXPECT_TRUE(problems_of("seed: 1\nexperiments:\n  toy:\n    fixed: {length: 8, rho: 0.5}\n"
+                          "    axes: {encoding: [nope, rope]}\n")
+                  .empty());
+  EXPECT_TRUE(problems_of("seed: 1\nexperiments:\n  toy:\n"
+                          "    fixed: {length: 8, encoding: nope, rho: 1}\n")
+                  .empty());
+}
+
 TEST(Spec, PointChecksAndGridLimit) {
   EXPECT_EQ(problems_of("seed: 1\nexperiments:\n  toy:\n    fixed: {separation: 0.1}\n"
                         "    axes: {length: [4, 8, 16]}\n"),
