@@ -55,10 +55,10 @@ class ParameterBinding {
   }
 
   // A text parameter whose value names a preset: values for other parameters (a
-  // model's configuration, docs/models.md). bind() gives each parameter the
-  // preset names, this binding declares and the point holds as a default (the
-  // sweep did not set it) the preset's value; a value the sweep sets always wins.
-  // `lookup` returns the named preset's values (empty for a choice such as
+  // model's configuration, docs/models.md). bind() gives the preset's value to
+  // every parameter that the preset names, this binding declares and the point
+  // holds at its default (the sweep did not set it): a value the sweep sets always
+  // wins. `lookup` returns the named preset's values (empty for a choice such as
   // "none") and throws Error on names it does not know.
   using PresetValues = std::map<std::string, Value>;
   using PresetLookup = const PresetValues& (*)(const std::string& choice);
