@@ -38,7 +38,7 @@ experiments:
     kind: pairwise
     samples: {samples}
     fixed: {{head_dim: 64, base: 10000, rho: 0.9, separation: 0.2, scale: 4, train_length: 1024,
-             partial_fraction: 0.5, alibi_slope: 0.002, estimator: conditional, precision: fp64}}
+             alibi_slope: 0.002, estimator: conditional, precision: fp64}}
     axes:
       encoding: [rope, rope_half, ntk, yarn, alibi]
       length: [300, 40000]

@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   config.encoding.kind = parse_encoding(encoding_name);
   config.encoding.head_dim = config.head_dim;
   config.encoding.alibi_heads = config.heads;
+  config.encoding.context_length = static_cast<double>(config.length);  // dynamic, longrope
   if (mode != "point") config.samples = 1;
   validate(config);
   const Encoding encoding(config.encoding);

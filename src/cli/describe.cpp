@@ -36,7 +36,9 @@ std::string default_text(const ParameterInfo& info) {
 }
 
 std::string range_text(const ParameterInfo& info) {
-  if (info.kind == ValueKind::kString) return info.choices.empty() ? "" : join(info.choices, " | ");
+  if (info.kind == ValueKind::kString) {
+    return info.choices.empty() ? info.check.range : join(info.choices, " | ");
+  }
   return info.check.range;
 }
 

@@ -1,5 +1,12 @@
 #include "ropesweep/experiments/shared_parameters.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "ropesweep/core/error.hpp"
 #include "ropesweep/core/format.hpp"
 #include "ropesweep/experiments/model_table.hpp"
 #include "ropesweep/experiments/parameter_checks.hpp"
@@ -23,6 +30,41 @@ std::vector<std::string> model_choices() {
   std::vector<std::string> choices{"none"};
   for (const std::string& name : model_names()) choices.push_back(name);
   return choices;
+}
+
+// A list of factors as a spec gives it: numbers > 0 separated by commas ("1, 1.5,
+// 2.25"); the empty text is the empty list.
+std::vector<double> parse_factors(const std::string& text) {
+  std::vector<double> factors;
+  if (text.find_first_not_of(" \t") == std::string::npos) return factors;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    char* end = nullptr;
+    const double factor = std::strtod(item.c_str(), &end);
+    const bool whole = !item.empty() && end == item.c_str() + item.size();
+    if (!whole || !(factor > 0.0) || !std::isfinite(factor)) {
+      throw Error("'" + item + "' is not a number > 0");
+    }
+    factors.push_back(factor);
+    if (comma == text.size()) return factors;
+    start = comma + 1;
+  }
+}
+
+ParameterInfo factor_list_parameter(const std::string& name, const std::string& description) {
+  ParameterInfo info = text_parameter(name, "", {}, description);
+  info.check = {[](const Value& value) -> std::string {
+                  const std::string problem =
+                      error_message_of([&] { parse_factors(std::get<std::string>(value)); });
+                  return problem.empty() ? ""
+                                         : "must be numbers > 0 separated by commas: " + problem;
+                },
+                "numbers > 0, comma-separated"};
+  return info;
 }
 
 // An encoding's own parameter (encoding_reads): its description ends with the
@@ -97,7 +139,13 @@ ParameterBinding<EncodingConfig> declare_encoding_parameters() {
            &C::truncate)
       .add(own(real_parameter("attention_factor", 0, at_least(0), "",
                               "the attention factor c itself; 0: derived from s")),
-           &C::attention_factor);
+           &C::attention_factor)
+      .add(own(factor_list_parameter(
+               "short_factor", "per-pair factors f_t (theta_t / f_t) up to L0, one per pair")),
+           &C::short_factor, parse_factors)
+      .add(own(factor_list_parameter(
+               "long_factor", "per-pair factors f_t (theta_t / f_t) beyond L0, one per pair")),
+           &C::long_factor, parse_factors);
   return block;
 }
 

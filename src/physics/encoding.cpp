@@ -41,6 +41,9 @@ constexpr EncodingEntry kEncodings[] = {
     {EncodingKind::kLlama3,
      "llama3",
      {"scale", "train_length", "low_freq_factor", "high_freq_factor"}},
+    {EncodingKind::kLongrope,
+     "longrope",
+     {"scale", "train_length", "short_factor", "long_factor", "attention_factor"}},
 };
 
 const EncodingEntry& entry_of(EncodingKind kind) {
@@ -93,7 +96,27 @@ void validate(const EncodingConfig& c) {
   if (c.kind == EncodingKind::kPartial && rotary_dims(c) < c.head_dim) {
     throw Error("partial takes its fraction from partial_fraction; rotary_fraction must be 1");
   }
-  if (c.kind == EncodingKind::kDynamic && !(c.context_length >= 1.0)) {
+  if (c.kind == EncodingKind::kLongrope) {
+    for (const auto& [name, factors] :
+         {std::pair<const char*, const std::vector<double>&>{"short_factor", c.short_factor},
+          {"long_factor", c.long_factor}}) {
+      // One factor per rotated pair (docs/science.md#real-models).
+      const int pairs = rotary_dims(c) / 2;
+      if (static_cast<int>(factors.size()) != pairs) {
+        throw Error(std::string(name) + " must list " +
+                    (pairs == c.head_dim / 2 ? "head_dim / 2 = " : "rotary_dims / 2 = ") +
+                    std::to_string(pairs) + " factors, one per pair (got " +
+                    std::to_string(factors.size()) + ")");
+      }
+      for (double factor : factors) {
+        if (!(factor > 0.0) || !std::isfinite(factor)) {
+          throw Error(std::string(name) + " factors must be > 0 (got " + number_text(factor) + ")");
+        }
+      }
+    }
+  }
+  if ((c.kind == EncodingKind::kDynamic || c.kind == EncodingKind::kLongrope) &&
+      !(c.context_length >= 1.0)) {
     throw Error("encoding '" + encoding_name(c.kind) +
                 "' depends on the context length, which this experiment does not give it");
   }
@@ -277,6 +300,20 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
         qk_scale_ = yarn_mscale(s, 1.0);
       }
       break;
+    case EncodingKind::kLongrope: {
+      // transformers' _compute_longrope_parameters: the long factors beyond L0, the
+      // short ones up to it; the attention factor applies at every length.
+      const bool long_context = config_.context_length > config_.train_length;
+      const std::vector<double>& factors =
+          long_context ? config_.long_factor : config_.short_factor;
+      for (int t = 0; t < pairs; ++t) frequencies_[t] = theta[t] / factors[t];
+      if (config_.attention_factor > 0.0) {
+        qk_scale_ = config_.attention_factor;
+      } else {
+        qk_scale_ = s <= 1.0 ? 1.0 : std::sqrt(1.0 + std::log(s) / std::log(config_.train_length));
+      }
+      break;
+    }
     case EncodingKind::kYarn:
       frequencies_ = by_parts_frequencies(theta, s, config_.train_length, config_.yarn_alpha,
                                           config_.yarn_beta);

@@ -20,7 +20,8 @@ enum class EncodingKind {
   kLlama3,
   kLinear,
   kDynamic,
-  kHfYarn
+  kHfYarn,
+  kLongrope
 };
 
 // Which two components of a d-vector form complex pair t.
@@ -56,13 +57,17 @@ struct EncodingConfig {
   bool truncate = true;
   // The attention factor c as given (transformers' `attention_factor`); 0: derived.
   double attention_factor = 0.0;
+  // longrope: one factor per pair, theta'_t = theta_t / f_t, from long_factor when
+  // the context is longer than L0 and from short_factor otherwise.
+  std::vector<double> short_factor;
+  std::vector<double> long_factor;
   // Pair layout of the rotary encodings; rope_half always uses kHalfSplit.
   PairLayout layout = PairLayout::kInterleaved;
   // A released model's partial rotary (docs/science.md#real-models): the first
   // rotary_dims() / 2 pairs rotate, with every encoding's frequencies computed
   // for a head of rotary_dims() dimensions; the other pairs do not rotate.
   double rotary_fraction = 1.0;
-  // L, the context length of the point, which dynamic's base depends on. Not a
+  // L, the context length of the point, which dynamic and longrope depend on. Not a
   // parameter: each experiment sets it from its own length (0: not set).
   double context_length = 0.0;
 };

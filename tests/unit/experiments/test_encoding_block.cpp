@@ -63,11 +63,45 @@ TEST(EncodingBlock, UnreadParametersFollowTheEncoding) {
 }
 
 // Parameters under which every encoding modifies RoPE: an extension by 4 of a model
-// trained at 1024, a context of `length`.
-void set_extension(Parameters& point, double length) {
+// trained at 1024, a context of `length`, longrope's factors for `pairs` pairs.
+void set_extension(Parameters& point, double length, int pairs) {
   point.set("scale", 4.0);
   point.set("train_length", 1024.0);
   point.set("length", length);
+  std::string short_factor, long_factor;
+  for (int t = 0; t < pairs; ++t) {
+    short_factor += (t ? "," : "") + std::to_string(1.0 + 0.1 * t);
+    long_factor += (t ? ", " : "") + std::to_string(1.0 + t);
+  }
+  point.set("short_factor", short_factor);
+  point.set("long_factor", long_factor);
+}
+
+TEST(EncodingBlock, FactorListsAreCommaSeparatedNumbers) {
+  const Experiment& pairwise = experiment_by_name("pairwise");
+  const ParameterInfo* list = nullptr;
+  for (const ParameterInfo& info : pairwise.parameters()) {
+    if (info.name == "short_factor") list = &info;
+  }
+  ASSERT_NE(list, nullptr);
+  EXPECT_EQ(list->check(Value{std::string("1, 1.5,2.25")}), "");
+  EXPECT_EQ(list->check(Value{std::string("")}), "");
+  EXPECT_EQ(list->check(Value{std::string("1, x, 2")}),
+            "must be numbers > 0 separated by commas: 'x' is not a number > 0");
+  EXPECT_NE(list->check(Value{std::string("1,,2")}), "");
+  EXPECT_NE(list->check(Value{std::string("1, 0")}), "");
+  EXPECT_NE(list->check(Value{std::string("1, inf")}), "");
+  // The parsed factors reach the encoding: a list of the wrong length is a point
+  // problem naming the list.
+  Parameters point = defaults_of(pairwise);
+  point.set("encoding", std::string("longrope"));
+  point.set("head_dim", 8.0);
+  point.set("short_factor", std::string("1, 2, 3, 4"));
+  point.set("long_factor", std::string("1, 2, 3"));
+  EXPECT_EQ(pairwise.check_point(point),
+            "long_factor must list head_dim / 2 = 4 factors, one per pair (got 3)");
+  point.set("long_factor", std::string("1, 2, 3, 4.5"));
+  EXPECT_EQ(pairwise.check_point(point), "");
 }
 
 TEST(EncodingBlock, EveryEncodingComputesFiniteMetricsInPairwise) {
@@ -75,7 +109,7 @@ TEST(EncodingBlock, EveryEncodingComputesFiniteMetricsInPairwise) {
   for (const std::string& encoding : encoding_names()) {
     for (double length : {512.0, 4096.0}) {
       Parameters point = defaults_of(pairwise);
-      set_extension(point, length);
+      set_extension(point, length, 16);
       point.set("encoding", encoding);
       point.set("head_dim", 32.0);
       point.set("samples", 256.0);
@@ -97,7 +131,7 @@ TEST(EncodingBlock, EveryEncodingComputesFiniteMetricsInTheProbe) {
   for (const std::string& encoding : encoding_names()) {
     for (double length : {300.0, 2000.0}) {
       Parameters point = defaults_of(probe);
-      set_extension(point, length);
+      set_extension(point, length, 4);
       point.set("encoding", encoding);
       point.set("head_dim", 8.0);
       point.set("heads", 2.0);

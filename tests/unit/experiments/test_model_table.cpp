@@ -161,7 +161,8 @@ TEST(ModelTable, EveryRowBuildsAValidEncoding) {
       waiting += " " + row.name + " (" + encoding + ")";
       continue;
     }
-    const EncodingConfig config = bind_encoding({{"model", row.name}});
+    EncodingConfig config = bind_encoding({{"model", row.name}});
+    config.context_length = double(row.context);  // what an experiment sets from its length
     EXPECT_EQ(config.base, row.base) << row.name;
     EXPECT_EQ(config.head_dim, row.head_dim) << row.name;
     EXPECT_EQ(rotary_dims(config), row.rotary_dims) << row.name;
@@ -269,6 +270,30 @@ TEST(ModelPreset, YarnRowsBindToTransformersYarn) {
   // The rotary part alone turns negative at 4,119; the 64 pairs that do not
   // rotate keep the whole head's B above 32.
   EXPECT_EQ(first_negative_of(deepseek.frequencies(), 32), 4119);
+}
+
+TEST(ModelPreset, Phi3BindsToLongropeWithItsFactorLists) {
+  EncodingConfig config = bind_encoding({{"model", std::string("phi-3-mini-128k")}});
+  EXPECT_EQ(config.kind, EncodingKind::kLongrope);
+  EXPECT_EQ(config.head_dim, 96);
+  EXPECT_EQ(config.scale, 32.0);  // 131072 / 4096: the row gives no factor
+  EXPECT_EQ(config.train_length, 4096.0);
+  ASSERT_EQ(config.long_factor.size(), 48u);
+  ASSERT_EQ(config.short_factor.size(), 48u);
+  EXPECT_EQ(config.long_factor.front(), 1.0700000524520874);
+  EXPECT_EQ(config.long_factor.back(), 64.76000213623047);
+  EXPECT_EQ(config.short_factor.back(), 3.049999999999997);
+  for (const double length : {2048.0, 131072.0}) {
+    config.context_length = length;
+    const Encoding encoding(config);
+    // docs/science.md: s = 32, L0 = 4096 give c = 1.19024.
+    EXPECT_NEAR(encoding.qk_scale(), 1.19024, 5e-6);
+    const std::vector<double>& factors = length > 4096 ? config.long_factor : config.short_factor;
+    for (int t = 0; t < 48; ++t) {
+      const double theta = std::pow(1e4, -2.0 * t / 96);
+      EXPECT_NEAR(encoding.frequencies()[t], theta / factors[t], 1e-15) << length << " " << t;
+    }
+  }
 }
 
 TEST(ModelPreset, TheSweepsValuesWin) {

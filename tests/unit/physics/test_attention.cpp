@@ -68,7 +68,9 @@ TEST(CausalAttention, BlockedMatchesFullMatrixReferenceForEveryEncoding) {
     config.train_length = 64.0;
     config.partial_fraction = 0.5;
     config.alibi_heads = heads;
-    config.context_length = 384;  // the longest case: dynamic's base depends on it
+    config.context_length = 384;             // the longest case: dynamic's base depends on it
+    config.short_factor.assign(d / 2, 1.5);  // longrope's
+    config.long_factor.assign(d / 2, 3.0);
     const Encoding encoding(config);
     AttentionHeads shape;
     shape.heads = heads;

@@ -365,7 +365,8 @@ TEST(Encoding, HfYarnDeepSeekV3) {
   EXPECT_EQ(split.kept, 11);     // t <= 10
   EXPECT_EQ(split.blended, 12);  // 10 < t < 23
   EXPECT_EQ(split.divided, 9);   // t >= 23
-  EXPECT_EQ(hf_yarn_attention_factor(deepseek), 1.0);  // g(40, 1) / g(40, 1)
+  // mscale = mscale_all_dim: g(40, 1) / g(40, 1) = 1
+  EXPECT_EQ(hf_yarn_attention_factor(deepseek), 1.0);
   // Without mscale: g(40, 1) = 0.1 ln 40 + 1 = 1.3689.
   const HfYarnCase plain{1e4, 64, 40.0, 4096.0};
   EXPECT_NEAR(hf_yarn_attention_factor(plain), 1.3689, 5e-5);
@@ -403,9 +404,8 @@ TEST(Encoding, HfYarnQwen25Recipe) {
   double largest = 0;
   int at = -1;
   for (int t = 0; t < 64; ++t) {
-    const double difference =
-        std::fabs(reference_code.frequencies()[t] - paper.frequencies()[t]) /
-        paper.frequencies()[t];
+    const double difference = std::fabs(reference_code.frequencies()[t] - paper.frequencies()[t]) /
+                              paper.frequencies()[t];
     if (difference > largest) largest = difference, at = t;
   }
   EXPECT_EQ(at, 32);
@@ -428,6 +428,90 @@ TEST(Encoding, HfYarnAttentionFactorAndEdges) {
   EXPECT_EQ(Encoding(c).frequencies(), rope.frequencies());
   c.train_length = 4096;
   c.beta_fast = 0.5;  // below beta_slow
+  EXPECT_THROW(Encoding{c}, Error);
+}
+
+// Phi-3.5-mini-instruct's longrope lists (d = 96, 48 pairs; base 1e4, original
+// context 4096, context 131072 so s = 32), from its config.json as copied verbatim
+// into mlc-ai/mlc-llm, python/mlc_llm/model/model_preset.py ("phi-3_5"), commit
+// 01ced331a9e155c5ba4e7625b027a51bee611450.
+// clang-format off
+const std::vector<double> kPhi35LongFactor = {
+    1.0800000429153442, 1.1100000143051147, 1.1399999856948853, 1.340000033378601,
+    1.5899999141693115, 1.600000023841858,  1.6200000047683716, 2.620000123977661,
+    3.2300000190734863, 3.2300000190734863, 4.789999961853027,  7.400000095367432,
+    7.700000286102295,  9.09000015258789,   12.199999809265137, 17.670000076293945,
+    24.46000099182129,  28.57000160217285,  30.420001983642578, 30.840002059936523,
+    32.590003967285156, 32.93000411987305,  42.320003509521484, 44.96000289916992,
+    50.340003967285156, 50.45000457763672,  57.55000305175781,  57.93000411987305,
+    58.21000289916992,  60.1400032043457,   62.61000442504883,  62.62000274658203,
+    62.71000289916992,  63.1400032043457,   63.1400032043457,   63.77000427246094,
+    63.93000411987305,  63.96000289916992,  63.970001220703125, 64.02999877929688,
+    64.06999969482422,  64.08000183105469,  64.12000274658203,  64.41000366210938,
+    64.4800033569336,   64.51000213623047,  64.52999877929688,  64.83999633789062};
+const std::vector<double> kPhi35ShortFactor = {
+    1.0,                1.0199999809265137, 1.0299999713897705, 1.0299999713897705,
+    1.0499999523162842, 1.0499999523162842, 1.0499999523162842, 1.0499999523162842,
+    1.0499999523162842, 1.0699999332427979, 1.0999999046325684, 1.1099998950958252,
+    1.1599998474121094, 1.1599998474121094, 1.1699998378753662, 1.2899998426437378,
+    1.339999794960022,  1.679999828338623,  1.7899998426437378, 1.8199998140335083,
+    1.8499997854232788, 1.8799997568130493, 1.9099997282028198, 1.9399996995925903,
+    1.9899996519088745, 2.0199997425079346, 2.0199997425079346, 2.0199997425079346,
+    2.0199997425079346, 2.0199997425079346, 2.0199997425079346, 2.0299997329711914,
+    2.0299997329711914, 2.0299997329711914, 2.0299997329711914, 2.0299997329711914,
+    2.0299997329711914, 2.0299997329711914, 2.0299997329711914, 2.0299997329711914,
+    2.0799996852874756, 2.0899996757507324, 2.189999580383301,  2.2199995517730713,
+    2.5899994373321533, 2.729999542236328,  2.749999523162842,  2.8399994373321533};
+// clang-format on
+
+EncodingConfig phi35_config(double context_length) {
+  EncodingConfig c = config(EncodingKind::kLongrope, 96, 1e4);
+  c.scale = 131072.0 / 4096.0;
+  c.train_length = 4096;
+  c.short_factor = kPhi35ShortFactor;
+  c.long_factor = kPhi35LongFactor;
+  c.context_length = context_length;
+  return c;
+}
+
+// transformers' _compute_longrope_parameters: ext = long_factor if seq_len > L0 else
+// short_factor; inv_freq = 1 / (ext * base^(2t/d)); attention factor
+// sqrt(1 + ln s / ln L0) for s > 1.
+TEST(Encoding, LongropePhi35MiniShortAndLongByLength) {
+  for (double length : {100.0, 4096.0, 4097.0, 131072.0}) {
+    const Encoding longrope(phi35_config(length));
+    const std::vector<double>& ext = length > 4096 ? kPhi35LongFactor : kPhi35ShortFactor;
+    ASSERT_EQ(ext.size(), 48u);
+    for (int t = 0; t < 48; ++t) {
+      const double expected = 1.0 / (ext[t] * std::pow(1e4, 2.0 * t / 96));
+      EXPECT_NEAR(longrope.frequencies()[t], expected, 1e-14 * expected) << length << " " << t;
+    }
+    // The attention factor applies at every length: sqrt(1 + ln 32 / ln 4096) = 1.19024.
+    EXPECT_DOUBLE_EQ(longrope.qk_scale(), std::sqrt(1.0 + std::log(32.0) / std::log(4096.0)));
+    EXPECT_NEAR(longrope.qk_scale(), 1.19024, 5e-6);
+  }
+  EncodingConfig c = phi35_config(8192);
+  c.attention_factor = 1.1;
+  EXPECT_EQ(Encoding(c).qk_scale(), 1.1);
+  c.attention_factor = 0;
+  c.scale = 1.0;  // no extension: no attention factor
+  EXPECT_EQ(Encoding(c).qk_scale(), 1.0);
+}
+
+TEST(Encoding, LongropeNeedsOneFactorPerPair) {
+  EncodingConfig c = phi35_config(8192);
+  c.long_factor.pop_back();
+  try {
+    const Encoding encoding(c);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "long_factor must list head_dim / 2 = 48 factors, one per pair (got 47)");
+  }
+  c = phi35_config(8192);
+  c.short_factor.clear();  // needed even where the long list applies
+  EXPECT_THROW(Encoding{c}, Error);
+  c = phi35_config(0);  // the context length decides the list
   EXPECT_THROW(Encoding{c}, Error);
 }
 
@@ -502,6 +586,8 @@ const Change kChanges[] = {
     {"mscale_all_dim", [](EncodingConfig& c) { c.mscale = 1.0, c.mscale_all_dim = 0.5; }},
     {"truncate", [](EncodingConfig& c) { c.truncate = false; }},
     {"attention_factor", [](EncodingConfig& c) { c.attention_factor = 1.5; }},
+    {"short_factor", [](EncodingConfig& c) { c.short_factor[3] = 2.0; }},
+    {"long_factor", [](EncodingConfig& c) { c.long_factor[3] = 2.0; }},
 };
 
 bool same_encoding(const Encoding& a, const Encoding& b) {
@@ -509,15 +595,22 @@ bool same_encoding(const Encoding& a, const Encoding& b) {
          a.distance_slope() == b.distance_slope();
 }
 
-// Whether changing `change.parameter` changes the encoding `kind` (d = 64, b = 1e4,
-// s = 4, L0 = 4096, where every band of yarn and llama3 holds some pairs, L = 16384).
+// Whether changing `change.parameter` changes the encoding `kind` at some context
+// length (d = 64, b = 1e4, s = 4, L0 = 4096, where every band of yarn and llama3
+// holds some pairs; L below and above L0).
 bool changes_encoding(EncodingKind kind, const Change& change) {
-  EncodingConfig c = config(kind, 64, 1e4);
-  c.scale = 4.0;
-  c.context_length = 16384;
-  EncodingConfig changed = c;
-  change.apply(changed);
-  return !same_encoding(Encoding(c), Encoding(changed));
+  bool changes = false;
+  for (double length : {1024.0, 16384.0}) {
+    EncodingConfig c = config(kind, 64, 1e4);
+    c.scale = 4.0;
+    c.context_length = length;
+    c.short_factor.assign(32, 1.5);
+    c.long_factor.assign(32, 3.0);
+    EncodingConfig changed = c;
+    change.apply(changed);
+    changes = changes || !same_encoding(Encoding(c), Encoding(changed));
+  }
+  return changes;
 }
 
 TEST(Encoding, EachEncodingReadsExactlyItsListedParameters) {

@@ -32,6 +32,8 @@ ProbeConfig small_config(const std::string& encoding, int heads, int layers, int
   config.encoding.partial_fraction = 0.5;
   config.encoding.alibi_heads = heads;
   config.encoding.context_length = length;
+  config.encoding.short_factor.assign(head_dim / 2, 1.5);  // longrope's
+  config.encoding.long_factor.assign(head_dim / 2, 3.0);
   return config;
 }
 
