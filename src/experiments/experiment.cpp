@@ -25,6 +25,23 @@ ExperimentRegistrar::ExperimentRegistrar(const char* name, ExperimentFactory fac
   registry().factories[name] = factory;
 }
 
+std::vector<MetricField> metric_fields(const MetricInfo& metric) {
+  std::vector<MetricField> fields{
+      {metric.name, metric.units, metric.description, &Estimate::value}};
+  if (metric.stochastic) {
+    fields.push_back(
+        {metric.name + "_se", metric.units, "standard error of " + metric.name, &Estimate::se});
+    fields.push_back(
+        {metric.name + "_n", "samples", "number of samples behind " + metric.name, &Estimate::n});
+  }
+  if (metric.rare) {
+    fields.push_back({metric.name + "_upper", metric.units,
+                      "95% upper bound of " + metric.name + ", honest at zero or few events",
+                      &Estimate::upper});
+  }
+  return fields;
+}
+
 FinishingStepRegistrar::FinishingStepRegistrar(const char* name, FinishingStep step) {
   registry().finishing_steps[name] = step;
 }

@@ -1,11 +1,39 @@
 #include "ropesweep/experiments/parameter_checks.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
 #include "ropesweep/core/format.hpp"
 
 namespace ropesweep {
+
+std::string value_problem(const ParameterInfo& info, const Value& value) {
+  if (const auto* number = std::get_if<double>(&value)) {
+    if (info.kind == ValueKind::kString)
+      return info.name + " must be text (got " + format_number(*number) + ")";
+    if (info.kind == ValueKind::kInteger && std::floor(*number) != *number) {
+      return info.name + " must be a whole number (got " + format_number(*number) + ")";
+    }
+  } else {
+    const std::string& text = std::get<std::string>(value);
+    if (info.kind != ValueKind::kString)
+      return info.name + " must be a number (got '" + text + "')";
+    if (!info.choices.empty() &&
+        std::find(info.choices.begin(), info.choices.end(), text) == info.choices.end()) {
+      return "unknown " + info.name + " '" + text + "' (known: " + join(info.choices) + ")";
+    }
+  }
+  if (info.check) {
+    const std::string own = info.check(value);
+    if (!own.empty()) {
+      const auto* number = std::get_if<double>(&value);
+      return info.name + " " + own + " (got " +
+             (number ? format_number(*number) : std::get<std::string>(value)) + ")";
+    }
+  }
+  return {};
+}
 
 ValueCheck greater_than(double minimum) {
   return {[minimum](const Value& value) -> std::string {

@@ -8,6 +8,7 @@
 
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/format.hpp"
+#include "ropesweep/experiments/model_table.hpp"
 #include "ropesweep/experiments/parameter_checks.hpp"
 
 namespace ropesweep {
@@ -16,6 +17,20 @@ namespace {
 // Upper bounds far beyond any model keep validation itself small: a head
 // dimension sizes the frequency tables built when each point is checked.
 constexpr double kMaxWidth = 65536;
+
+using ModelValues = ParameterBinding<EncodingConfig>::PresetValues;
+
+// The parameter values of a model row (docs/models.md); none for "none".
+const ModelValues& model_values(const std::string& name) {
+  static const ModelValues none;
+  return name == "none" ? none : model_named(name).parameters;
+}
+
+std::vector<std::string> model_choices() {
+  std::vector<std::string> choices{"none"};
+  for (const std::string& name : model_names()) choices.push_back(name);
+  return choices;
+}
 
 // A list of factors as a spec gives it: numbers > 0 separated by commas ("1, 1.5,
 // 2.25"); the empty text is the empty list.
@@ -63,6 +78,10 @@ ParameterBinding<EncodingConfig> declare_encoding_parameters() {
   using C = EncodingConfig;
   ParameterBinding<C> block;
   block
+      .add_preset(text_parameter("model", "none", model_choices(),
+                                 "a released model's configuration (docs/models.md): its values "
+                                 "replace the defaults of the parameters it sets"),
+                  model_values)
       .add(text_parameter("encoding", "rope", encoding_names(), "position encoding of q and k"),
            &C::kind, parse_encoding)
       .add(real_parameter("base", 10000, greater_than(1), "", "RoPE base b"), &C::base)
@@ -72,6 +91,10 @@ ParameterBinding<EncodingConfig> declare_encoding_parameters() {
       .add(text_parameter("layout", "interleaved", {"interleaved", "half_split"},
                           "pair layout of rotary encodings (rope_half is always half_split)"),
            &C::layout, parse_layout)
+      .add(real_parameter("rotary_fraction", 1, both(greater_than(0), at_most(1)), "",
+                          "fraction of the head that rotates, frequencies spread over it "
+                          "(a released model's partial rotary; docs/science.md#real-models)"),
+           &C::rotary_fraction)
       .add(own(with_aliases(real_parameter("scale", 1, greater_than(0), "",
                                            "context extension factor s (transformers' factor)"),
                             {"factor"})),
@@ -136,7 +159,9 @@ const ParameterBinding<EncodingConfig>& encoding_parameters() {
 }
 
 std::vector<UnreadParameter> unread_encoding_parameters(const Parameters& point) {
-  const EncodingKind kind = parse_encoding(point.text("encoding"));
+  // The encoding the point uses: a model's, unless the sweep sets its own.
+  const EncodingKind kind =
+      parse_encoding(encoding_parameters().with_presets(point).text("encoding"));
   std::vector<UnreadParameter> unread;
   for (const ParameterInfo& info : encoding_parameters().infos()) {
     if (encoding_reads(kind, info.name)) continue;

@@ -15,7 +15,7 @@ namespace ropesweep {
 namespace {
 
 // Every encoding, its name, and the parameters of its own it reads: the parameters
-// beyond base, head_dim and layout, which all encodings share. An encoding reads
+// beyond base, head_dim, layout and rotary_fraction, which all encodings share. An encoding reads
 // none of the other encodings' parameters.
 struct EncodingEntry {
   EncodingKind kind;
@@ -86,14 +86,27 @@ void validate(const EncodingConfig& c) {
     throw Error("alibi_slope must be >= 0 (got " + number_text(c.alibi_slope) + ")");
   }
   if (c.alibi_heads < 1) throw Error("alibi_heads must be >= 1");
+  if (!(c.rotary_fraction > 0.0 && c.rotary_fraction <= 1.0)) {
+    throw Error("rotary_fraction must be in (0, 1] (got " + number_text(c.rotary_fraction) + ")");
+  }
+  if (rotary_dims(c) < 2) {
+    throw Error("rotary_fraction " + number_text(c.rotary_fraction) + " of head_dim " +
+                std::to_string(c.head_dim) + " leaves no pair to rotate");
+  }
+  if (c.kind == EncodingKind::kPartial && rotary_dims(c) < c.head_dim) {
+    throw Error("partial takes its fraction from partial_fraction; rotary_fraction must be 1");
+  }
   if (c.kind == EncodingKind::kLongrope) {
     for (const auto& [name, factors] :
          {std::pair<const char*, const std::vector<double>&>{"short_factor", c.short_factor},
           {"long_factor", c.long_factor}}) {
-      if (static_cast<int>(factors.size()) != c.head_dim / 2) {
-        throw Error(std::string(name) +
-                    " must list head_dim / 2 = " + std::to_string(c.head_dim / 2) +
-                    " factors, one per pair (got " + std::to_string(factors.size()) + ")");
+      // One factor per rotated pair (docs/science.md#real-models).
+      const int pairs = rotary_dims(c) / 2;
+      if (static_cast<int>(factors.size()) != pairs) {
+        throw Error(std::string(name) + " must list " +
+                    (pairs == c.head_dim / 2 ? "head_dim / 2 = " : "rotary_dims / 2 = ") +
+                    std::to_string(pairs) + " factors, one per pair (got " +
+                    std::to_string(factors.size()) + ")");
       }
       for (double factor : factors) {
         if (!(factor > 0.0) || !std::isfinite(factor)) {
@@ -165,7 +178,7 @@ std::vector<double> by_parts_frequencies(const std::vector<double>& theta, doubl
 // outward unless `truncate` is false and clamped to [0, d - 1]; a ramp linear in the
 // pair index between them, from theta_t (ramp 0) to theta_t / s (ramp 1).
 std::vector<double> hf_yarn_frequencies(const std::vector<double>& theta, const EncodingConfig& c) {
-  const double d = c.head_dim;
+  const double d = rotary_dims(c);  // the rotary sub-space (docs/science.md#real-models)
   auto correction_dim = [&](double rotations) {
     return d * std::log(c.train_length / (rotations * 2.0 * M_PI)) / (2.0 * std::log(c.base));
   };
@@ -239,9 +252,16 @@ std::vector<double> alibi_slopes(int heads) {
   return slopes;
 }
 
+int rotary_dims(const EncodingConfig& config) {
+  return 2 * static_cast<int>(std::floor(config.rotary_fraction * config.head_dim / 2 + 1e-9));
+}
+
 Encoding::Encoding(const EncodingConfig& config) : config_(config) {
   validate(config_);
-  const int d = config_.head_dim;
+  // Each encoding computes its frequencies for the rotary sub-space of d_rot
+  // dimensions (the whole head unless rotary_fraction < 1); the pairs beyond it
+  // do not rotate.
+  const int d = rotary_dims(config_);
   const int pairs = d / 2;
   const double s = config_.scale;
   std::vector<double> theta = rope_frequencies(config_.base, d);
@@ -324,9 +344,17 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
                                           config_.high_freq_factor);
       break;
   }
-  frequencies_fp32_.resize(pairs);
+  const int all_pairs = config_.head_dim / 2;
+  frequencies_.resize(all_pairs, 0.0);
+  // Only rotated pairs carry the attention factor (docs/science.md#attention-factor),
+  // but the kernels scale every pair by it: a factor with unrotated pairs is refused.
+  if (qk_scale_ != 1.0 && pairs < all_pairs) {
+    throw Error(encoding_name(config_.kind) + "'s attention factor " + number_text(qk_scale_) +
+                " with rotary_fraction < 1 is not supported (it would scale the unrotated pairs)");
+  }
+  frequencies_fp32_.resize(all_pairs);
   rotated_pairs_ = 0;
-  for (int t = 0; t < pairs; ++t) {
+  for (int t = 0; t < all_pairs; ++t) {
     frequencies_fp32_[t] = static_cast<float>(frequencies_[t]);
     if (frequencies_[t] != 0.0) ++rotated_pairs_;
   }

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "ropesweep/core/format.hpp"
+#include "ropesweep/experiments/parameter_checks.hpp"
 #include "ropesweep/sweep/spec.hpp"
 #include "spec_values.hpp"
 

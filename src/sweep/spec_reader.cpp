@@ -19,6 +19,7 @@
 #include "axis_forms.hpp"
 #include "input_guards.hpp"
 #include "ropesweep/core/format.hpp"
+#include "ropesweep/experiments/parameter_checks.hpp"
 #include "ropesweep/sweep/spec.hpp"
 #include "spec_problems.hpp"
 #include "spec_values.hpp"
@@ -28,7 +29,6 @@ namespace {
 
 using detail::describe;
 using detail::scalar_number;
-using detail::value_problem;
 using detail::value_text;
 using ropesweep::join;
 
@@ -224,6 +224,7 @@ class SpecReader {
     if (keys.fixed) read_fixed(*keys.fixed, grid);
     if (keys.axes) read_axes(*keys.axes, grid);
     apply_defaults(key, grid);
+    if (problems_.count() == problems_before) apply_fixed_preset(key, grid);
     check_dataset_names(grid);
     // Point checks need every parameter valid; they would only repeat problems otherwise.
     if (problems_.count() == problems_before) check_points(key, grid);
@@ -354,13 +355,21 @@ class SpecReader {
     }
   }
 
+  // A fixed model (a preset) replaces the defaults it sets here, so the results
+  // file records the values its points use; a model axis applies per point.
+  void apply_fixed_preset(const YAML::Node& key, ExperimentGrid& grid) {
+    try {
+      grid.fixed = grid.experiment->effective_point(grid.fixed);
+    } catch (const Error& error) {
+      problem(key, "experiment '" + grid.name + "': " + error.what());
+    }
+  }
+
   // Axes and metrics share the group's namespace in the results file.
   void check_dataset_names(const ExperimentGrid& grid) {
     std::set<std::string> datasets{"done"};
     for (const MetricInfo& metric : grid.experiment->metrics()) {
-      datasets.insert(metric.name);
-      datasets.insert(metric.name + "_se");
-      datasets.insert(metric.name + "_n");
+      for (const MetricField& field : metric_fields(metric)) datasets.insert(field.name);
     }
     for (const Dimension& dimension : grid.dimensions) {
       for (const Axis& axis : dimension.axes) {

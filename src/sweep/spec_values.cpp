@@ -34,23 +34,4 @@ std::string value_text(const Value& value) {
   return std::get<std::string>(value);
 }
 
-std::string value_problem(const ParameterInfo& info, const Value& value) {
-  if (const auto* number = std::get_if<double>(&value)) {
-    if (info.kind == ValueKind::kInteger && std::floor(*number) != *number) {
-      return info.name + " must be a whole number (got " + format_number(*number) + ")";
-    }
-  } else {
-    const std::string& text = std::get<std::string>(value);
-    if (!info.choices.empty() &&
-        std::find(info.choices.begin(), info.choices.end(), text) == info.choices.end()) {
-      return "unknown " + info.name + " '" + text + "' (known: " + join(info.choices) + ")";
-    }
-  }
-  if (info.check) {
-    const std::string own = info.check(value);
-    if (!own.empty()) return info.name + " " + own + " (got " + value_text(value) + ")";
-  }
-  return {};
-}
-
 }  // namespace ropesweep::detail

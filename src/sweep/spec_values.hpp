@@ -1,6 +1,6 @@
 #pragma once
-// How the spec's YAML scalars become parameter values, and what makes a value
-// wrong for its parameter (kind, choices, range), as the words of a problem.
+// How the spec's YAML scalars become parameter values and how problems quote them
+// (what makes a value wrong for its parameter is value_problem of parameter_checks).
 #include <yaml-cpp/yaml.h>
 
 #include <optional>
@@ -18,8 +18,5 @@ std::string describe(const YAML::Node& node);
 
 // A value as a problem quotes it: numbers in their shortest text.
 std::string value_text(const Value& value);
-
-// What is wrong with `value` for the parameter (kind, choices, range); empty when fine.
-std::string value_problem(const ParameterInfo& info, const Value& value);
 
 }  // namespace ropesweep::detail

@@ -17,6 +17,10 @@ class BoundExperiment : public Experiment {
   const std::vector<ParameterInfo>& parameters() const final { return parameters_.infos(); }
   const std::vector<MetricInfo>& metrics() const final { return metrics_.infos(); }
 
+  Parameters effective_point(const Parameters& point) const final {
+    return parameters_.with_presets(point);
+  }
+
   std::vector<MetricValue> compute(const Parameters& point, std::uint64_t seed,
                                    std::uint64_t point_index) const final {
     return metrics_.values(run(config_of(point), seed, point_index));

@@ -32,6 +32,17 @@ struct UnreadParameter {
   std::string reason;  // e.g. "encoding 'rope' does not take it; pi, ntk, yarn, ... do"
 };
 
+// The datasets of one metric: its value, and for stochastic metrics the standard
+// error and sample count (and, for rare events, the upper bound), each with the
+// Estimate field it stores.
+struct MetricField {
+  std::string name;
+  std::string units;
+  std::string description;
+  double Estimate::*field;
+};
+std::vector<MetricField> metric_fields(const MetricInfo& metric);
+
 class Experiment {
  public:
   virtual ~Experiment() = default;
@@ -43,6 +54,10 @@ class Experiment {
   // A problem that involves several parameters of one point (e.g. separation too
   // large for the length); empty string when the point is fine.
   virtual std::string check_point(const Parameters& /*point*/) const { return {}; }
+  // The point as the experiment reads it: a preset (a model, docs/models.md) gives
+  // its values to the parameters the point holds at their defaults. A preset
+  // whose parameter the point does not hold yet (an axis) is left out.
+  virtual Parameters effective_point(const Parameters& point) const { return point; }
   // The parameters this point does not read (an encoding's own parameter under
   // another encoding). A spec that sets one away from its default when no point of
   // the grid reads it is rejected, since the value would be silently ignored.

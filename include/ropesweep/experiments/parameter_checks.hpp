@@ -11,6 +11,10 @@
 
 namespace ropesweep {
 
+// The problem with `value` for the parameter (its kind, choices and range),
+// phrased with the parameter's name; empty when the value is fine.
+std::string value_problem(const ParameterInfo& info, const Value& value);
+
 ValueCheck greater_than(double minimum);
 ValueCheck at_least(double minimum);
 ValueCheck at_most(double maximum);

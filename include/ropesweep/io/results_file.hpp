@@ -32,16 +32,6 @@ struct Provenance {
 // value, then <name>_se and <name>_n when stochastic.
 std::vector<std::string> metric_dataset_names(const Experiment& experiment);
 
-// The datasets of one metric: its value, and for stochastic metrics the standard
-// error and sample count (and, for rare events, the upper bound), each with the
-// Estimate field it stores.
-struct MetricField {
-  std::string name;
-  std::string units;
-  std::string description;
-  double Estimate::*field;
-};
-std::vector<MetricField> metric_fields(const MetricInfo& metric);
 
 // Size of the file create_output() writes, from its layout (a slight overestimate).
 std::uint64_t skeleton_bytes(const Sweep& sweep);

@@ -63,10 +63,19 @@ struct EncodingConfig {
   std::vector<double> long_factor;
   // Pair layout of the rotary encodings; rope_half always uses kHalfSplit.
   PairLayout layout = PairLayout::kInterleaved;
+  // A released model's partial rotary (docs/science.md#real-models): the first
+  // rotary_dims() / 2 pairs rotate, with every encoding's frequencies computed
+  // for a head of rotary_dims() dimensions; the other pairs do not rotate.
+  double rotary_fraction = 1.0;
   // L, the context length of the point, which dynamic and longrope depend on. Not a
   // parameter: each experiment sets it from its own length (0: not set).
   double context_length = 0.0;
 };
+
+// d_rot = 2 floor(rotary_fraction * d / 2): whole pairs, as the released models
+// configure them (the tolerance keeps products such as (64/192) * 192 from
+// truncating below their exact value).
+int rotary_dims(const EncodingConfig& config);
 
 EncodingKind parse_encoding(const std::string& name);  // throws Error on unknown names
 std::string encoding_name(EncodingKind kind);

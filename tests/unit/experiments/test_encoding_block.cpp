@@ -35,7 +35,8 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 }
 
 TEST(EncodingBlock, EveryOwnParameterIsTakenBySomeEncoding) {
-  const std::vector<std::string> shared = {"encoding", "base", "head_dim", "layout"};
+  const std::vector<std::string> shared = {"model",    "encoding", "base",
+                                           "head_dim", "layout",   "rotary_fraction"};
   for (const ParameterInfo& info : encoding_parameters().infos()) {
     if (contains(shared, info.name)) continue;
     EXPECT_FALSE(encodings_reading(info.name).empty()) << info.name;
