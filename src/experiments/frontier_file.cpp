@@ -123,22 +123,22 @@ FrontierSummary write_one(const h5::Group& frontier_group, const Source& source)
     all_dimensions.push_back(d);
     if (d != source.base_dimension) reduced_dimensions.push_back(d);
   }
-  const h5::Dataset mask = group.create_dataset<std::uint8_t>("pareto_optimal", source.shape);
-  mask.write(frontier.pareto_optimal);
-  mask.set_attribute("units", "flag");
-  mask.set_attribute("description",
-                     "1 where the base is Pareto optimal on (1 - position_inversion, "
-                     "1 - token_inversion) within its slice");
-  attach_scales(mask, scales, all_dimensions);
+  // A flag per (slice, base), attached to the experiment's scales.
+  auto write_flags = [&](const char* name, const std::vector<std::uint8_t>& flags,
+                         const char* description) {
+    const h5::Dataset dataset = group.create_dataset<std::uint8_t>(name, source.shape);
+    dataset.write(flags);
+    dataset.set_attribute("units", "flag");
+    dataset.set_attribute("description", description);
+    attach_scales(dataset, scales, all_dimensions);
+  };
+  write_flags("pareto_optimal", frontier.pareto_optimal,
+              "1 where the base is Pareto optimal on (1 - position_inversion, "
+              "1 - token_inversion) within its slice");
   if (!frontier.statistically_optimal.empty()) {
-    const h5::Dataset kept =
-        group.create_dataset<std::uint8_t>("statistically_optimal", source.shape);
-    kept.write(frontier.statistically_optimal);
-    kept.set_attribute("units", "flag");
-    kept.set_attribute("description",
-                       "1 where no other base of the slice beats the base on both "
-                       "discriminations by more than 2 combined standard errors");
-    attach_scales(kept, scales, all_dimensions);
+    write_flags("statistically_optimal", frontier.statistically_optimal,
+                "1 where no other base of the slice beats the base on both "
+                "discriminations by more than 2 combined standard errors");
   }
 
   for (const bool position : {true, false}) {
