@@ -42,6 +42,10 @@ say "$build/ropesweep links $(awk '/libmpich|libhdf5_mpich/ {print $1}' <<<"$lib
   paste -sd' ')"
 
 selection=("$@")
-[[ $# -gt 0 ]] || selection=(-L 'unit|engine|probe|cross_mpi')
+# MpiTransportTest sends to its own rank over MPI_COMM_SELF from a second thread;
+# Debian 12's MPICH 4.0.2 can spin forever in the blocking MPI_Recv of that test
+# (seen here), so it runs in the Open MPI suite only. The same transport carries
+# every engine MPI test below, on 1 to 4 ranks, under MPICH too.
+[[ $# -gt 0 ]] || selection=(-L 'unit|engine|probe|cross_mpi' -E 'MpiTransportTest')
 cd "$build"
 ctest --output-on-failure --timeout 600 "${selection[@]}"
