@@ -79,11 +79,9 @@ class PairwiseExperiment final : public BoundExperiment<PairwiseConfig, Pairwise
   // multiply-add; the relative price of the parts is taken as measured (about the
   // same for fp64 and bf16, plain and conditional), so work = 8 d per sample and
   // the engine's calibration sets the scale.
-  // The planner calls this for every point of the grid, so it reads the two
-  // values it needs rather than binding the whole configuration (3x the set-up
-  // time of a 10^6-point plan).
   double work(const Parameters& point) const override {
-    return 8.0 * point.number("samples") * point.number("head_dim");
+    const PairwiseConfig config = config_of(point);
+    return 8.0 * double(config.samples) * config.encoding.head_dim;
   }
 
  private:
