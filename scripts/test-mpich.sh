@@ -22,7 +22,7 @@ if [[ ! -x $reference/ropesweep || ! -x $reference/tests/mpiexec-ranks ]]; then
   say "building the Open MPI reference in $reference"
   ROPESWEEP_BUILD_DIR=$reference "$here/scripts/build.sh"
 fi
-ldd "$reference/ropesweep" | grep -q 'libmpi\.so' ||
+grep -q 'libmpi\.so' <<<"$(ldd "$reference/ropesweep")" ||
   fail "$reference/ropesweep does not link Open MPI's libmpi: no reference to compare with"
 
 # FindMPI and FindHDF5 pointed at MPICH's wrappers; each reads its include
