@@ -1,5 +1,6 @@
 #include "ropesweep/physics/encoding.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -160,6 +161,49 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
     frequencies_fp32_[t] = static_cast<float>(frequencies_[t]);
     if (frequencies_[t] != 0.0) ++rotated_pairs_;
   }
+}
+
+// rope, rope_half, pi (1/s), ntk (s^(-2t/(d-2))) and partial (0 for the pairs it does not
+// rotate) multiply b^(-2t/d) by a factor free of b; alibi and nope rotate nothing.
+std::vector<double> Encoding::frequency_exponents() const {
+  if (config_.kind == EncodingKind::kYarn) return {};
+  std::vector<double> exponents(pairs());
+  for (int t = 0; t < pairs(); ++t) exponents[t] = 2.0 * t / config_.head_dim;
+  return exponents;
+}
+
+// Fixed powers: |d theta'_t / du| = e_t theta'_t. yarn: theta'_t = theta_t ((1 - gamma_t)/s
+// + gamma_t), with the ramp gamma_t on r_t = L_train / lambda_t, which falls with the
+// base: |d theta'_t / du| <= (2t/d) theta_t [max(1, 1/s) + |1 - 1/s| v_t], where
+// v_t = min(r_t, beta) / (beta - alpha) while r_t >= alpha (inside the ramp
+// |d gamma_t / du| = (2t/d) r_t / (beta - alpha), and r_t only falls).
+double Encoding::frequency_drift_bound() const {
+  double bound = 0.0;
+  const std::vector<double> exponents = frequency_exponents();
+  if (!exponents.empty()) {
+    for (int t = 0; t < pairs(); ++t) bound += exponents[t] * frequencies_[t];
+    return bound;
+  }
+  const int d = config_.head_dim;
+  const double s = config_.scale;
+  const double alpha = config_.yarn_alpha, beta = config_.yarn_beta;
+  const std::vector<double> theta = rope_frequencies(config_.base, d);
+  for (int t = 0; t < pairs(); ++t) {
+    const double ratio = config_.train_length / (2.0 * M_PI / theta[t]);
+    const double ramp_rate = ratio >= alpha ? std::min(ratio, beta) / (beta - alpha) : 0.0;
+    bound +=
+        (2.0 * t / d) * theta[t] * (std::max(1.0, 1.0 / s) + std::fabs(1.0 - 1.0 / s) * ramp_rate);
+  }
+  return bound;
+}
+
+// theta'_t itself where it is a fixed multiple of theta_t; yarn's mix of theta_t / s and
+// theta_t lies below max(1, 1/s) theta_t.
+std::vector<double> Encoding::frequency_ceilings() const {
+  if (config_.kind != EncodingKind::kYarn) return frequencies_;
+  std::vector<double> ceilings = rope_frequencies(config_.base, config_.head_dim);
+  for (double& ceiling : ceilings) ceiling *= std::max(1.0, 1.0 / config_.scale);
+  return ceilings;
 }
 
 PairLayout Encoding::layout() const {

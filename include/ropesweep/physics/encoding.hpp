@@ -85,6 +85,17 @@ class Encoding {
   // Number of pairs with a non-zero frequency (d/2 for the rotary encodings).
   int rotated_pairs() const { return rotated_pairs_; }
 
+  // How the frequencies move with the base, for searches over u = ln b
+  // (docs/science.md#decay-for-other-encodings). Where theta'_t = k_t b^(-e_t) with k_t
+  // and e_t free of b (every rotary encoding but yarn), the exponents e_t; empty for
+  // yarn, whose ramp makes theta'_t no such power.
+  std::vector<double> frequency_exponents() const;
+  // The two below hold at this base and at every larger one, and neither increases with
+  // the base: a bound S on sum_t |d theta'_t / du| ...
+  double frequency_drift_bound() const;
+  // ... and upper bounds Theta_t >= theta'_t.
+  std::vector<double> frequency_ceilings() const;
+
  private:
   EncodingConfig config_;
   std::vector<double> frequencies_;

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <vector>
 
-#include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/rng.hpp"
+#include "ropesweep/physics/encoding.hpp"
 
 namespace ropesweep {
 namespace {
@@ -232,6 +232,103 @@ TEST(Encoding, Fp32RotationUsesFp32Angles) {
       std::fabs(std::remainder(static_cast<double>(angle) - m * rope.frequencies()[1], 2 * M_PI));
   EXPECT_GT(error, 1e-4);
   EXPECT_LT(error, 0.05);
+}
+
+// The rotary encodings with the settings that make each one differ from RoPE; yarn with
+// s > 1 and s < 1, so that the ramp's factor |1 - 1/s| and max(1, 1/s) both matter.
+std::vector<EncodingConfig> rotary_configs(int d) {
+  std::vector<EncodingConfig> configs;
+  for (EncodingKind kind : {EncodingKind::kRope, EncodingKind::kRopeHalf, EncodingKind::kPi,
+                            EncodingKind::kNtk, EncodingKind::kYarn, EncodingKind::kPartial}) {
+    EncodingConfig c = config(kind, d);
+    c.scale = 4.0;
+    c.train_length = 512.0;
+    c.yarn_beta = 16.0;
+    c.partial_fraction = 0.4;
+    configs.push_back(c);
+  }
+  EncodingConfig shrink = config(EncodingKind::kYarn, d);
+  shrink.scale = 0.5;
+  shrink.train_length = 300.0;
+  configs.push_back(shrink);
+  EncodingConfig shrink_pi = config(EncodingKind::kPi, d);
+  shrink_pi.scale = 0.25;
+  configs.push_back(shrink_pi);
+  return configs;
+}
+
+Encoding at_base(EncodingConfig c, double base) {
+  c.base = base;
+  return Encoding(c);
+}
+
+// docs/science.md#decay-for-other-encodings: S bounds sum_t |d theta'_t / du| at the base
+// and at every larger one. Checked against centred finite differences of the frequencies
+// on a fine grid of u = ln b, through yarn's ramp ends, for every rotary encoding.
+TEST(Encoding, DriftBoundHoldsAgainstFiniteDifferences) {
+  const double h = 1e-6;
+  for (int d : {16, 64, 128}) {
+    for (const EncodingConfig& c : rotary_configs(d)) {
+      for (double u = 0.05; u < 25.0; u *= 1.013) {
+        const Encoding here = at_base(c, std::exp(u));
+        const double bound = here.frequency_drift_bound();
+        // Every base in [b, b e^0.1]: the bound at b must cover the drift there too.
+        for (double ahead : {0.0, 0.003, 0.1}) {
+          const Encoding up = at_base(c, std::exp(u + ahead + h));
+          const Encoding down = at_base(c, std::exp(u + ahead - h));
+          double drift = 0.0;
+          for (int t = 0; t < d / 2; ++t) {
+            drift += std::fabs(up.frequencies()[t] - down.frequencies()[t]) / (2.0 * h);
+          }
+          ASSERT_LE(drift, bound * (1.0 + 1e-6) + 1e-12)
+              << encoding_name(c.kind) << " s=" << c.scale << " d=" << d << " u=" << u
+              << " ahead=" << ahead;
+        }
+        ASSERT_LE(at_base(c, std::exp(u * 1.013)).frequency_drift_bound(), bound * (1 + 1e-12))
+            << encoding_name(c.kind) << " d=" << d << " u=" << u;
+      }
+    }
+  }
+}
+
+// The ceilings bound theta'_t at every larger base and do not rise with the base.
+TEST(Encoding, CeilingsBoundTheFrequenciesAtLargerBases) {
+  for (const EncodingConfig& c : rotary_configs(64)) {
+    for (double u = 0.05; u < 25.0; u *= 1.05) {
+      const std::vector<double> ceilings = at_base(c, std::exp(u)).frequency_ceilings();
+      for (double ahead : {0.0, 1e-4, 0.01, 0.5, 3.0}) {
+        const Encoding later = at_base(c, std::exp(u + ahead));
+        const std::vector<double> later_ceilings = later.frequency_ceilings();
+        for (int t = 0; t < 32; ++t) {
+          ASSERT_LE(later.frequencies()[t], ceilings[t] * (1 + 1e-12))
+              << encoding_name(c.kind) << " t=" << t << " u=" << u;
+          ASSERT_LE(later_ceilings[t], ceilings[t] * (1 + 1e-12));
+        }
+      }
+    }
+  }
+}
+
+// Fixed powers: theta'_t(b2) / theta'_t(b1) = (b2 / b1)^(-e_t); yarn has none.
+TEST(Encoding, ExponentsDescribeHowFrequenciesScaleWithTheBase) {
+  for (const EncodingConfig& c : rotary_configs(64)) {
+    const std::vector<double> exponents = at_base(c, 100.0).frequency_exponents();
+    if (c.kind == EncodingKind::kYarn) {
+      EXPECT_TRUE(exponents.empty());
+      continue;
+    }
+    ASSERT_EQ(exponents.size(), 32u) << encoding_name(c.kind);
+    const Encoding low = at_base(c, 100.0), high = at_base(c, 7.0e5);
+    for (int t = 0; t < 32; ++t) {
+      if (low.frequencies()[t] == 0.0) {
+        EXPECT_EQ(high.frequencies()[t], 0.0);
+        continue;
+      }
+      EXPECT_NEAR(std::log(high.frequencies()[t] / low.frequencies()[t]),
+                  -exponents[t] * std::log(7.0e5 / 100.0), 1e-12)
+          << encoding_name(c.kind) << " t=" << t;
+    }
+  }
 }
 
 TEST(Encoding, RejectsInvalidConfigurations) {
