@@ -1,14 +1,15 @@
 // The `decay` and `bmin` sweep experiments: long-term decay of decay.hpp on one grid
 // point. Every metric is exact (no sampling): standard error 0, n 1.
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "ropesweep/physics/decay.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/experiments/experiment.hpp"
 #include "ropesweep/experiments/parameter_checks.hpp"
+#include "ropesweep/physics/decay.hpp"
 
 namespace ropesweep {
 namespace {
@@ -17,6 +18,7 @@ using detail::at_least;
 using detail::even_at_least_two;
 using detail::greater_than;
 using detail::number_parameter;
+using detail::text_parameter;
 using detail::within;
 
 MetricInfo exact(const std::string& name, const std::string& units,
@@ -25,6 +27,12 @@ MetricInfo exact(const std::string& name, const std::string& units,
 }
 
 MetricValue exact_value(double value) { return MetricValue{value, 0.0, 1.0}; }
+
+MarchExtent parse_extent(const std::string& text) {
+  if (text == "b_min") return MarchExtent::kMinimalBase;
+  if (text == "pockets") return MarchExtent::kPockets;
+  return MarchExtent::kAllAbove;
+}
 
 class DecayExperiment final : public Experiment {
  public:
@@ -63,17 +71,19 @@ class DecayExperiment final : public Experiment {
 
   std::vector<MetricValue> compute(const Parameters& point, std::uint64_t /*seed*/,
                                    std::uint64_t /*point_index*/) const override {
-    const double base = point.number("base");
-    const int d = static_cast<int>(point.integer("head_dim"));
+    EncodingConfig config;
+    config.head_dim = static_cast<int>(point.integer("head_dim"));
+    config.base = point.number("base");
+    const Encoding encoding(config);
     const std::int64_t length = point.integer("length");
-    const FirstNegative negative = first_negative(base, d, point.integer("cap"));
-    const double lowest = min_decay(base, d, length);
-    const auto table = rotation_table(base, d, static_cast<double>(length));
+    const FirstNegative negative = first_negative(encoding, point.integer("cap"));
+    const double lowest = min_decay(encoding, length);
+    const auto table = rotation_table(encoding, static_cast<double>(length));
     return {exact_value(static_cast<double>(negative.distance)),
             exact_value(negative.capped ? 1.0 : 0.0),
             exact_value(lowest),
             exact_value(lowest >= 0.0 ? 1.0 : 0.0),
-            exact_value(critical_dim(base, d, point.number("train_length"))),
+            exact_value(critical_dim(encoding, point.number("train_length"))),
             exact_value(table.back().turns)};
   }
 
@@ -100,37 +110,63 @@ class MinimalBaseExperiment final : public Experiment {
                          "head dimension d"),
         number_parameter("length", ValueKind::kInteger, 4096, at_least(1),
                          "context length L: B(m) >= 0 required on the integers of [0, L]"),
-        number_parameter("resolution", ValueKind::kNumber, 0.01, within(1e-6, 0.5),
-                         "relative step of the base scan (results refined to resolution/64)"),
+        number_parameter("tolerance", ValueKind::kNumber, kDefaultTolerance, within(1e-12, 0.5),
+                         "relative tolerance R: bases are unresolved only in stretches narrower "
+                         "than ln(1 + R) / 64 in ln b"),
+        text_parameter("extent", "all_above", {"b_min", "pockets", "all_above"},
+                       "how far the search goes: b_min; pockets (to the first wide admissible "
+                       "stretch); all_above (to b_all_above, the costliest)"),
     };
     metrics_ = {
-        exact("b_min", "base", "smallest base with B(m) >= 0 on [0, L] (scan + refinement)"),
-        exact("b_all_above", "base", "smallest base above which every scanned base is admissible"),
+        exact("b_min", "base", "first certified admissible base (B(m) >= 0 on [0, L])"),
+        exact("b_all_above", "base",
+              "every base above it certified admissible (extent all_above; NaN otherwise)"),
+        exact("b_min_lower", "base", "every base below it certified inadmissible"),
+        exact("b_all_above_lower", "base",
+              "largest certified inadmissible base (extent all_above; NaN otherwise)"),
+        exact("pockets", "count",
+              "admissible stretches below the first wide one (NaN for extent b_min)"),
+        exact("hidden_gaps", "count", "unresolved stretches touching no admissible base"),
     };
   }
 
   std::string name() const override { return "bmin"; }
   std::string description() const override {
-    return "minimal RoPE base for a context length (Men et al. 2024), by fine scan and "
-           "refinement";
+    return "certified minimal RoPE base for a context length (Men et al. 2024), its pockets "
+           "and the base above which every base is admissible";
   }
   const std::vector<ParameterInfo>& parameters() const override { return parameters_; }
   const std::vector<MetricInfo>& metrics() const override { return metrics_; }
 
   std::vector<MetricValue> compute(const Parameters& point, std::uint64_t /*seed*/,
                                    std::uint64_t /*point_index*/) const override {
+    EncodingConfig config;
+    config.head_dim = static_cast<int>(point.integer("head_dim"));
+    const MarchExtent extent = parse_extent(point.text("extent"));
     const MinimalBase result =
-        minimal_base(point.integer("length"), static_cast<int>(point.integer("head_dim")),
-                     point.number("resolution"));
-    return {exact_value(result.b_min), exact_value(result.b_all_above)};
+        minimal_base(config, point.integer("length"), point.number("tolerance"), extent);
+    const double pockets = extent == MarchExtent::kMinimalBase
+                               ? std::numeric_limits<double>::quiet_NaN()
+                               : static_cast<double>(result.pockets.size());
+    return {exact_value(result.b_min),
+            exact_value(result.b_all_above),
+            exact_value(result.b_min_lower),
+            exact_value(result.b_all_above_lower),
+            exact_value(pockets),
+            exact_value(static_cast<double>(result.hidden_gaps))};
   }
 
-  // The scan's cost is dominated by the bases within a factor ~2 either side of
-  // b_min, which walk most of {0..L}: about 2 ln 2 / resolution such bases (plus
-  // a constant for the refinements), each L * d/2 phasor rotations.
+  // The search's cost is its walks over blocks of 1024 distances, each 1024 * d/2 phasor
+  // rotations. How many grows with L about as a power, fitted to the walks counted at
+  // d = 128 (docs/science-notes.md): 35 (L/1024) to b_min, 30 (L/1024)^1.75 to the pockets,
+  // 150 (L/1024)^1.8 to b_all_above.
   double work(const Parameters& point) const override {
-    const double bases = 1.4 / point.number("resolution") + 30.0;
-    return bases * point.number("length") * 0.5 * point.number("head_dim");
+    const double blocks = point.number("length") / 1024.0;
+    double walks = 35.0 * blocks;
+    const MarchExtent extent = parse_extent(point.text("extent"));
+    if (extent == MarchExtent::kPockets) walks = 30.0 * std::pow(blocks, 1.75);
+    if (extent == MarchExtent::kAllAbove) walks = 150.0 * std::pow(blocks, 1.8);
+    return (walks + 10.0) * 1024.0 * 0.5 * point.number("head_dim");
   }
 
  private:
