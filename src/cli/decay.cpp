@@ -76,7 +76,7 @@ void add_encoding_options(CLI::App* command, EncodingOptions& options) {
       ->capture_default_str();
   command
       ->add_option("--train-length", options.train_length,
-                   "training length L_train (yarn's ramp, and the critical dimension)")
+                   "training length L_train (yarn's ramp; the critical dimension of decay)")
       ->check(positive_number())
       ->capture_default_str();
   command->add_option("--yarn-alpha", options.yarn_alpha, "yarn ramp lower bound")

@@ -1,6 +1,6 @@
 #include "ropesweep/physics/decay.hpp"
 
-#include <emmintrin.h>
+#include <immintrin.h>
 
 #include <algorithm>
 #include <cmath>
@@ -67,13 +67,96 @@ class Terms {
   double unrotated_ = 0.0;
 };
 
+// The turns of one walk over `count` distances from `first`: values[i] = B(first + i) and,
+// with kSlopes, slopes[i] = dB/du there; re and im (n terms, a multiple of 4) are turned in
+// place. Lane j of the four partial sums adds the terms t = j (mod 4) in order in both
+// kernels, and each product and sum is one IEEE operation (no fused multiply-add), so the
+// AVX2 kernel gives the SSE2 kernel's bits, twice as fast where the processor has it.
+struct Turns {
+  int n;
+  const double* step_cos;
+  const double* step_sin;
+  const double* rate;
+  double unrotated;
+};
+
+double add_lanes(const double* lanes) { return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]); }
+
+template <bool kSlopes>
+void turn_sse2(const Turns& turns, std::int64_t first, std::int64_t count, double* re, double* im,
+               double* values, double* slopes) {
+  const double *c = turns.step_cos, *s = turns.step_sin, *rate = turns.rate;
+  for (std::int64_t i = 0; i < count; ++i) {
+    __m128d sum0 = _mm_setzero_pd(), sum1 = _mm_setzero_pd();
+    __m128d slope0 = _mm_setzero_pd(), slope1 = _mm_setzero_pd();
+    for (int t = 0; t < turns.n; t += 4) {
+      const __m128d r0 = _mm_loadu_pd(re + t), r1 = _mm_loadu_pd(re + t + 2);
+      const __m128d q0 = _mm_loadu_pd(im + t), q1 = _mm_loadu_pd(im + t + 2);
+      const __m128d c0 = _mm_loadu_pd(c + t), c1 = _mm_loadu_pd(c + t + 2);
+      const __m128d s0 = _mm_loadu_pd(s + t), s1 = _mm_loadu_pd(s + t + 2);
+      sum0 = _mm_add_pd(sum0, r0);
+      sum1 = _mm_add_pd(sum1, r1);
+      if constexpr (kSlopes) {
+        slope0 = _mm_add_pd(slope0, _mm_mul_pd(q0, _mm_loadu_pd(rate + t)));
+        slope1 = _mm_add_pd(slope1, _mm_mul_pd(q1, _mm_loadu_pd(rate + t + 2)));
+      }
+      _mm_storeu_pd(re + t, _mm_sub_pd(_mm_mul_pd(r0, c0), _mm_mul_pd(q0, s0)));
+      _mm_storeu_pd(re + t + 2, _mm_sub_pd(_mm_mul_pd(r1, c1), _mm_mul_pd(q1, s1)));
+      _mm_storeu_pd(im + t, _mm_add_pd(_mm_mul_pd(r0, s0), _mm_mul_pd(q0, c0)));
+      _mm_storeu_pd(im + t + 2, _mm_add_pd(_mm_mul_pd(r1, s1), _mm_mul_pd(q1, c1)));
+    }
+    alignas(16) double lanes[4];
+    _mm_store_pd(lanes, sum0);
+    _mm_store_pd(lanes + 2, sum1);
+    values[i] = turns.unrotated + add_lanes(lanes);
+    if constexpr (kSlopes) {
+      _mm_store_pd(lanes, slope0);
+      _mm_store_pd(lanes + 2, slope1);
+      slopes[i] = static_cast<double>(first + i) * add_lanes(lanes);
+    }
+  }
+}
+
+template <bool kSlopes>
+__attribute__((target("avx2"))) void turn_avx2(const Turns& turns, std::int64_t first,
+                                               std::int64_t count, double* re, double* im,
+                                               double* values, double* slopes) {
+  const double *c = turns.step_cos, *s = turns.step_sin, *rate = turns.rate;
+  for (std::int64_t i = 0; i < count; ++i) {
+    __m256d sum = _mm256_setzero_pd(), slope = _mm256_setzero_pd();
+    for (int t = 0; t < turns.n; t += 4) {
+      const __m256d r = _mm256_loadu_pd(re + t), q = _mm256_loadu_pd(im + t);
+      const __m256d ct = _mm256_loadu_pd(c + t), st = _mm256_loadu_pd(s + t);
+      sum = _mm256_add_pd(sum, r);
+      if constexpr (kSlopes)
+        slope = _mm256_add_pd(slope, _mm256_mul_pd(q, _mm256_loadu_pd(rate + t)));
+      _mm256_storeu_pd(re + t, _mm256_sub_pd(_mm256_mul_pd(r, ct), _mm256_mul_pd(q, st)));
+      _mm256_storeu_pd(im + t, _mm256_add_pd(_mm256_mul_pd(r, st), _mm256_mul_pd(q, ct)));
+    }
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, sum);
+    values[i] = turns.unrotated + add_lanes(lanes);
+    if constexpr (kSlopes) {
+      _mm256_store_pd(lanes, slope);
+      slopes[i] = static_cast<double>(first + i) * add_lanes(lanes);
+    }
+  }
+}
+
+bool sse2_only = false;  // detail::use_wide_vectors(false)
+
+bool avx2_available() {
+  static const bool available = __builtin_cpu_supports("avx2");
+  return available && !sse2_only;
+}
+
 // B(m) for m = first .. first + count - 1 (count <= kWalkBlock), and with `slopes`
 // dB(m)/du = m sum_t e_t theta'_t sin(m theta'_t): each term's phasor exp(i m theta_t)
 // starts from cos/sin of first * theta_t and turns by exp(i theta_t) per distance.
 // Starting afresh every kWalkBlock distances keeps the rounding of the turns below
 // 7 kWalkBlock ulps per term, inside the evaluation margin of
 // docs/science.md#certified-minimal-base. Written with SSE2 intrinsics (the baseline of
-// x86-64), as sincos.cpp is, so every machine computes the same bits.
+// x86-64), as sincos.cpp is, and with AVX2 ones giving the same bits (turn_avx2).
 constexpr std::int64_t kWalkBlock = 1024;
 
 class Walker {
@@ -88,56 +171,23 @@ class Walker {
     sincos_bulk(angle_.data(), n, re_.data(), im_.data());
     // The padding terms have theta 0: zero their phasors so they add nothing.
     for (int t = terms_.rotated(); t < n; ++t) re_[t] = im_[t] = 0.0;
-    if (slopes != nullptr) {
-      walk_terms<true>(first, count, values, slopes);
+    const Turns turns{n, terms_.step_cos(), terms_.step_sin(), terms_.rate(), terms_.unrotated()};
+    double* re = re_.data();
+    double* im = im_.data();
+    if (avx2_available()) {
+      if (slopes != nullptr) {
+        turn_avx2<true>(turns, first, count, re, im, values, slopes);
+      } else {
+        turn_avx2<false>(turns, first, count, re, im, values, slopes);
+      }
+    } else if (slopes != nullptr) {
+      turn_sse2<true>(turns, first, count, re, im, values, slopes);
     } else {
-      walk_terms<false>(first, count, values, slopes);
+      turn_sse2<false>(turns, first, count, re, im, values, slopes);
     }
   }
 
  private:
-  template <bool kSlopes>
-  void walk_terms(std::int64_t first, std::int64_t count, double* values, double* slopes) {
-    const int n = terms_.padded();
-    const double* c = terms_.step_cos();
-    const double* s = terms_.step_sin();
-    const double* rate = terms_.rate();
-    double* re = re_.data();
-    double* im = im_.data();
-    for (std::int64_t i = 0; i < count; ++i) {
-      // Two SSE2 lanes times two registers: four partial sums over t.
-      __m128d sum0 = _mm_setzero_pd(), sum1 = _mm_setzero_pd();
-      __m128d slope0 = _mm_setzero_pd(), slope1 = _mm_setzero_pd();
-      for (int t = 0; t < n; t += Terms::kLanes) {
-        const __m128d r0 = _mm_loadu_pd(re + t), r1 = _mm_loadu_pd(re + t + 2);
-        const __m128d q0 = _mm_loadu_pd(im + t), q1 = _mm_loadu_pd(im + t + 2);
-        const __m128d c0 = _mm_loadu_pd(c + t), c1 = _mm_loadu_pd(c + t + 2);
-        const __m128d s0 = _mm_loadu_pd(s + t), s1 = _mm_loadu_pd(s + t + 2);
-        sum0 = _mm_add_pd(sum0, r0);
-        sum1 = _mm_add_pd(sum1, r1);
-        if constexpr (kSlopes) {
-          slope0 = _mm_add_pd(slope0, _mm_mul_pd(q0, _mm_loadu_pd(rate + t)));
-          slope1 = _mm_add_pd(slope1, _mm_mul_pd(q1, _mm_loadu_pd(rate + t + 2)));
-        }
-        _mm_storeu_pd(re + t, _mm_sub_pd(_mm_mul_pd(r0, c0), _mm_mul_pd(q0, s0)));
-        _mm_storeu_pd(re + t + 2, _mm_sub_pd(_mm_mul_pd(r1, c1), _mm_mul_pd(q1, s1)));
-        _mm_storeu_pd(im + t, _mm_add_pd(_mm_mul_pd(r0, s0), _mm_mul_pd(q0, c0)));
-        _mm_storeu_pd(im + t + 2, _mm_add_pd(_mm_mul_pd(r1, s1), _mm_mul_pd(q1, c1)));
-      }
-      values[i] = terms_.unrotated() + horizontal_sum(sum0, sum1);
-      if constexpr (kSlopes) {
-        slopes[i] = static_cast<double>(first + i) * horizontal_sum(slope0, slope1);
-      }
-    }
-  }
-
-  static double horizontal_sum(__m128d a, __m128d b) {
-    alignas(16) double lanes[4];
-    _mm_store_pd(lanes, a);
-    _mm_store_pd(lanes + 2, b);
-    return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-  }
-
   const Terms& terms_;
   std::vector<double> angle_, re_, im_;
 };
@@ -159,6 +209,10 @@ std::int64_t walk_range(const Terms& terms, std::int64_t first, std::int64_t las
 }
 
 }  // namespace
+
+namespace detail {
+void use_wide_vectors(bool allowed) { sse2_only = !allowed; }
+}  // namespace detail
 
 bool has_frequencies(EncodingKind kind) {
   return kind != EncodingKind::kAlibi && kind != EncodingKind::kNope;
@@ -302,8 +356,15 @@ class MinimalBaseSearch {
     return std::min(kWalkBlock, length_ - block * kWalkBlock);
   }
   WalkOutcome walk_block(const Point& point, std::int64_t block);
+  double shortest_admissible_step(const Point& point, std::int64_t first, std::int64_t count) const;
   void keep_witness(std::int64_t m, double step);
-  bool tail_holds(const Point& point) const;
+  // docs/science.md#certified-minimal-base, tail certificate, over the distances up to
+  // `last`: B(m) >= sum_t tau_t(last) >= eta for every m <= last, here and at every larger
+  // base.
+  bool tail_holds(const Point& point, std::int64_t last) const;
+  // Blocks [0, retired_) hold the tail certificate: they can turn negative at no larger
+  // base, and are walked no more. The certificate weakens with m, so they are a prefix.
+  void retire(const Point& point);
   void record(double lower, double upper, Verdict verdict);
   bool takes(double step, double previous);
   // Whether the march takes a step of this length from an inadmissible point (see takes).
@@ -326,6 +387,7 @@ class MinimalBaseSearch {
   MinimalBase result_;
   std::vector<Segment> segments_;
   bool tail_reached_ = false;
+  std::int64_t retired_ = 0;
   std::vector<std::pair<std::int64_t, double>> witnesses_;  // (m, step), best first
   double reference_step_ = 0.0;  // the best step the last full walk found
   double last_step_ = 0.0;       // the last step taken from an inadmissible point
@@ -364,7 +426,7 @@ double MinimalBaseSearch::sound_step(const Point& point, double value, double sl
   const double distance = static_cast<double>(m);
   const double excess = std::fabs(value) - point.eta;
   const double first_order = excess / (distance * point.drift);
-  const double curvature = distance * distance * point.curvature2 + distance * point.curvature1;
+  const double curvature = distance * (distance * point.curvature2 + point.curvature1);
   if (!point.terms.has_rates() || !(curvature > 0.0)) return first_order;
   const double toward = (value < 0.0 ? -slope : slope) - distance * point.slope_eta;
   const double root = std::sqrt(toward * toward + 2.0 * curvature * excess);
@@ -388,44 +450,97 @@ MinimalBaseSearch::WalkOutcome MinimalBaseSearch::walk_block(const Point& point,
   const std::int64_t first = block_first(block), count = block_count(block);
   const bool rates = point.terms.has_rates();
   walker.walk(first, count, values_.data(), rates ? slopes_.data() : nullptr);
+  std::int64_t lowest = 0;
+  for (std::int64_t i = 1; i < count; ++i) {
+    if (values_[i] < values_[lowest]) lowest = i;
+  }
+  const double low = values_[lowest];
+  block_score_[block] = (-low - point.eta) / static_cast<double>(first + lowest);
   WalkOutcome outcome;
-  std::int64_t witness = 0;
-  double& score = block_score_[block];
-  score = -kInfinity;
-  for (std::int64_t i = 0; i < count; ++i) {
-    score = std::max(score, (-values_[i] - point.eta) / static_cast<double>(first + i));
-  }
-  for (std::int64_t i = 0; i < count; ++i) {
-    const double value = values_[i];
-    const double slope = rates ? slopes_[i] : 0.0;
-    const std::int64_t m = first + i;
-    if (value < -point.eta) {
-      const double step = sound_step(point, value, slope, m);
-      if (!outcome.negative || step > outcome.step) witness = m;
-      if (!outcome.negative) outcome.step = step;
-      outcome.negative = true;
-      outcome.step = std::max(outcome.step, step);
-    } else if (value < point.eta) {
-      outcome.uncertain = true;
-    } else if (!outcome.negative) {
-      outcome.step = std::min(outcome.step, sound_step(point, value, slope, m));
+  if (low < -point.eta) {
+    // One witness per block, the one with the longest step: neighbouring distances tend
+    // to turn positive together.
+    outcome.negative = true;
+    outcome.step = 0.0;
+    std::int64_t witness = 0;
+    for (std::int64_t i = 0; i < count; ++i) {
+      if (!(values_[i] < -point.eta)) continue;
+      const double step = sound_step(point, values_[i], rates ? slopes_[i] : 0.0, first + i);
+      if (step > outcome.step) {
+        outcome.step = step;
+        witness = first + i;
+      }
     }
+    keep_witness(witness, outcome.step);
+  } else if (low < point.eta) {
+    outcome.uncertain = true;
+  } else {
+    outcome.step = shortest_admissible_step(point, first, count);
   }
-  // One witness per block: neighbouring distances tend to turn positive together.
-  if (outcome.negative) keep_witness(witness, outcome.step);
-  if (outcome.negative) outcome.uncertain = false;
   return outcome;
 }
 
-// docs/science.md#certified-minimal-base, tail certificate: with Theta_t the ceilings of
-// the frequencies, B(m) >= sum_t tau_t at every m <= L and every base >= this one.
-bool MinimalBaseSearch::tail_holds(const Point& point) const {
+// sound_step for every distance of a walk where all B(m) >= eta, the minimum: the same
+// formulas, two distances at a time (SSE2; sound_step alone for an odd last one).
+double MinimalBaseSearch::shortest_admissible_step(const Point& point, std::int64_t first,
+                                                   std::int64_t count) const {
+  if (!point.terms.has_rates() || !(point.curvature1 > 0.0 || point.curvature2 > 0.0)) {
+    double shortest = kInfinity;
+    for (std::int64_t i = 0; i < count; ++i) {
+      shortest = std::min(shortest, sound_step(point, values_[i], 0.0, first + i));
+    }
+    return shortest;
+  }
+  const __m128d eta = _mm_set1_pd(point.eta), drift = _mm_set1_pd(point.drift);
+  const __m128d curvature2 = _mm_set1_pd(point.curvature2);
+  const __m128d curvature1 = _mm_set1_pd(point.curvature1);
+  const __m128d slope_eta = _mm_set1_pd(point.slope_eta), two = _mm_set1_pd(2.0);
+  const __m128d shorten = _mm_set1_pd(1.0 - 1e-9), zero = _mm_setzero_pd();
+  __m128d shortest = _mm_set1_pd(kInfinity);
+  std::int64_t i = 0;
+  for (; i + 2 <= count; i += 2) {
+    const __m128d distance =
+        _mm_set_pd(static_cast<double>(first + i + 1), static_cast<double>(first + i));
+    const __m128d excess = _mm_sub_pd(_mm_loadu_pd(values_.data() + i), eta);
+    const __m128d first_order = _mm_div_pd(excess, _mm_mul_pd(distance, drift));
+    const __m128d curvature =
+        _mm_mul_pd(distance, _mm_add_pd(_mm_mul_pd(distance, curvature2), curvature1));
+    const __m128d toward =
+        _mm_sub_pd(_mm_loadu_pd(slopes_.data() + i), _mm_mul_pd(distance, slope_eta));
+    const __m128d root = _mm_sqrt_pd(
+        _mm_add_pd(_mm_mul_pd(toward, toward), _mm_mul_pd(_mm_mul_pd(two, curvature), excess)));
+    const __m128d rising = _mm_div_pd(_mm_add_pd(toward, root), curvature);
+    const __m128d falling = _mm_div_pd(_mm_mul_pd(two, excess), _mm_sub_pd(root, toward));
+    const __m128d up = _mm_cmpge_pd(toward, zero);
+    const __m128d second_order =
+        _mm_mul_pd(_mm_or_pd(_mm_and_pd(up, rising), _mm_andnot_pd(up, falling)), shorten);
+    shortest = _mm_min_pd(shortest, _mm_max_pd(first_order, second_order));
+  }
+  alignas(16) double lanes[2];
+  _mm_store_pd(lanes, shortest);
+  double result = std::min(lanes[0], lanes[1]);
+  for (; i < count; ++i) {
+    result = std::min(result, sound_step(point, values_[i], slopes_[i], first + i));
+  }
+  return result;
+}
+
+// With Theta_t the ceilings of the frequencies, m theta'_t <= last Theta_t at every m <= last
+// and every larger base: cos(m theta'_t) >= cos(last Theta_t) while that angle is at most pi.
+bool MinimalBaseSearch::tail_holds(const Point& point, std::int64_t last) const {
   double tail = 0.0;
   for (double ceiling : point.ceilings) {
-    const double angle = static_cast<double>(length_) * ceiling;
+    const double angle = static_cast<double>(last) * ceiling;
     tail += angle <= M_PI ? std::cos(angle) : -1.0;
   }
   return tail >= point.eta;
+}
+
+void MinimalBaseSearch::retire(const Point& point) {
+  while (retired_ < blocks() &&
+         tail_holds(point, block_first(retired_) + block_count(retired_) - 1)) {
+    ++retired_;
+  }
 }
 
 void MinimalBaseSearch::record(double lower, double upper, Verdict verdict) {
@@ -470,14 +585,15 @@ double MinimalBaseSearch::inadmissible_step(const Point& point) {
     // certifies an admissible point.
     ++result_.full_walks;
     witnesses_.clear();
-    std::vector<std::int64_t> order(blocks());
-    for (std::int64_t block = 0; block < blocks(); ++block) order[block] = block;
+    retire(point);
+    std::vector<std::int64_t> order;
+    for (std::int64_t block = retired_; block < blocks(); ++block) order.push_back(block);
     std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
       return block_score_[a] > block_score_[b];
     });
     const double target = min_step_;
     bool negative = false, uncertain = false;
-    std::vector<double> horizons(blocks());
+    std::vector<double> horizons(blocks(), kInfinity);
     for (std::int64_t block : order) {
       const WalkOutcome outcome = walk_block(point, block);
       negative = negative || outcome.negative;
@@ -528,17 +644,18 @@ double MinimalBaseSearch::admissible_stretch(const Point& start, std::vector<dou
   // up to the lowest one, where that block is walked again.
   using Entry = std::pair<double, std::int64_t>;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> horizons;
-  for (std::int64_t block = 0; block < blocks(); ++block) {
+  for (std::int64_t block = retired_; block < blocks(); ++block) {
     horizons.push({advance(start.base, steps[block]), block});
   }
   double stretch = start.base;    // where the current run of certified admissible bases began
   const double run = start.base;  // the same, across the unresolved gaps within the run
-  if (tail_holds(start)) {
-    tail_reached_ = true;
-    record(stretch, kInfinity, Verdict::kAdmissible);
-    return kInfinity;
-  }
   while (true) {
+    if (horizons.empty()) {
+      // Every block holds the tail certificate.
+      tail_reached_ = true;
+      record(stretch, kInfinity, Verdict::kAdmissible);
+      return kInfinity;
+    }
     const auto [frontier, block] = horizons.top();
     if (extent_ == MarchExtent::kMinimalBase ||
         (extent_ == MarchExtent::kPockets && frontier >= kWideStretch * run)) {
@@ -551,11 +668,8 @@ double MinimalBaseSearch::admissible_stretch(const Point& start, std::vector<dou
     }
     horizons.pop();
     const Point point = point_at(frontier);
-    if (tail_holds(point)) {
-      tail_reached_ = true;
-      record(stretch, kInfinity, Verdict::kAdmissible);
-      return kInfinity;
-    }
+    retire(point);
+    if (block < retired_) continue;
     witnesses_.clear();
     const WalkOutcome outcome = walk_block(point, block);
     if (outcome.negative) {
@@ -585,6 +699,10 @@ double MinimalBaseSearch::admissible_stretch(const Point& start, std::vector<dou
         horizons.pop();
       }
       const Point there = point_at(jump);
+      retire(there);
+      stale.erase(
+          std::remove_if(stale.begin(), stale.end(), [&](std::int64_t b) { return b < retired_; }),
+          stale.end());
       bool uncertain = false;
       std::vector<double> next(stale.size());
       for (std::size_t i = 0; i < stale.size(); ++i) {

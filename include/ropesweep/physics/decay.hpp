@@ -93,4 +93,10 @@ std::vector<RotationRow> rotation_table(const Encoding& encoding, double length)
 // the training length (docs/science.md#critical-dimension).
 int critical_dim(const Encoding& encoding, double train_length);
 
+namespace detail {
+// The walks over distances use AVX2 where the processor has it, SSE2 otherwise, with the
+// same bits; false forces SSE2, so that a test can compare the two.
+void use_wide_vectors(bool allowed);
+}  // namespace detail
+
 }  // namespace ropesweep

@@ -394,6 +394,32 @@ TEST(MinimalBase, ExtentsAgreeOnWhatTheyShare) {
   EXPECT_LT(first.block_walks, all.block_walks);
 }
 
+// The AVX2 walk gives the SSE2 walk's bits, so results do not depend on the processor.
+TEST(MinimalBase, WideVectorsChangeNoBit) {
+  Setting yarn{EncodingKind::kYarn, 8.0, 256.0, 1.0, 16.0};
+  std::vector<MinimalBase> found;
+  std::vector<double> lowest;
+  for (bool wide : {true, false}) {
+    detail::use_wide_vectors(wide);
+    found.push_back(minimal_base(config_of(Setting{}, 128), 2048));
+    found.push_back(minimal_base(config_of(yarn, 64), 700));
+    lowest.push_back(min_decay(rope(31622.0, 128), 100000));
+  }
+  detail::use_wide_vectors(true);
+  EXPECT_EQ(lowest[0], lowest[1]);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const MinimalBase& a = found[i];
+    const MinimalBase& b = found[i + 2];
+    EXPECT_EQ(a.b_min, b.b_min);
+    EXPECT_EQ(a.b_min_lower, b.b_min_lower);
+    EXPECT_EQ(a.b_all_above, b.b_all_above);
+    EXPECT_EQ(a.b_all_above_lower, b.b_all_above_lower);
+    EXPECT_EQ(a.pockets.size(), b.pockets.size());
+    EXPECT_EQ(a.points, b.points);
+    EXPECT_EQ(a.block_walks, b.block_walks);
+  }
+}
+
 TEST(MinimalBase, TwoDimensionsAreNeverAdmissible) {
   // d = 2: B(m) = cos(m) at every base, negative at m = 2.
   const MinimalBase found = minimal_base(config_of(Setting{}, 2), 10);
