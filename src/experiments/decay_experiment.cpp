@@ -158,13 +158,13 @@ class MinimalBaseExperiment final : public Experiment {
 
   // The search's cost is its walks over blocks of 1024 distances, each 1024 * d/2 phasor
   // rotations. How many grows with L about as a power, fitted to the walks counted at
-  // d = 128 (docs/science-notes.md): 35 (L/1024) to b_min, 30 (L/1024)^1.75 to the pockets,
-  // 150 (L/1024)^1.8 to b_all_above.
+  // d = 64, 128, 256 (docs/science-notes.md): 35 (L/1024) to b_min, 30 (L/1024)^1.9 to the
+  // pockets, 150 (L/1024)^1.8 to b_all_above.
   double work(const Parameters& point) const override {
     const double blocks = point.number("length") / 1024.0;
     double walks = 35.0 * blocks;
     const MarchExtent extent = parse_extent(point.text("extent"));
-    if (extent == MarchExtent::kPockets) walks = 30.0 * std::pow(blocks, 1.75);
+    if (extent == MarchExtent::kPockets) walks = 30.0 * std::pow(blocks, 1.9);
     if (extent == MarchExtent::kAllAbove) walks = 150.0 * std::pow(blocks, 1.8);
     return (walks + 10.0) * 1024.0 * 0.5 * point.number("head_dim");
   }

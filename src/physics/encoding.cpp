@@ -51,12 +51,16 @@ void validate(const EncodingConfig& c) {
   if (c.alibi_heads < 1) throw Error("alibi_heads must be >= 1");
 }
 
-// theta_t = b^(-2t/d), computed as exp(-(2t/d) ln b) so that t = 0 gives exactly 1.
+// theta_t = b^(-e_t) with e_t = 2t/d, computed as pow(b, -e_t) so that t = 0 gives exactly 1.
+std::vector<double> rope_exponents(int head_dim) {
+  std::vector<double> exponents(head_dim / 2);
+  for (int t = 0; t < head_dim / 2; ++t) exponents[t] = 2.0 * t / head_dim;
+  return exponents;
+}
+
 std::vector<double> rope_frequencies(double base, int head_dim) {
-  std::vector<double> theta(head_dim / 2);
-  for (int t = 0; t < head_dim / 2; ++t) {
-    theta[t] = std::pow(base, -2.0 * t / head_dim);
-  }
+  std::vector<double> theta = rope_exponents(head_dim);
+  for (double& power : theta) power = std::pow(base, -power);
   return theta;
 }
 
@@ -167,9 +171,7 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
 // rotate) multiply b^(-2t/d) by a factor free of b; alibi and nope rotate nothing.
 std::vector<double> Encoding::frequency_exponents() const {
   if (config_.kind == EncodingKind::kYarn) return {};
-  std::vector<double> exponents(pairs());
-  for (int t = 0; t < pairs(); ++t) exponents[t] = 2.0 * t / config_.head_dim;
-  return exponents;
+  return rope_exponents(config_.head_dim);
 }
 
 // Fixed powers: |d theta'_t / du| = e_t theta'_t. yarn: theta'_t = theta_t ((1 - gamma_t)/s
@@ -188,11 +190,11 @@ double Encoding::frequency_drift_bound() const {
   const double s = config_.scale;
   const double alpha = config_.yarn_alpha, beta = config_.yarn_beta;
   const std::vector<double> theta = rope_frequencies(config_.base, d);
+  const std::vector<double> rope = rope_exponents(d);
   for (int t = 0; t < pairs(); ++t) {
     const double ratio = config_.train_length / (2.0 * M_PI / theta[t]);
     const double ramp_rate = ratio >= alpha ? std::min(ratio, beta) / (beta - alpha) : 0.0;
-    bound +=
-        (2.0 * t / d) * theta[t] * (std::max(1.0, 1.0 / s) + std::fabs(1.0 - 1.0 / s) * ramp_rate);
+    bound += rope[t] * theta[t] * (std::max(1.0, 1.0 / s) + std::fabs(1.0 - 1.0 / s) * ramp_rate);
   }
   return bound;
 }
