@@ -389,12 +389,12 @@ class MinimalBaseSearch {
   bool tail_reached_ = false;
   std::int64_t retired_ = 0;
   std::vector<std::pair<std::int64_t, double>> witnesses_;  // (m, step), best first
-  double reference_step_ = 0.0;  // the best step the last full walk found
+  double reference_step_ = 0.0;  // the best step the last walk over [1, L] found
   double last_step_ = 0.0;       // the last step taken from an inadmissible point
   int short_steps_ = 0;          // steps shorter than w in a row
   std::int64_t points_since_walk_ = 0;
   std::vector<double> values_, slopes_;
-  // max_m (-B(m) - eta) / m over each block at its last walk: where witnesses were.
+  // (-B(m) - eta) / m at each block's lowest B(m) at its last walk: where witnesses were.
   std::vector<double> block_score_;
   std::vector<double> angles_, cos_, sin_;
 };
