@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/build.sh"
 exe="${ROPESWEEP_BUILD_DIR:-$here/build}/ropesweep"
 "$exe" decay --base 10000 --dim 128 --length 100000 --train-length 4096 --format csv
-"$exe" bmin --dim 128 --lengths 1024,4096,16384,65536 --resolution 0.01 --format csv
+"$exe" bmin --dim 128 --lengths 1024,4096,16384,65536 --format csv
 
 # One rank per logical CPU. Open MPI counts physical cores as slots, so
 # --oversubscribe lets it start one rank per hardware thread too; as root it also

@@ -1,10 +1,15 @@
 // The `decay` and `bmin` sweep experiments: long-term decay of decay.hpp on one grid
-// point. Every metric is exact (no sampling): standard error 0, n 1.
+// point, for every encoding with frequencies. Every metric is exact (no sampling):
+// standard error 0, n 1.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "ropesweep/core/error.hpp"
 #include "ropesweep/experiments/bound_experiment.hpp"
 #include "ropesweep/experiments/parameter_checks.hpp"
 #include "ropesweep/experiments/shared_parameters.hpp"
@@ -13,10 +18,22 @@
 namespace ropesweep {
 namespace {
 
+// The encoding at a point: its context length is the point's length (dynamic and
+// longrope depend on it).
+void set_context(EncodingConfig& encoding, std::int64_t length) {
+  encoding.context_length = static_cast<double>(length);
+}
+
+// Why an encoding has no decay (alibi and nope rotate nothing); empty when it has one.
+std::string frequencies_problem(const EncodingConfig& encoding) {
+  if (has_frequencies(encoding.kind)) return {};
+  return "encoding '" + encoding_name(encoding.kind) +
+         "' rotates nothing: B(m) = d/2 at every base, so decay and b_min are not defined";
+}
+
 struct DecayPoint {
-  EncodingConfig encoding;  // base and head_dim
+  EncodingConfig encoding;  // its train_length is also the critical dimension's
   std::int64_t length = 0;
-  double train_length = 0;
   std::int64_t cap = 0;
 };
 
@@ -29,16 +46,14 @@ class DecayExperiment final : public BoundExperiment<DecayPoint, DecayResult> {
  public:
   DecayExperiment() {
     using C = DecayPoint;
-    parameters_.include_only(encoding_parameters(), &C::encoding, {"base", "head_dim"})
+    parameters_.include(encoding_parameters(), &C::encoding)
         .add(integer_parameter("length", 4096, at_least(2), "tokens",
                                "context length L: B is checked on the integers of [0, L]"),
              &C::length)
-        .add(real_parameter("train_length", 4096, at_least(2), "tokens",
-                            "training length for the critical dimension"),
-             &C::train_length)
         .add(integer_parameter("cap", static_cast<double>(kDefaultFirstNegativeCap), at_least(1),
                                "tokens", "largest distance searched for the first negative B(m)"),
-             &C::cap);
+             &C::cap)
+        .then([](DecayPoint& p) { set_context(p.encoding, p.length); });
     using R = DecayResult;
     metrics_
         .add(exact_metric("first_negative", "tokens",
@@ -48,23 +63,43 @@ class DecayExperiment final : public BoundExperiment<DecayPoint, DecayResult> {
                           "1 when no B(m) < 0 was found below cap"),
              &R::first_negative_capped)
         .add(exact_metric("min_decay", "B",
-                          "minimum of B(m) = sum_t cos(m theta_t) over m in {0..L}"),
+                          "minimum of B(m) = sum_t cos(m theta'_t) over m in {0..L}"),
              &R::min_decay)
         .add(exact_metric("admissible", "flag", "1 when B(m) >= 0 for every m in {0..L}"),
              &R::admissible)
         .add(exact_metric("critical_dim", "dimensions",
-                          "2 ceil((d/2) log_b(train_length / 2 pi)) (Liu et al. 2023)"),
+                          "twice the rotated pairs whose period is shorter than train_length "
+                          "(Liu et al. 2023)"),
              &R::critical_dim)
         .add(exact_metric("slowest_turns", "turns",
-                          "full turns of the lowest frequency over the length, L theta_{d/2-1} "
-                          "/ 2 pi"),
+                          "full turns of the lowest rotated frequency over the length, "
+                          "L theta'_min / 2 pi"),
              &R::slowest_turns);
   }
 
   std::string name() const override { return "decay"; }
   std::string description() const override {
-    return "long-term decay B(m) of RoPE: first negative distance, minimum over the context, "
-           "critical dimension";
+    return "long-term decay B(m) of a rotary encoding: first negative distance, minimum over "
+           "the context, critical dimension";
+  }
+
+  std::string check_point(const Parameters& point) const override {
+    return error_message_of([&] {
+      const DecayPoint p = config_of(point);
+      const std::string problem = frequencies_problem(p.encoding);
+      if (!problem.empty()) throw Error(problem);
+      const Encoding check(p.encoding);
+    });
+  }
+
+  // The encoding block's parameters the point's encoding does not read, but for
+  // train_length: the critical dimension reads it for every encoding.
+  std::vector<UnreadParameter> unread_parameters(const Parameters& point) const override {
+    std::vector<UnreadParameter> unread = unread_encoding_parameters(point);
+    unread.erase(std::remove_if(unread.begin(), unread.end(),
+                                [](const UnreadParameter& u) { return u.name == "train_length"; }),
+                 unread.end());
+    return unread;
   }
 
   // One pass over {0..L} for the minimum plus the first-negative search, each
@@ -81,73 +116,117 @@ class DecayExperiment final : public BoundExperiment<DecayPoint, DecayResult> {
  private:
   DecayResult run(const DecayPoint& p, std::uint64_t /*seed*/,
                   std::uint64_t /*point_index*/) const override {
-    const double base = p.encoding.base;
-    const int d = p.encoding.head_dim;
-    const FirstNegative negative = first_negative(base, d, p.cap);
-    const double lowest = min_decay(base, d, p.length);
-    const auto table = rotation_table(base, d, static_cast<double>(p.length));
+    const Encoding encoding(p.encoding);
+    const FirstNegative negative = first_negative(encoding, p.cap);
+    const double lowest = min_decay(encoding, p.length);
+    const auto table = rotation_table(encoding, static_cast<double>(p.length));
+    double slowest = std::numeric_limits<double>::infinity();
+    for (const RotationRow& row : table) {
+      if (row.theta > 0.0) slowest = std::min(slowest, row.turns);
+    }
     DecayResult r;
     r.first_negative = Estimate::exact(static_cast<double>(negative.distance));
     r.first_negative_capped = Estimate::exact(negative.capped ? 1.0 : 0.0);
     r.min_decay = Estimate::exact(lowest);
     r.admissible = Estimate::exact(lowest >= 0.0 ? 1.0 : 0.0);
-    r.critical_dim = Estimate::exact(critical_dim(base, d, p.train_length));
-    r.slowest_turns = Estimate::exact(table.back().turns);
+    r.critical_dim = Estimate::exact(critical_dim(encoding, p.encoding.train_length));
+    r.slowest_turns = Estimate::exact(slowest);
     return r;
   }
 };
 
 struct MinimalBasePoint {
-  EncodingConfig encoding;  // head_dim
+  EncodingConfig encoding;  // everything but the base, which the search varies
   std::int64_t length = 0;
-  double resolution = 0;
+  double tolerance = 0;
+  MarchExtent extent = MarchExtent::kAllAbove;
 };
 
 struct MinimalBaseResult {
-  Estimate b_min, b_all_above;
+  Estimate b_min, b_all_above, b_min_lower, b_all_above_lower, pockets, hidden_gaps;
 };
 
 class MinimalBaseExperiment final : public BoundExperiment<MinimalBasePoint, MinimalBaseResult> {
  public:
   MinimalBaseExperiment() {
     using C = MinimalBasePoint;
-    parameters_.include_only(encoding_parameters(), &C::encoding, {"head_dim"})
+    parameters_.include(encoding_parameters(), &C::encoding, {"base"})
         .add(integer_parameter("length", 4096, at_least(2), "tokens",
                                "context length L: B(m) >= 0 required on the integers of [0, L]"),
              &C::length)
-        .add(real_parameter("resolution", 0.01, within(1e-6, 0.5), "",
-                            "relative step of the base scan (results refined to resolution/64)"),
-             &C::resolution);
+        .add(real_parameter("tolerance", kDefaultTolerance, within(1e-12, 0.5), "",
+                            "relative tolerance R: bases are unresolved only in stretches "
+                            "narrower than ln(1 + R) / 64 in ln b"),
+             &C::tolerance)
+        .add(text_parameter("extent", "all_above", extent_names(),
+                            "how far the search goes: b_min; pockets (to the first wide "
+                            "admissible stretch); all_above (to b_all_above, the costliest)"),
+             &C::extent, parse_extent)
+        .then([](MinimalBasePoint& p) { set_context(p.encoding, p.length); });
     using R = MinimalBaseResult;
     metrics_
         .add(exact_metric("b_min", "base",
-                          "smallest base with B(m) >= 0 on [0, L] (scan + refinement)"),
+                          "first certified admissible base (B(m) >= 0 on [0, L])"),
              &R::b_min)
         .add(exact_metric("b_all_above", "base",
-                          "smallest base above which every scanned base is admissible"),
-             &R::b_all_above);
+                          "every base above it certified admissible (extent all_above; NaN "
+                          "otherwise)"),
+             &R::b_all_above)
+        .add(exact_metric("b_min_lower", "base", "every base below it certified inadmissible"),
+             &R::b_min_lower)
+        .add(exact_metric("b_all_above_lower", "base",
+                          "largest certified inadmissible base (extent all_above; NaN otherwise)"),
+             &R::b_all_above_lower)
+        .add(exact_metric("pockets", "count",
+                          "admissible stretches below the first wide one (NaN for extent b_min)"),
+             &R::pockets)
+        .add(exact_metric("hidden_gaps", "count",
+                          "unresolved stretches touching no admissible base"),
+             &R::hidden_gaps);
   }
 
   std::string name() const override { return "bmin"; }
   std::string description() const override {
-    return "minimal RoPE base for a context length (Men et al. 2024), by fine scan and "
-           "refinement";
+    return "certified minimal base of a rotary encoding for a context length (Men et al. "
+           "2024), its pockets and the base above which every base is admissible";
   }
 
-  // The scan's cost is dominated by the bases within a factor ~2 either side of
-  // b_min, which walk most of {0..L}: about 2 ln 2 / resolution such bases (plus
-  // a constant for the refinements), each L * d/2 phasor rotations.
+  std::string check_point(const Parameters& point) const override {
+    return error_message_of([&] {
+      const MinimalBasePoint p = config_of(point);
+      const std::string problem = frequencies_problem(p.encoding);
+      if (!problem.empty()) throw Error(problem);
+      Encoding(p.encoding).frequency_drift_bound();  // the search needs one
+    });
+  }
+
+  std::vector<UnreadParameter> unread_parameters(const Parameters& point) const override {
+    return unread_encoding_parameters(point);
+  }
+
+  // The search's cost is its walks over blocks of 1024 distances, each 1024 * d/2 phasor
+  // rotations. How many grows with L about as a power, fitted to the walks counted at
+  // d = 64, 128, 256 (docs/science-notes.md): 35 (L/1024) to b_min, 30 (L/1024)^1.9 to the
+  // pockets, 150 (L/1024)^1.8 to b_all_above.
   double work(const Parameters& point) const override {
     const MinimalBasePoint p = config_of(point);
-    const double bases = 1.4 / p.resolution + 30.0;
-    return bases * double(p.length) * 0.5 * p.encoding.head_dim;
+    const double blocks = double(p.length) / 1024.0;
+    double walks = 35.0 * blocks;
+    if (p.extent == MarchExtent::kPockets) walks = 30.0 * std::pow(blocks, 1.9);
+    if (p.extent == MarchExtent::kAllAbove) walks = 150.0 * std::pow(blocks, 1.8);
+    return (walks + 10.0) * 1024.0 * 0.5 * p.encoding.head_dim;
   }
 
  private:
   MinimalBaseResult run(const MinimalBasePoint& p, std::uint64_t /*seed*/,
                         std::uint64_t /*point_index*/) const override {
-    const MinimalBase result = minimal_base(p.length, p.encoding.head_dim, p.resolution);
-    return {Estimate::exact(result.b_min), Estimate::exact(result.b_all_above)};
+    const MinimalBase result = minimal_base(p.encoding, p.length, p.tolerance, p.extent);
+    const double pockets = p.extent == MarchExtent::kMinimalBase
+                               ? std::numeric_limits<double>::quiet_NaN()
+                               : static_cast<double>(result.pockets.size());
+    return {Estimate::exact(result.b_min),       Estimate::exact(result.b_all_above),
+            Estimate::exact(result.b_min_lower), Estimate::exact(result.b_all_above_lower),
+            Estimate::exact(pockets),            Estimate::exact(double(result.hidden_gaps))};
   }
 };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <initializer_list>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -143,12 +144,16 @@ void validate(const EncodingConfig& c) {
   }
 }
 
-// theta_t = b^(-2t/d), computed as exp(-(2t/d) ln b) so that t = 0 gives exactly 1.
+// theta_t = b^(-e_t) with e_t = 2t/d, computed as pow(b, -e_t) so that t = 0 gives exactly 1.
+std::vector<double> rope_exponents(int head_dim) {
+  std::vector<double> exponents(head_dim / 2);
+  for (int t = 0; t < head_dim / 2; ++t) exponents[t] = 2.0 * t / head_dim;
+  return exponents;
+}
+
 std::vector<double> rope_frequencies(double base, int head_dim) {
-  std::vector<double> theta(head_dim / 2);
-  for (int t = 0; t < head_dim / 2; ++t) {
-    theta[t] = std::pow(base, -2.0 * t / head_dim);
-  }
+  std::vector<double> theta = rope_exponents(head_dim);
+  for (double& power : theta) power = std::pow(base, -power);
   return theta;
 }
 
@@ -175,9 +180,14 @@ std::vector<double> by_parts_frequencies(const std::vector<double>& theta, doubl
 
 // transformers' _compute_yarn_parameters: the correction dimensions of beta_fast and
 // beta_slow (the fractional pair indices where L0 / lambda_t equals them), rounded
-// outward unless `truncate` is false and clamped to [0, d - 1]; a ramp linear in the
-// pair index between them, from theta_t (ramp 0) to theta_t / s (ramp 1).
-std::vector<double> hf_yarn_frequencies(const std::vector<double>& theta, const EncodingConfig& c) {
+// outward unless `truncate` is false and clamped to [0, d - 1]: the ends of the ramp.
+struct RampEnds {
+  double low, high;
+  bool operator==(const RampEnds& other) const {
+    return low == other.low && high == other.high;
+  }
+};
+RampEnds hf_yarn_ramp(const EncodingConfig& c) {
   const double d = rotary_dims(c);  // the rotary sub-space (docs/science.md#real-models)
   auto correction_dim = [&](double rotations) {
     return d * std::log(c.train_length / (rotations * 2.0 * M_PI)) / (2.0 * std::log(c.base));
@@ -190,9 +200,16 @@ std::vector<double> hf_yarn_frequencies(const std::vector<double>& theta, const 
   low = std::max(low, 0.0);
   high = std::min(high, d - 1.0);
   if (low == high) high += 0.001;  // transformers' guard against a zero-width ramp
+  return {low, high};
+}
+
+// A ramp linear in the pair index between the ends, from theta_t (ramp 0) to
+// theta_t / s (ramp 1).
+std::vector<double> hf_yarn_frequencies(const std::vector<double>& theta, const EncodingConfig& c) {
+  const RampEnds ends = hf_yarn_ramp(c);
   std::vector<double> frequencies(theta.size());
   for (std::size_t t = 0; t < theta.size(); ++t) {
-    const double ramp = std::clamp((double(t) - low) / (high - low), 0.0, 1.0);
+    const double ramp = std::clamp((double(t) - ends.low) / (ends.high - ends.low), 0.0, 1.0);
     frequencies[t] = theta[t] / c.scale * ramp + theta[t] * (1.0 - ramp);
   }
   return frequencies;
@@ -358,6 +375,117 @@ Encoding::Encoding(const EncodingConfig& config) : config_(config) {
     frequencies_fp32_[t] = static_cast<float>(frequencies_[t]);
     if (frequencies_[t] != 0.0) ++rotated_pairs_;
   }
+}
+
+namespace {
+
+// The ramp (alpha, beta) on r_t = L0 / lambda_t of the encodings whose frequencies
+// blend theta_t / s and theta_t by it (by_parts_frequencies): yarn and llama3.
+bool ramps_on_wavelength(const EncodingConfig& c, double* alpha, double* beta) {
+  if (c.kind == EncodingKind::kYarn) {
+    *alpha = c.yarn_alpha, *beta = c.yarn_beta;
+    return true;
+  }
+  if (c.kind == EncodingKind::kLlama3) {
+    *alpha = c.low_freq_factor, *beta = c.high_freq_factor;
+    return true;
+  }
+  return false;
+}
+
+// RoPE's frequencies of the rotary sub-space, padded with 0 to every pair of the head.
+std::vector<double> padded(std::vector<double> values, int head_dim) {
+  values.resize(head_dim / 2, 0.0);
+  return values;
+}
+
+}  // namespace
+
+// rope, rope_half, pi and linear (1/s), ntk (s^(-2t/(d-2))), dynamic (b'(L) / b free of b),
+// longrope (1/f_t), partial (0 for the pairs it does not rotate) and hf_yarn within one
+// piece (its ramp then fixed) multiply b^(-2t/d_rot) by a factor free of b; alibi and
+// nope rotate nothing.
+std::vector<double> Encoding::frequency_exponents() const {
+  double alpha = 0.0, beta = 0.0;
+  if (ramps_on_wavelength(config_, &alpha, &beta)) return {};
+  if (config_.kind == EncodingKind::kHfYarn && !config_.truncate) return {};
+  return padded(rope_exponents(rotary_dims(config_)), config_.head_dim);
+}
+
+// Fixed powers: |d theta'_t / du| = e_t theta'_t. yarn and llama3: theta'_t = theta_t
+// ((1 - gamma_t)/s + gamma_t), with the ramp gamma_t on r_t = L0 / lambda_t, which falls
+// with the base: |d theta'_t / du| <= e_t theta_t [max(1, 1/s) + |1 - 1/s| v_t], where
+// v_t = min(r_t, beta) / (beta - alpha) while r_t >= alpha (inside the ramp
+// |d gamma_t / du| = e_t r_t / (beta - alpha), and r_t only falls).
+double Encoding::frequency_drift_bound() const {
+  double bound = 0.0;
+  const std::vector<double> exponents = frequency_exponents();
+  if (!exponents.empty()) {
+    for (int t = 0; t < pairs(); ++t) bound += exponents[t] * frequencies_[t];
+    return bound;
+  }
+  double alpha = 0.0, beta = 0.0;
+  if (!ramps_on_wavelength(config_, &alpha, &beta)) {
+    // hf_yarn's ramp ends move with the base continuously without truncate: no bound
+    // is derived for that case (docs/science-notes.md).
+    throw Error("hf_yarn with truncate = 0 has no drift bound: the minimal-base search "
+                "needs truncate = 1");
+  }
+  const int d = rotary_dims(config_);
+  const double s = config_.scale;
+  const std::vector<double> theta = rope_frequencies(config_.base, d);
+  const std::vector<double> rope = rope_exponents(d);
+  for (int t = 0; t < d / 2; ++t) {
+    const double ratio = config_.train_length / (2.0 * M_PI / theta[t]);
+    const double ramp_rate = ratio >= alpha ? std::min(ratio, beta) / (beta - alpha) : 0.0;
+    bound += rope[t] * theta[t] * (std::max(1.0, 1.0 / s) + std::fabs(1.0 - 1.0 / s) * ramp_rate);
+  }
+  return bound;
+}
+
+// theta'_t itself where it is a fixed multiple of theta_t at every larger base; the
+// blends of theta_t / s and theta_t (yarn, llama3, hf_yarn, whose ramp may move at a
+// piece's end) lie below max(1, 1/s) theta_t.
+std::vector<double> Encoding::frequency_ceilings() const {
+  double alpha = 0.0, beta = 0.0;
+  if (!ramps_on_wavelength(config_, &alpha, &beta) && config_.kind != EncodingKind::kHfYarn) {
+    return frequencies_;
+  }
+  std::vector<double> ceilings = rope_frequencies(config_.base, rotary_dims(config_));
+  for (double& ceiling : ceilings) ceiling *= std::max(1.0, 1.0 / config_.scale);
+  return padded(std::move(ceilings), config_.head_dim);
+}
+
+// hf_yarn with truncate: the ramp's ends are whole pair indices, each monotone in the
+// base, so the bases sharing this base's ends form one interval; its end is found on the
+// double grid by bisection, with the very function that computes the ends. The lower end
+// counts up to d_rot: near b = 1 it exceeds every pair index by far, the upper end is
+// clamped to d_rot - 1, and every pair takes theta_t / s whatever its exact value, so
+// those bases are one piece, not one per double.
+double Encoding::frequency_piece_end() const {
+  const double infinity = std::numeric_limits<double>::infinity();
+  if (config_.kind != EncodingKind::kHfYarn || !config_.truncate) return infinity;
+  const double width = rotary_dims(config_);
+  auto piece_at = [&](double base) {
+    EncodingConfig other = config_;
+    other.base = base;
+    RampEnds ends = hf_yarn_ramp(other);
+    ends.low = std::min(ends.low, width);
+    return ends;
+  };
+  const RampEnds here = piece_at(config_.base);
+  auto same_at = [&](double base) { return piece_at(base) == here; };
+  double inside = config_.base, outside = config_.base;
+  do {  // double ln b until the ends differ
+    inside = outside;
+    outside = std::exp(2.0 * std::log(outside));
+    if (!(outside < 1e300)) return infinity;
+  } while (same_at(outside));
+  while (std::nextafter(inside, infinity) < outside) {
+    const double middle = std::max(inside + (outside - inside) / 2.0, std::nextafter(inside, infinity));
+    (same_at(middle) ? inside : outside) = middle;
+  }
+  return inside;
 }
 
 PairLayout Encoding::layout() const {

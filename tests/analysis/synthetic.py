@@ -86,7 +86,7 @@ def write(path, *, experiments=("pairwise", "bmin"), complete=True):
         if "bmin" in experiments:
             g = f.create_group("bmin")
             g.attrs["experiment"] = "bmin"
-            g.attrs["param_resolution"] = 0.01
+            g.attrs["param_tolerance"] = 1e-6
             lengths = [1024.0, 4096.0, 16384.0, 65536.0]
             scales = [_axis(g, "head_dim", [64.0, 128.0]), _axis(g, "length", lengths)]
             law = 0.0424 * np.array(lengths) ** 1.628

@@ -138,6 +138,20 @@ class Encoding {
   // Number of pairs with a non-zero frequency (d/2 for the rotary encodings).
   int rotated_pairs() const { return rotated_pairs_; }
 
+  // How the frequencies move with the base, for searches over u = ln b
+  // (docs/science.md#decay-for-other-encodings). They follow one law over a piece of
+  // bases: from this base up to frequency_piece_end() (+inf but for hf_yarn, whose
+  // whole-pair ramp ends step at some bases). Where theta'_t = k_t b^(-e_t) over the
+  // piece with k_t and e_t free of b (every rotary encoding but yarn, llama3 and hf_yarn
+  // without truncate), the exponents e_t; empty otherwise.
+  std::vector<double> frequency_exponents() const;
+  double frequency_piece_end() const;
+  // A bound S on sum_t |d theta'_t / du| over the piece, which does not increase with
+  // the base ...
+  double frequency_drift_bound() const;
+  // ... and upper bounds Theta_t >= theta'_t at this base and at every larger one.
+  std::vector<double> frequency_ceilings() const;
+
  private:
   EncodingConfig config_;
   std::vector<double> frequencies_;

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <string>
 
-#include "ropesweep/physics/decay.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/experiments/experiment.hpp"
+#include "ropesweep/physics/decay.hpp"
 #include "ropesweep/physics/pairwise.hpp"
 
 namespace ropesweep {
@@ -148,7 +148,10 @@ TEST(PhysicsExperiments, DecayCompute) {
   point.set("train_length", 4096.0);
   const auto values = decay.compute(point, 0, 0);
   ASSERT_EQ(values.size(), decay.metrics().size());
-  EXPECT_EQ(values[0].value, static_cast<double>(first_negative(10000.0, 128).distance));
+  EncodingConfig rope;
+  rope.head_dim = 128;
+  rope.base = 10000.0;
+  EXPECT_EQ(values[0].value, static_cast<double>(first_negative(Encoding(rope)).distance));
   EXPECT_EQ(values[1].value, 0.0);
   EXPECT_LT(values[2].value, 0.0);  // first negative 1707 < 4096
   EXPECT_EQ(values[3].value, 0.0);
@@ -165,14 +168,34 @@ TEST(PhysicsExperiments, MinimalBaseCompute) {
   Parameters point = defaults_of(bmin);
   point.set("head_dim", 32.0);
   point.set("length", 300.0);
-  point.set("resolution", 0.02);
+  point.set("tolerance", 1e-4);
   const auto values = bmin.compute(point, 0, 0);
-  ASSERT_EQ(values.size(), 2u);
-  const MinimalBase expected = minimal_base(300, 32, 0.02);
+  ASSERT_EQ(values.size(), 6u);
+  EncodingConfig rope;
+  rope.head_dim = 32;
+  const MinimalBase expected = minimal_base(rope, 300, 1e-4);
   EXPECT_EQ(values[0].value, expected.b_min);
   EXPECT_EQ(values[1].value, expected.b_all_above);
+  EXPECT_EQ(values[2].value, expected.b_min_lower);
+  EXPECT_EQ(values[3].value, expected.b_all_above_lower);
+  EXPECT_EQ(values[4].value, static_cast<double>(expected.pockets.size()));
+  EXPECT_EQ(values[5].value, static_cast<double>(expected.hidden_gaps));
   EXPECT_EQ(values[0].se, 0.0);
-  EXPECT_NE(check(bmin, "resolution", Value{0.0}), "");
+  point.set("extent", std::string("b_min"));
+  const auto first = bmin.compute(point, 0, 0);
+  EXPECT_EQ(first[0].value, expected.b_min);
+  EXPECT_TRUE(std::isnan(first[1].value));
+  EXPECT_TRUE(std::isnan(first[4].value));
+  // The further the search goes, the more it costs.
+  point.set("length", 65536.0);
+  const double to_b_min = bmin.work(point);
+  point.set("extent", std::string("pockets"));
+  const double to_pockets = bmin.work(point);
+  point.set("extent", std::string("all_above"));
+  EXPECT_LT(to_b_min, to_pockets);
+  EXPECT_LT(to_pockets, bmin.work(point));
+  EXPECT_NE(check(bmin, "tolerance", Value{0.0}), "");
+  EXPECT_NE(check(bmin, "extent", Value{std::string("everything")}), "");
   EXPECT_NE(check(bmin, "length", Value{0.0}), "");
 }
 

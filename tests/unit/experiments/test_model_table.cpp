@@ -52,6 +52,14 @@ const char kHeader[] =
     "low_freq_factor\thigh_freq_factor\tbeta_fast\tbeta_slow\tmscale\tmscale_all_dim\t"
     "short_factor\tlong_factor\toriginal_context\tcontext\tsource\n";
 
+// The first negative distance of plain RoPE, straight from the physics.
+std::int64_t rope_first_negative(double base, int head_dim) {
+  EncodingConfig rope;
+  rope.base = base;
+  rope.head_dim = head_dim;
+  return first_negative(Encoding(rope)).distance;
+}
+
 TEST(ModelTable, ParsesRowsAndTheirParameters) {
   const std::string table =
       std::string("# a comment\n\n") + kHeader +
@@ -362,7 +370,7 @@ TEST(ModelPreset, ExperimentsTakeWhatTheyDeclare) {
   const auto values =
       decay.compute(spec_point(decay.parameters(), {{"model", std::string("llama-3-8b")}}), 0, 0);
   EXPECT_EQ(values[0].value, 18438.0);
-  EXPECT_EQ(values[0].value, double(first_negative(5e5, 128).distance));
+  EXPECT_EQ(values[0].value, double(rope_first_negative(5e5, 128)));
 }
 
 // Through the spec reader: a fixed model replaces the defaults in the group's
@@ -392,7 +400,7 @@ TEST(ModelPreset, SpecReaderMarksDefaultsAndAFixedModelFillsThem) {
   const Experiment& decay = *grid.experiment;
   EXPECT_EQ(decay.effective_point(grid.point(0)).number("base"), 1e4);
   EXPECT_EQ(decay.effective_point(grid.point(1)).number("base"), 5e6);
-  EXPECT_EQ(decay.compute(grid.point(1), 0, 0)[0].value, double(first_negative(5e6, 128).distance));
+  EXPECT_EQ(decay.compute(grid.point(1), 0, 0)[0].value, double(rope_first_negative(5e6, 128)));
 
   // The parameters a point reads follow the model's encoding: llama3 reads
   // low_freq_factor, plain RoPE reads no scale.

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/rng.hpp"
+#include "ropesweep/physics/encoding.hpp"
 
 namespace ropesweep {
 namespace {
@@ -627,6 +627,161 @@ TEST(Encoding, EachEncodingReadsExactlyItsListedParameters) {
   }
   EXPECT_EQ(encodings_reading("low_freq_factor"), std::vector<std::string>{"llama3"});
   EXPECT_TRUE(encodings_reading("base").empty());
+}
+
+// The rotary encodings with the settings that make each one differ from RoPE (at a
+// context of 2048 > L0, where dynamic and longrope extend); yarn with s > 1 and s < 1,
+// so that the ramp's factor |1 - 1/s| and max(1, 1/s) both matter; a partial rotary.
+std::vector<EncodingConfig> rotary_configs(int d) {
+  std::vector<EncodingConfig> configs;
+  for (EncodingKind kind :
+       {EncodingKind::kRope, EncodingKind::kRopeHalf, EncodingKind::kPi, EncodingKind::kLinear,
+        EncodingKind::kNtk, EncodingKind::kDynamic, EncodingKind::kYarn, EncodingKind::kHfYarn,
+        EncodingKind::kLlama3, EncodingKind::kLongrope, EncodingKind::kPartial}) {
+    EncodingConfig c = config(kind, d);
+    c.scale = 4.0;
+    c.train_length = 512.0;
+    c.context_length = 2048.0;
+    c.yarn_beta = 16.0;
+    c.partial_fraction = 0.4;
+    for (int t = 0; t < d / 2; ++t) c.long_factor.push_back(1.0 + 0.1 * t);
+    c.short_factor = c.long_factor;
+    configs.push_back(c);
+  }
+  EncodingConfig shrink = config(EncodingKind::kYarn, d);
+  shrink.scale = 0.5;
+  shrink.train_length = 300.0;
+  configs.push_back(shrink);
+  EncodingConfig shrink_pi = config(EncodingKind::kPi, d);
+  shrink_pi.scale = 0.25;
+  configs.push_back(shrink_pi);
+  EncodingConfig shrink_hf = config(EncodingKind::kHfYarn, d);
+  shrink_hf.scale = 0.5;
+  shrink_hf.train_length = 8192.0;
+  configs.push_back(shrink_hf);
+  EncodingConfig quarter = config(EncodingKind::kLlama3, d);  // GPT-NeoX's rotary fraction
+  quarter.scale = 8.0;
+  quarter.train_length = 1024.0;
+  quarter.rotary_fraction = 0.25;
+  configs.push_back(quarter);
+  quarter.kind = EncodingKind::kRope;
+  configs.push_back(quarter);
+  return configs;
+}
+
+Encoding at_base(EncodingConfig c, double base) {
+  c.base = base;
+  return Encoding(c);
+}
+
+// docs/science.md#decay-for-other-encodings: S bounds sum_t |d theta'_t / du| at the base
+// and at every larger one. Checked against centred finite differences of the frequencies
+// on a fine grid of u = ln b, through yarn's ramp ends, for every rotary encoding.
+TEST(Encoding, DriftBoundHoldsAgainstFiniteDifferences) {
+  const double h = 1e-6;
+  for (int d : {16, 64, 128}) {
+    for (const EncodingConfig& c : rotary_configs(d)) {
+      for (double u = 0.05; u < 25.0; u *= 1.013) {
+        const Encoding here = at_base(c, std::exp(u));
+        const double bound = here.frequency_drift_bound();
+        // Every base in [b, b e^0.1]: the bound at b must cover the drift there too.
+        for (double ahead : {0.0, 0.003, 0.1}) {
+          // The bound holds over the piece of the base (hf_yarn's ramp ends step between).
+          if (std::exp(u + ahead + h) > here.frequency_piece_end()) continue;
+          const Encoding up = at_base(c, std::exp(u + ahead + h));
+          const Encoding down = at_base(c, std::exp(u + ahead - h));
+          double drift = 0.0;
+          for (int t = 0; t < d / 2; ++t) {
+            drift += std::fabs(up.frequencies()[t] - down.frequencies()[t]) / (2.0 * h);
+          }
+          ASSERT_LE(drift, bound * (1.0 + 1e-6) + 1e-12)
+              << encoding_name(c.kind) << " s=" << c.scale << " d=" << d << " u=" << u
+              << " ahead=" << ahead;
+        }
+        if (std::exp(u * 1.013) > here.frequency_piece_end()) continue;
+        ASSERT_LE(at_base(c, std::exp(u * 1.013)).frequency_drift_bound(), bound * (1 + 1e-12))
+            << encoding_name(c.kind) << " d=" << d << " u=" << u;
+      }
+    }
+  }
+}
+
+// The ceilings bound theta'_t at every larger base and do not rise with the base.
+TEST(Encoding, CeilingsBoundTheFrequenciesAtLargerBases) {
+  for (const EncodingConfig& c : rotary_configs(64)) {
+    for (double u = 0.05; u < 25.0; u *= 1.05) {
+      const std::vector<double> ceilings = at_base(c, std::exp(u)).frequency_ceilings();
+      for (double ahead : {0.0, 1e-4, 0.01, 0.5, 3.0}) {
+        const Encoding later = at_base(c, std::exp(u + ahead));
+        const std::vector<double> later_ceilings = later.frequency_ceilings();
+        for (int t = 0; t < 32; ++t) {
+          ASSERT_LE(later.frequencies()[t], ceilings[t] * (1 + 1e-12))
+              << encoding_name(c.kind) << " t=" << t << " u=" << u;
+          ASSERT_LE(later_ceilings[t], ceilings[t] * (1 + 1e-12));
+        }
+      }
+    }
+  }
+}
+
+// Fixed powers: theta'_t(b2) / theta'_t(b1) = (b2 / b1)^(-e_t) for two bases of one
+// piece; yarn and llama3 have none.
+TEST(Encoding, ExponentsDescribeHowFrequenciesScaleWithTheBase) {
+  for (const EncodingConfig& c : rotary_configs(64)) {
+    const Encoding low = at_base(c, 100.0);
+    const std::vector<double> exponents = low.frequency_exponents();
+    if (c.kind == EncodingKind::kYarn || c.kind == EncodingKind::kLlama3) {
+      EXPECT_TRUE(exponents.empty());
+      continue;
+    }
+    const double upper = std::min(7.0e5, low.frequency_piece_end());
+    ASSERT_GT(upper, 105.0) << encoding_name(c.kind);
+    ASSERT_EQ(exponents.size(), 32u) << encoding_name(c.kind);
+    const Encoding high = at_base(c, upper);
+    for (int t = 0; t < 32; ++t) {
+      if (low.frequencies()[t] == 0.0) {
+        EXPECT_EQ(high.frequencies()[t], 0.0);
+        continue;
+      }
+      EXPECT_NEAR(std::log(high.frequencies()[t] / low.frequencies()[t]),
+                  -exponents[t] * std::log(upper / 100.0), 1e-12)
+          << encoding_name(c.kind) << " t=" << t;
+    }
+  }
+}
+
+// hf_yarn's pieces: the law of the frequencies is the same up to the piece's end; the
+// ramp ends step on the next double, which changes the law unless the ramp covers no
+// pair either side. Every other encoding has one piece.
+TEST(Encoding, HfYarnPiecesEndWhereTheRampStepsEnd) {
+  EncodingConfig c = config(EncodingKind::kHfYarn, 64);
+  c.scale = 8.0;
+  c.train_length = 4096.0;
+  auto law = [&](double base) {  // theta'_t / theta_t: fixed within a piece
+    const Encoding e = at_base(c, base);
+    const Encoding rope = at_base(config(EncodingKind::kRope, 64), base);
+    std::vector<double> ratio(32);
+    for (int t = 0; t < 32; ++t) ratio[t] = e.frequencies()[t] / rope.frequencies()[t];
+    return ratio;
+  };
+  int changes = 0;
+  double base = 2.0;
+  while (base < 1e8) {
+    const double end = at_base(c, base).frequency_piece_end();
+    ASSERT_GE(end, base);
+    const std::vector<double> here = law(base);
+    for (double inside : {base * 1.0000001, std::sqrt(base * end), end}) {
+      if (inside > end) continue;
+      const std::vector<double> there = law(inside);
+      for (int t = 0; t < 32; ++t) ASSERT_NEAR(there[t], here[t], 1e-12) << base << " " << t;
+    }
+    const double next = std::nextafter(end, 2 * end);
+    if (next >= 1e8) break;
+    if (law(next) != here) ++changes;
+    base = next;
+  }
+  EXPECT_GT(changes, 10);
+  EXPECT_TRUE(std::isinf(at_base(config(EncodingKind::kLlama3, 64), 1e4).frequency_piece_end()));
 }
 
 TEST(Encoding, RejectsInvalidConfigurations) {
