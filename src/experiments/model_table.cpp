@@ -145,6 +145,8 @@ std::map<std::string, Value> parameters_of(const ModelRow& row, const RopeType& 
   values["heads"] = double(row.heads);
   values["layers"] = double(row.layers);
   if (row.original_context > 0) values["train_length"] = double(row.original_context);
+  // The advertised context is the point's length unless the sweep sets one.
+  values["length"] = double(row.context);
   for (const auto& [key, value] : row.scaling) values[key == "factor" ? "scale" : key] = value;
   // longrope without a factor: s = max_position_embeddings / L0, as transformers does.
   if (row.rope_type == "longrope" && !row.scaling.count("factor")) {

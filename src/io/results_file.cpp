@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <set>
 #include <sstream>
 
+#include "ropesweep/experiments/model_table.hpp"
 #include "ropesweep/sweep/spec.hpp"
 #include "ropesweep/version.hpp"
 
@@ -90,6 +92,59 @@ void build_experiment(const h5::File& file, const ExperimentGrid& grid) {
   const h5::Dataset done = group.create_filled_dataset("done", shape, std::uint8_t{0});
   done.set_attribute("description", "1 where the point's results are written");
   label(done);
+}
+
+// The rows of the model table the sweep names (a fixed `model` or a `model` axis), in
+// the table's order: what a reader needs to place each model without the program.
+std::vector<const ModelRow*> models_named(const Sweep& sweep) {
+  std::set<std::string> named;
+  for (const ExperimentGrid& grid : sweep.experiments) {
+    if (grid.fixed.has("model")) named.insert(grid.fixed.text("model"));
+    for (const Dimension& dimension : grid.dimensions) {
+      for (const Axis& axis : dimension.axes) {
+        if (axis.name != "model") continue;
+        for (const Value& value : axis.values) named.insert(std::get<std::string>(value));
+      }
+    }
+  }
+  std::vector<const ModelRow*> rows;
+  for (const ModelRow& row : model_table()) {
+    if (named.count(row.name)) rows.push_back(&row);
+  }
+  return rows;
+}
+
+void write_models(const h5::File& file, const Sweep& sweep) {
+  const std::vector<const ModelRow*> rows = models_named(sweep);
+  if (rows.empty()) return;
+  const h5::Group group = file.create_group(kModelTableGroup);
+  group.set_attribute("description",
+                      "the released models the sweep names, one entry per model (docs/models.md)");
+  const std::vector<std::uint64_t> shape{rows.size()};
+  auto column = [&](const std::string& name, const std::string& description, auto field) {
+    using T = decltype(field(*rows.front()));
+    std::vector<T> values;
+    for (const ModelRow* row : rows) values.push_back(field(*row));
+    const h5::Dataset dataset = group.create_dataset<T>(name, shape);
+    dataset.write(values);
+    dataset.set_attribute("description", description);
+  };
+  column("name", "the model's name, as the model axis gives it",
+         [](const ModelRow& r) { return r.name; });
+  column("base", "rope_theta", [](const ModelRow& r) { return r.base; });
+  column("head_dim", "query-key head dimension",
+         [](const ModelRow& r) { return std::int64_t(r.head_dim); });
+  column("rotary_dims", "dimensions that rotate",
+         [](const ModelRow& r) { return std::int64_t(r.rotary_dims); });
+  column("heads", "query heads", [](const ModelRow& r) { return std::int64_t(r.heads); });
+  column("layers", "layers", [](const ModelRow& r) { return std::int64_t(r.layers); });
+  column("original_context", "L0 of the scaling (original_max_position_embeddings); 0: none",
+         [](const ModelRow& r) { return r.original_context; });
+  column("context", "advertised context (max_position_embeddings)",
+         [](const ModelRow& r) { return r.context; });
+  column("rope_scaling", "the scaling rule and its numbers, or none",
+         [](const ModelRow& r) { return rope_scaling_text(r); });
+  column("source", "where each value comes from", [](const ModelRow& r) { return r.source; });
 }
 
 std::string first_difference(const std::string& a, const std::string& b) {
@@ -204,6 +259,7 @@ void create_output(const std::string& path, const Sweep& sweep, const Provenance
     file.set_attribute("end_time", "");
     file.set_attribute("cost_model", provenance.cost_model);
     for (const ExperimentGrid& grid : sweep.experiments) build_experiment(file, grid);
+    write_models(file, sweep);
     file.close();
   } catch (...) {
     std::remove(temporary.c_str());

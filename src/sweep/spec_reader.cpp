@@ -20,6 +20,7 @@
 #include "input_guards.hpp"
 #include "ropesweep/core/format.hpp"
 #include "ropesweep/experiments/parameter_checks.hpp"
+#include "ropesweep/experiments/model_table.hpp"
 #include "ropesweep/sweep/spec.hpp"
 #include "spec_problems.hpp"
 #include "spec_values.hpp"
@@ -41,7 +42,7 @@ std::string join(const char* const (&items)[N]) {
 }
 
 bool valid_group_name(const std::string& name) {
-  if (name.empty() || name == "frontier") return false;
+  if (name.empty() || name == "frontier" || name == kModelTableGroup) return false;
   if (!std::isalpha(static_cast<unsigned char>(name[0])) && name[0] != '_') return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
@@ -235,7 +236,7 @@ class SpecReader {
     if (valid_group_name(name)) return;
     problem(key, "experiment group name '" + name +
                      "' must start with a letter or '_', use only letters, digits, '_' and '-'"
-                     ", and not be 'frontier'");
+                     ", and not be 'frontier' or '" + kModelTableGroup + "'");
   }
 
   ExperimentKeys read_experiment_keys(const YAML::Node& body) {

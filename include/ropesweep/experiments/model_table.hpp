@@ -35,6 +35,10 @@ struct ModelRow {
   std::map<std::string, Value> parameters;
 };
 
+// The results file's group that records the rows a sweep names (docs/file-format.md);
+// no experiment group may take its name.
+inline constexpr const char* kModelTableGroup = "model_table";
+
 // The rows of a table in the format of data/models.tsv. `where` names the table
 // in messages; the first malformed row throws Error "where:line: ...".
 std::vector<ModelRow> parse_model_table(const std::string& text, const std::string& where);
