@@ -116,7 +116,13 @@ def section_provenance(results):
         ("file", os.path.abspath(results.path)),
         ("sweep", a.get("sweep_name", "")),
         ("spec file", a.get("spec_path", "")),
-        ("ropesweep version", f"{a.get('version', '')} (git {a.get('git_commit', '')})"),
+        ("ropesweep version", f"{a.get('version', '')} (git {a.get('git_commit', '')}"
+                              f"{', with uncommitted changes' if a.get('git_dirty') else ''})"),
+        ("built with", f"{a.get('compiler', '')} {a.get('compile_flags', '')}".strip()),
+        ("vector instructions", a.get("simd_path", "")),
+        ("libraries", ", ".join(f"{name} {a[key]}" for name, key in (
+            ("Eigen", "eigen_version"), ("SLEEF", "sleef_version"), ("HDF5", "hdf5_version"),
+            ("MPI", "mpi_library")) if a.get(key))),
         ("seed", a.get("seed", "")),
         ("MPI ranks", a.get("ranks", "")),
         ("host", a.get("host", "")),

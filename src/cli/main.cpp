@@ -7,7 +7,7 @@
 
 #include "ropesweep/cli/cli.hpp"
 #include "ropesweep/core/error.hpp"
-#include "ropesweep/version.hpp"
+#include "ropesweep/core/build_info.hpp"
 
 namespace ropesweep::cli {
 namespace {
@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "ropesweep: how RoPE attention fails in long contexts, mapped over large parameter sweeps",
       "ropesweep"};
-  app.set_version_flag("--version", std::string("ropesweep ") + kVersion + " (" + kGitCommit + ")");
+  app.set_version_flag("--version", std::string("ropesweep ") + kVersion + " (" + kGitCommit +
+                                        (kGitDirty ? ", with uncommitted changes" : "") + ")");
   app.require_subcommand(1);
   std::map<CLI::App*, cli::CommandAction> actions;
   for (const auto& [name, setup] : cli::commands()) {

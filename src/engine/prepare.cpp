@@ -17,6 +17,7 @@
 #include "ropesweep/io/journal.hpp"
 #include "ropesweep/io/results_file.hpp"
 #include "ropesweep/io/shard_file.hpp"
+#include "ropesweep/physics/kernel_paths.hpp"
 #include "ropesweep/sweep/shard.hpp"
 #include "ropesweep/sweep/spec.hpp"
 
@@ -80,6 +81,7 @@ Provenance provenance_of(const RunOptions& options, const CostModel& model, int 
   provenance.start_time = format_utc(std::time(nullptr));
   provenance.cost_model = model.to_json();
   provenance.ranks = ranks;
+  provenance.kernels = {kernel_instruction_sets(), eigen_version(), sleef_version()};
   return provenance;
 }
 

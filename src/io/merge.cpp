@@ -158,6 +158,7 @@ MergeSummary merge_shards(const std::vector<std::string>& paths, const std::stri
   provenance.spec_path = inputs.front().run.spec_path;
   provenance.cost_model = inputs.front().run.cost_model;
   provenance.start_time = inputs.front().run.start_time;
+  provenance.kernels = inputs.front().run.kernels;
   std::string end_time = inputs.front().run.end_time;
   int ranks = 0;
   for (const Input& input : inputs) {

@@ -1,5 +1,7 @@
 #include "ropesweep/io/results_file.hpp"
 
+#include <hdf5.h>
+#include <mpi.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,7 +15,7 @@
 
 #include "ropesweep/experiments/model_table.hpp"
 #include "ropesweep/sweep/spec.hpp"
-#include "ropesweep/version.hpp"
+#include "ropesweep/core/build_info.hpp"
 
 namespace ropesweep {
 
@@ -41,6 +43,23 @@ h5::Dataset write_axis(const h5::Group& group, const Axis& axis) {
   h5::Dataset dataset = group.create_dataset<double>(axis.name, shape);
   dataset.write(numbers);
   return dataset;
+}
+
+// "1.10.8": the HDF5 library the program runs with.
+std::string hdf5_version() {
+  unsigned major = 0, minor = 0, release = 0;
+  H5get_libversion(&major, &minor, &release);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
+}
+
+// The first line of MPI_Get_library_version ("Open MPI v4.1.4, package: ..."), which
+// MPI allows before MPI_Init and after MPI_Finalize.
+std::string mpi_library() {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING] = "";
+  int length = 0;
+  MPI_Get_library_version(text, &length);
+  const std::string library(text, static_cast<std::size_t>(length));
+  return library.substr(0, library.find('\n'));
 }
 
 std::string hostname() {
@@ -185,6 +204,7 @@ RunRecord run_record(const h5::File& file) {
   record.cost_model = text("cost_model");
   record.seed = file.attribute<std::uint64_t>("seed").value_or(0);
   record.ranks = file.attribute<std::int32_t>("ranks").value_or(0);
+  record.kernels = {text("simd_path"), text("eigen_version"), text("sleef_version")};
   return record;
 }
 
@@ -249,6 +269,14 @@ void create_output(const std::string& path, const Sweep& sweep, const Provenance
     file.set_attribute("format", kFileFormat);
     file.set_attribute("version", kVersion);
     file.set_attribute("git_commit", kGitCommit);
+    file.set_attribute("git_dirty", std::int32_t(kGitDirty ? 1 : 0));
+    file.set_attribute("compiler", kCompiler);
+    file.set_attribute("compile_flags", kCompileFlags);
+    file.set_attribute("simd_path", provenance.kernels.simd_path);
+    file.set_attribute("eigen_version", provenance.kernels.eigen_version);
+    file.set_attribute("sleef_version", provenance.kernels.sleef_version);
+    file.set_attribute("hdf5_version", hdf5_version());
+    file.set_attribute("mpi_library", mpi_library());
     file.set_attribute("sweep_name", sweep.name);
     file.set_attribute("spec", sweep.text);
     file.set_attribute("spec_path", provenance.spec_path);

@@ -212,6 +212,7 @@ std::int64_t walk_range(const Terms& terms, std::int64_t first, std::int64_t las
 
 namespace detail {
 void use_wide_vectors(bool allowed) { sse2_only = !allowed; }
+bool uses_wide_vectors() { return avx2_available(); }
 }  // namespace detail
 
 bool has_frequencies(EncodingKind kind) {

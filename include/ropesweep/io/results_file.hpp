@@ -20,12 +20,20 @@ namespace ropesweep {
 
 inline constexpr const char* kFileFormat = "ropesweep/1";
 
+// What the kernels that computed the results ran on: the vector instructions they
+// used on this processor and the numerical libraries they are built on
+// (physics/kernel_paths.hpp; the engine fills it, a merge takes its shards').
+struct KernelRecord {
+  std::string simd_path, eigen_version, sleef_version;
+};
+
 struct Provenance {
   std::string spec_path;
   std::string host;
   std::string start_time;  // UTC ISO 8601
   std::string cost_model;  // CostModel::to_json()
   int ranks = 1;
+  KernelRecord kernels;
 };
 
 // Dataset names of one experiment's metrics, in write order: for each metric its
@@ -104,6 +112,7 @@ struct RunRecord {
   std::string version, git_commit, sweep_name, spec_path, host, start_time, end_time, cost_model;
   std::uint64_t seed = 0;
   int ranks = 0;
+  KernelRecord kernels;
 };
 
 // Serial. IoError for files that are not ours.

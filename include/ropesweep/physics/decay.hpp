@@ -101,6 +101,7 @@ namespace detail {
 // The walks over distances use AVX2 where the processor has it, SSE2 otherwise, with the
 // same bits; false forces SSE2, so that a test can compare the two.
 void use_wide_vectors(bool allowed);
+bool uses_wide_vectors();
 }  // namespace detail
 
 }  // namespace ropesweep

@@ -11,6 +11,8 @@
 #include "ropesweep/experiments/experiment.hpp"
 #include "ropesweep/experiments/model_table.hpp"
 #include "ropesweep/experiments/shared_parameters.hpp"
+#include "ropesweep/io/h5_file.hpp"
+#include "ropesweep/io/results_file.hpp"
 #include "ropesweep/physics/decay.hpp"
 #include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/sweep/spec.hpp"
@@ -434,6 +436,47 @@ TEST(ModelPreset, AValueTheExperimentRefusesNamesTheModel) {
       spec_point(pairwise.parameters(),
                  {{"model", std::string("gpt-neox-20b")}, {"encoding", std::string("partial")}}));
   EXPECT_NE(problem.find("rotary_fraction must be 1"), std::string::npos) << problem;
+}
+
+// The results file records the rows of the models a sweep names (a fixed model and a
+// model axis), in the table's order, so that a reader needs no program to place them.
+TEST(ModelTableInFile, RecordsTheRowsTheSweepNames) {
+  const SpecResult spec = parse_sweep(
+      "seed: 1\nexperiments:\n  a:\n    kind: decay\n    axes:\n"
+      "      model: [yi-34b, llama-3.1-8b]\n  b:\n    kind: decay\n"
+      "    fixed: {model: gpt-neox-20b}\n",
+      "spec.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.problems.front().problem();
+  const std::string path = ::testing::TempDir() + "/model-table.h5";
+  create_output(path, spec.sweep, Provenance{});
+  const h5::File file = h5::File::open(path, h5::Access::kRead);
+  const h5::Group table = file.group(kModelTableGroup);
+  const std::vector<std::string> names = table.dataset("name").read<std::string>();
+  ASSERT_EQ(names, (std::vector<std::string>{"llama-3.1-8b", "gpt-neox-20b", "yi-34b"}));
+  const std::vector<double> bases = table.dataset("base").read<double>();
+  const std::vector<std::int64_t> contexts = table.dataset("context").read<std::int64_t>();
+  const std::vector<std::int64_t> rotary = table.dataset("rotary_dims").read<std::int64_t>();
+  const std::vector<std::string> scaling = table.dataset("rope_scaling").read<std::string>();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const ModelRow& row = model_named(names[i]);
+    EXPECT_EQ(bases[i], row.base);
+    EXPECT_EQ(contexts[i], row.context);
+    EXPECT_EQ(rotary[i], row.rotary_dims);
+    EXPECT_EQ(scaling[i], rope_scaling_text(row));
+  }
+  EXPECT_EQ(contexts[0], 131072);  // Llama 3.1's advertised context
+  EXPECT_EQ(rotary[1], 24);        // GPT-NeoX rotates a quarter of its 96 dimensions
+  EXPECT_EQ(bases[2], 5e6);        // Yi-34B
+}
+
+// Without a model, no table.
+TEST(ModelTableInFile, AbsentWithoutModels) {
+  const SpecResult spec = parse_sweep(
+      "seed: 1\nexperiments:\n  decay:\n    axes: {length: [64]}\n", "spec.yaml");
+  ASSERT_TRUE(spec.ok());
+  const std::string path = ::testing::TempDir() + "/no-model-table.h5";
+  create_output(path, spec.sweep, Provenance{});
+  EXPECT_FALSE(h5::File::open(path, h5::Access::kRead).exists(kModelTableGroup));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // rejection of files that are not ours. (Parallel writing is covered by the MPI
 // integration tests in tests/cmake/engine.cmake.)
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <cmath>
 #include <fstream>
@@ -96,6 +97,35 @@ TEST(Output, SkeletonHasTheAgreedLayout) {
   EXPECT_EQ(finished.ranks, 4);
   EXPECT_EQ(finished.end_time, "2026-01-01T01:00:00Z");
   EXPECT_EQ(finished.start_time, "2026-01-01T00:00:00Z");
+}
+
+// Every file says how the program that wrote it was built and what the kernels ran on.
+TEST(Output, RecordsTheBuildAndTheLibraries) {
+  const std::string path = temp_path("provenance.h5");
+  Provenance provenance;
+  provenance.kernels = {"walks: AVX2", "3.4.0", "3.5.1"};
+  create_output(path, sweep_of(kSpec), provenance);
+  const h5::File file = h5::File::open(path, h5::Access::kRead);
+  auto text = [&](const char* name) { return file.attribute<std::string>(name).value_or(""); };
+  EXPECT_NE(text("compile_flags").find("-ffp-contract=off"), std::string::npos);
+  EXPECT_NE(text("compile_flags").find("-fno-fast-math"), std::string::npos);
+#if defined(__GNUC__) && !defined(__clang__)
+  EXPECT_EQ(text("compiler"), std::string("GNU ") + __VERSION__);
+#endif
+  EXPECT_EQ(text("hdf5_version"), std::to_string(H5_VERS_MAJOR) + "." +
+                                      std::to_string(H5_VERS_MINOR) + "." +
+                                      std::to_string(H5_VERS_RELEASE));
+  const std::string mpi = text("mpi_library");
+  EXPECT_TRUE(mpi.rfind("Open MPI", 0) == 0 || mpi.rfind("MPICH", 0) == 0) << mpi;
+  EXPECT_EQ(mpi.find('\n'), std::string::npos);
+  const std::int32_t dirty = file.attribute<std::int32_t>("git_dirty").value_or(-1);
+  EXPECT_TRUE(dirty == 0 || dirty == 1);
+  EXPECT_FALSE(text("git_commit").empty());
+  // The kernels' record survives a read, as a merge takes it from its shards.
+  const RunRecord record = read_run_record(path);
+  EXPECT_EQ(record.kernels.simd_path, "walks: AVX2");
+  EXPECT_EQ(record.kernels.eigen_version, "3.4.0");
+  EXPECT_EQ(record.kernels.sleef_version, "3.5.1");
 }
 
 TEST(Output, DoneMasksAndTheSummaryCountWhatIsMarkedDone) {

@@ -1,0 +1,14 @@
+#pragma once
+// Which vector instructions the kernels use on this processor, and the versions of the
+// numerical libraries they are built on: provenance for every results file.
+#include <string>
+
+namespace ropesweep {
+
+// e.g. "decay and bmin walks: AVX2; pairwise block kernel and sincos: SSE2 intrinsics;
+// Eigen products and everything else: the compile flags' target".
+std::string kernel_instruction_sets();
+std::string eigen_version();  // "3.4.0"
+std::string sleef_version();  // "3.5.1"
+
+}  // namespace ropesweep
