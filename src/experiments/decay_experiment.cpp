@@ -24,11 +24,15 @@ void set_context(EncodingConfig& encoding, std::int64_t length) {
   encoding.context_length = static_cast<double>(length);
 }
 
-// Why an encoding has no decay (alibi and nope rotate nothing); empty when it has one.
-std::string frequencies_problem(const EncodingConfig& encoding) {
-  if (has_frequencies(encoding.kind)) return {};
-  return "encoding '" + encoding_name(encoding.kind) +
-         "' rotates nothing: B(m) = d/2 at every base, so decay and b_min are not defined";
+// Throws Error when the encoding has no decay (alibi and nope rotate nothing), or is
+// invalid, or, for a search over the base (`over_bases`), has no drift bound.
+void require_decay(const EncodingConfig& encoding, bool over_bases) {
+  if (!has_frequencies(encoding.kind)) {
+    throw Error("encoding '" + encoding_name(encoding.kind) +
+                "' rotates nothing: B(m) = d/2 at every base, so decay and b_min are not defined");
+  }
+  const Encoding check(encoding);
+  if (over_bases) check.frequency_drift_bound();
 }
 
 struct DecayPoint {
@@ -84,12 +88,7 @@ class DecayExperiment final : public BoundExperiment<DecayPoint, DecayResult> {
   }
 
   std::string check_point(const Parameters& point) const override {
-    return error_message_of([&] {
-      const DecayPoint p = config_of(point);
-      const std::string problem = frequencies_problem(p.encoding);
-      if (!problem.empty()) throw Error(problem);
-      const Encoding check(p.encoding);
-    });
+    return error_message_of([&] { require_decay(config_of(point).encoding, false); });
   }
 
   // The encoding block's parameters the point's encoding does not read, but for
@@ -192,12 +191,7 @@ class MinimalBaseExperiment final : public BoundExperiment<MinimalBasePoint, Min
   }
 
   std::string check_point(const Parameters& point) const override {
-    return error_message_of([&] {
-      const MinimalBasePoint p = config_of(point);
-      const std::string problem = frequencies_problem(p.encoding);
-      if (!problem.empty()) throw Error(problem);
-      Encoding(p.encoding).frequency_drift_bound();  // the search needs one
-    });
+    return error_message_of([&] { require_decay(config_of(point).encoding, true); });
   }
 
   std::vector<UnreadParameter> unread_parameters(const Parameters& point) const override {
