@@ -21,11 +21,14 @@ from matplotlib.colors import TwoSlopeNorm
 
 from .plotting import (ColourScale, CurvePanel, Skip, axis_label, largest, log_edges, panel_grid, save,
                        spans_decades, title, values)
-from .results import Metric, axis_dimension, kind, metrics, with_frontier
-from .slicing import format_value, point_label, select
+from . import model_summary
+from .model_summary import tokens
+from .results import MODEL_TABLE, Metric, axis_dimension, kind, metrics, with_frontier
+from .slicing import format_base, format_value, point_label, select
 
 __all__ = ["Figure", "Skip", "Table", "bmin_vs_length", "decay_map", "encodings_map", "failure_vs_length",
-           "has_tradeoff", "metrics_against_axes", "probability_metrics", "probe", "tradeoff"]
+           "has_tradeoff", "metrics_against_axes", "models_failures", "models_summary", "models_tradeoff",
+           "probability_metrics", "probe", "tradeoff"]
 
 # Readable panel titles for the failure modes of the paper; their order is also
 # the order in which figures show them. Any other metric is titled from the
@@ -163,14 +166,6 @@ def failure_vs_length(ds: xr.Dataset, experiment: str, path: str, prefer=None) -
     return Figure(caption, tuple(m.name for m in shown))
 
 
-def _format_base(value) -> str:
-    """Bases span decades: three significant digits, exponent from 10^4 up."""
-    value = float(value)
-    if np.isnan(value):
-        return "none"
-    return f"{value:.3g}" if value >= 1e4 else f"{value:.4g}"
-
-
 def _pick_panels(count):
     if count <= MAX_PANELS:
         return list(range(count)), ""
@@ -233,10 +228,10 @@ def tradeoff(ds: xr.Dataset, experiment: str, path: str, stored=None) -> Figure:
             if kept is not None:
                 ax.scatter(p[kept & ~mask], t[kept & ~mask], s=110, facecolors="none", edgecolors="red",
                            lw=1.0, ls=(0, (2, 2)), zorder=3)
-            rows.append((length_text, ", ".join(_format_base(b) for b in bases[mask]),
-                         "" if kept is None else ", ".join(_format_base(b) for b in bases[kept]),
-                         _format_base(one["best_position_base"].values),
-                         _format_base(one["best_token_base"].values)))
+            rows.append((length_text, ", ".join(format_base(b) for b in bases[mask]),
+                         "" if kept is None else ", ".join(format_base(b) for b in bases[kept]),
+                         format_base(one["best_position_base"].values),
+                         format_base(one["best_token_base"].values)))
         ax.set_title(length_text, fontsize=10)
         ax.set_xlabel("position discrimination\n1 − P(position inversion)", fontsize=9)
         ax.set_ylabel("token discrimination\n1 − P(token inversion)", fontsize=9)
@@ -547,3 +542,223 @@ def metrics_against_axes(ds: xr.Dataset, experiment: str, path: str, shown=None)
                "them; shaded ±1 standard error for sampled metrics, dashed 0.5 on probability axes. "
                f"{described}. " + _slice_sentence(note))
     return Figure(caption, tuple(m.name for m in shown))
+
+
+# The section on released models: curve styles per precision (the models run in
+# bf16; fp64 is the exact reference) and the marks of the advertised contexts.
+PRECISION_STYLES = {"fp64": "-", "bf16": "--"}
+OTHER_STYLES = (":", "-.")
+INVERSION_COLOURS = {"position_inversion": "C0", "token_inversion": "C3"}
+
+
+def _precision_style(precision, index: int) -> str:
+    return PRECISION_STYLES.get(str(precision), OTHER_STYLES[index % len(OTHER_STYLES)])
+
+
+def _mark_contexts(ax, model) -> None:
+    """The model's advertised context (solid black) and original context (dotted grey)."""
+    if model is None:
+        return
+    ax.axvline(model.context, color="black", lw=1.1, label="advertised context")
+    if model.original_context:
+        ax.axvline(model.original_context, color="0.5", lw=1.1, ls=":", label="original context")
+
+
+def _models_on_axis(results, ds: xr.Dataset) -> list:
+    """The models of the experiment's axis, in the order of the model table (as the
+    section's table lists them), then any the table lacks."""
+    on_axis = [str(v) for v in ds.coords["model"].values]
+    return [m for m in results.models if m in on_axis] + [m for m in on_axis if m not in results.models]
+
+
+def _no_table_sentence(results) -> str:
+    return ("" if results.models else
+            f"The file has no /{MODEL_TABLE} table, so the models' contexts and bases are not marked. ")
+
+
+def models_summary(results, path: str) -> Figure:
+    """The section's lead: for each model, where each inversion first reaches the
+    threshold, where B(m) turns negative, against its advertised context; the
+    table of every model and the findings, both from model_summary."""
+    if not results.models:
+        raise Skip(f"the file has no /{MODEL_TABLE} table (the models' bases and advertised contexts), "
+                   "written by ropesweep when a sweep names models")
+    summary = model_summary.summarise(results)
+    rows = summary.models
+    fig, ax = plt.subplots(figsize=(10, 1.6 + 0.36 * len(rows)), constrained_layout=True)
+    y = np.arange(len(rows))[::-1]
+    marks = (("position_inversion", "o", INVERSION_COLOURS["position_inversion"]),
+             ("token_inversion", "s", INVERSION_COLOURS["token_inversion"]))
+    shapes = {"interpolated": None, "at_start": "<", "never": ">"}
+    for row, s in zip(y, rows):
+        ax.plot([s.model.context], [row], marker="|", ms=16, mew=2.2, color="black", ls="none")
+        if s.model.original_context:
+            ax.plot([s.model.original_context], [row], marker="|", ms=12, mew=1.6, color="0.55", ls="none")
+        for offset, (metric, marker, colour) in zip((0.13, -0.13), marks):
+            found = s.crossings.get(metric)
+            if found is None or found.state == "unknown":
+                continue
+            ax.plot([found.length], [row + offset], marker=shapes[found.state] or marker, ms=7, color=colour,
+                    ls="none", mfc=colour if found.state == "interpolated" else "white")
+        if not np.isnan(s.first_negative):
+            ax.plot([s.first_negative], [row], marker=">" if s.first_negative_capped else "x", ms=7,
+                    color="tab:purple", ls="none", mfc="white")
+    handles = [plt.Line2D([], [], marker="|", ms=12, mew=2, color="black", ls="none", label="advertised context"),
+               plt.Line2D([], [], marker="|", ms=10, mew=1.5, color="0.55", ls="none", label="original context")]
+    if summary.has("failures"):
+        handles += [plt.Line2D([], [], marker=m, color=c, ls="none",
+                               label=f"{metric.replace('_', ' ')} reaches {model_summary.THRESHOLD} (fp64)")
+                    for metric, m, c in marks]
+        handles += [plt.Line2D([], [], marker=">", color="0.3", mfc="white", ls="none",
+                               label="not reached up to the longest length (< : at the shortest)")]
+    if summary.has("decay"):
+        handles.append(plt.Line2D([], [], marker="x", color="tab:purple", ls="none",
+                                  label="B(m) first negative (> : not up to the search cap)"))
+    ax.set_yticks(y)
+    ax.set_yticklabels([s.model.name for s in rows], fontsize=9)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xscale("log")
+    ax.set_xlabel("context length L or distance m (tokens, log scale)")
+    ax.grid(True, axis="x", which="major", color="0.9")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    sources = ", ".join(f"{role}: '{name}'" for role, name in summary.sources.items())
+    title(fig, "Released models: where each fails, against its advertised context", sources)
+    save(fig, path)
+    what = ("Where each released model's position and token inversion (fp64) first reach "
+            f"{model_summary.THRESHOLD}, interpolated in log length between grid points, and where its long-term "
+            "decay B(m) first turns negative, against its advertised context (black) and original context (grey). ")
+    missing = "".join(f"Not shown: {n}. " for n in summary.notes)
+    slices = "".join(f"{n[0].upper()}{n[1:]}. " for n in summary.slices)
+    caption = "Findings: " + " ".join(model_summary.findings(summary)) + " " + what + missing + slices
+    columns = model_summary.table_columns(summary)
+    table = Table(f"Released models at their advertised context (read from {sources or 'the model table only'}; "
+                  "k = 1024 tokens):", tuple(h for h, _ in columns),
+                  [tuple(cell(s) for _, cell in columns) for s in rows])
+    return Figure(caption, (), table)
+
+
+def models_failures(results, ds: xr.Dataset, experiment: str, path: str) -> Figure:
+    """Both inversions of each model against length, one panel per model, one line
+    style per precision, with the model's advertised (and original) context marked."""
+    if axis_dimension(ds, "model") is None or axis_dimension(ds, "length") is None:
+        raise Skip(f"'{experiment}' does not sweep model and length")
+    shown = [m for m in probability_metrics(ds) if m.name in INVERSION_COLOURS]
+    if not shown:
+        raise Skip(f"'{experiment}' has no inversion probabilities")
+    names = _models_on_axis(results, ds)
+    fig, axes = panel_grid(len(names), width=3.7, height=3.0, max_cols=4)
+    note = ""
+    for ax, name in zip(axes.flat, names):
+        view, note = select(model_summary.model_slice(ds, name), ["length", "precision"])
+        view = view.sortby("length")
+        length_dim, precision_dim = axis_dimension(view, "length"), axis_dimension(view, "precision")
+        precisions = [str(p) for p in view.coords["precision"].values] if precision_dim else [None]
+        lengths = values(view.coords["length"])
+        panel = CurvePanel(ax, "probability")
+        for metric in shown:
+            for i, (y, se, upper) in enumerate(_curves(view, metric, length_dim, precision_dim)):
+                panel.add(lengths, y, se, colour=INVERSION_COLOURS[metric.name], band_alpha=0.15, upper=upper,
+                          ls=_precision_style(precisions[i], i), ms=2, lw=1.1,
+                          label=f"{metric.name.replace('_', ' ')}" + (f", {precisions[i]}" if precisions[i] else ""))
+        panel.finish()
+        ax.axhline(model_summary.THRESHOLD, color="0.6", lw=0.8, ls=":")
+        _mark_contexts(ax, results.models.get(name))
+        ax.set_xscale("log")
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel(LENGTH_LABEL, fontsize=8)
+        ax.tick_params(labelsize=7)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    axes[0, -1].legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
+    title(fig, f"{experiment}: position and token inversion of each model against context length "
+               f"(bands ±1 SE; dashed grey 0.5 = chance, dotted {model_summary.THRESHOLD})", note)
+    save(fig, path)
+    caption = (f"Position inversion (blue) and token inversion (red) of each model of '{experiment}' against context "
+               "length (log x axis), one panel per model, one line style per precision (solid fp64, dashed bf16), "
+               "shaded ±1 standard error; the vertical lines mark the model's advertised context (black) and the "
+               f"original context its scaling extends (dotted grey); dotted horizontal: {model_summary.THRESHOLD}. "
+               + _no_table_sentence(results) + _slice_sentence(note))
+    return Figure(caption, tuple(m.name for m in shown))
+
+
+def _frontier_verdicts(summaries) -> str:
+    """Which models' own bases are on the point-estimate and on the statistical frontier."""
+    groups = {key: [] for key in ("on the point-estimate frontier (and so on the statistical one)",
+                                  "on the statistical frontier only",
+                                  "off the point-estimate frontier (no statistical frontier in the file)",
+                                  "on neither frontier", "not on the base axis")}
+    for s in summaries:
+        if s.on_frontier is None:
+            key = "not on the base axis"
+        elif s.on_frontier:
+            key = "on the point-estimate frontier (and so on the statistical one)"
+        elif s.on_statistical_frontier:
+            key = "on the statistical frontier only"
+        elif s.on_statistical_frontier is None:
+            key = "off the point-estimate frontier (no statistical frontier in the file)"
+        else:
+            key = "on neither frontier"
+        groups[key].append(s.model.name)
+    return " ".join(f"Own base {key}: {', '.join(found)}." for key, found in groups.items() if found) + " "
+
+
+def models_tradeoff(results, ds: xr.Dataset, experiment: str, path: str, stored=None) -> Figure:
+    """Each model at its advertised context over the bases of the sweep: position vs
+    token discrimination, its frontier (of the bases with its own head dimension and
+    scaling) ringed, its own base a star. One panel per model."""
+    if axis_dimension(ds, "model") is None or not has_tradeoff(ds):
+        raise Skip(f"'{experiment}' does not sweep model and base with both inversions")
+    if stored is not None:
+        ds = with_frontier(ds, stored)
+    names = _models_on_axis(results, ds)
+    colours = ColourScale(values(ds.coords["base"]), "base")
+    fig, axes = panel_grid(len(names), width=3.5, height=3.2, max_cols=4)
+    judged = []  # ModelSummary of each model with its own base judged against its frontier
+    note = ""
+    for ax, name in zip(axes.flat, names):
+        view, note = select(model_summary.model_slice(ds, name), ["base"])
+        bases = values(view.coords["base"])
+        p, t = 1 - values(view["position_inversion"]), 1 - values(view["token_inversion"])
+        p_se = values(view["position_inversion_se"]) if "position_inversion_se" in view else None
+        t_se = values(view["token_inversion_se"]) if "token_inversion_se" in view else None
+        ax.errorbar(p, t, xerr=p_se, yerr=t_se, fmt="none", ecolor="0.7", lw=0.7, zorder=1)
+        ax.scatter(p, t, c=bases, cmap=colours.cmap, norm=colours.norm, s=22, zorder=2)
+        pareto = None
+        if stored is not None:
+            pareto = values(view["pareto_optimal"]).astype(bool)
+            order = np.argsort(p[pareto])
+            ax.plot(p[pareto][order], t[pareto][order], color="red", lw=1, zorder=2)
+            ax.scatter(p[pareto], t[pareto], s=90, facecolors="none", edgecolors="red", lw=1.3, zorder=3)
+            if "statistically_optimal" in view:
+                kept = values(view["statistically_optimal"]).astype(bool)
+                ax.scatter(p[kept & ~pareto], t[kept & ~pareto], s=90, facecolors="none", edgecolors="red",
+                           lw=1.0, ls=(0, (2, 2)), zorder=3)
+        model = results.models.get(name)
+        label = name
+        if model is not None:
+            own = model_summary.own_base_index(bases, model.base)
+            if own is not None:
+                # Under the rings, which show whether it is on the frontier.
+                ax.scatter(p[own], t[own], marker="*", s=150, color="gold", edgecolors="black", lw=0.7,
+                           zorder=2.5)
+            if stored is not None:
+                summary = model_summary.ModelSummary(model)
+                model_summary.read_frontier(summary, view)
+                judged.append(summary)
+            label = f"{name}\nb = {format_base(model.base)}, L = {tokens(model.context)}"
+        ax.set_title(label, fontsize=9)
+        ax.set_xlabel("1 − P(position inversion)", fontsize=8)
+        ax.set_ylabel("1 − P(token inversion)", fontsize=8)
+        ax.margins(0.12)
+        ax.tick_params(labelsize=7)
+    colours.colourbar(fig, axes)
+    title(fig, f"{experiment}: each model's base (star) on the base trade-off at its advertised context "
+               "(red: Pareto frontier; dashed rings: statistical frontier; bars ±1 SE)", note)
+    save(fig, path)
+    caption = ("Position discrimination against token discrimination of each model at its advertised context, one "
+               "point per base of the sweep (colour, log scale) with everything else the model's (head dimension, "
+               "rotary fraction, scaling), one panel per model; the star is the model's own base. "
+               + _frontier_sentence(experiment, stored) + "Dashed rings: bases also on the statistical frontier "
+               "(not beaten on both axes by more than 2 combined SE). "
+               + _frontier_verdicts(judged)
+               + _no_table_sentence(results) + _slice_sentence(note))
+    return Figure(caption, ("position_inversion", "token_inversion"))

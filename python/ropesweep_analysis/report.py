@@ -65,6 +65,9 @@ def _facet_values(ds, axis):
 def _draw_section(rule, results, out_dir, shown):
     """The section of SectionRule `rule`; adds the metrics its figures show to `shown`."""
     section = Section(rule.anchor, rule.title)
+    if not rule.applies(results):
+        section.notes.append(f"Skipped: {rule.absent}.")
+        return section
     for figure_rule in rule.figures:
         candidates = figure_rule.experiments(results)
         if not candidates and figure_rule.absent:

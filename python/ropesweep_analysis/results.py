@@ -8,7 +8,7 @@ file with a one-line reason before touching anything else.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import h5py
 import numpy as np
@@ -21,6 +21,9 @@ import xarray as xr
 # read or is not ours (ExitCode::kIo, include/ropesweep/core/error.hpp).
 FORMAT = "ropesweep/1"
 EXIT_FILE = 4
+# The group that records the rows of the released models a sweep names
+# (kModelTableGroup, include/ropesweep/experiments/model_table.hpp).
+MODEL_TABLE = "model_table"
 
 # Bookkeeping of dimension scales (HDF5) and of coordinates (netCDF conventions),
 # already expressed by the Dataset's structure; not user metadata.
@@ -48,13 +51,32 @@ class Metric:
         return self.units == "probability"
 
 
+@dataclass(frozen=True)
+class Model:
+    """One row of the file's model table (`/models`): a released model's RoPE
+    configuration, as the sweep used it (docs/models.md)."""
+
+    name: str
+    base: float
+    head_dim: int
+    rotary_dims: int
+    heads: int
+    layers: int
+    original_context: int  # L0 of its scaling; 0 when the row gives none
+    context: int  # the advertised context (max_position_embeddings)
+    rope_scaling: str  # e.g. "llama3 factor=8 low_freq_factor=1 high_freq_factor=4", or "none"
+    source: str = ""  # where each value comes from
+
+
 class Results(dict):
-    """Experiment name -> xarray.Dataset, plus the file's provenance and frontier.
+    """Experiment name -> xarray.Dataset, plus the file's provenance, frontier and models.
 
     ``attrs``: the root attributes (spec, version, ranks, times, ...).
     ``frontier``: experiment name -> Dataset read from ``/frontier/<experiment>/``,
     the base trade-off frontier ropesweep computed (empty when the file has none:
     the run has not completed, or no experiment has a swept base).
+    ``models``: model name -> Model, the rows of ``/model_table`` in the order of
+    the model table (empty when the sweep names no model).
     """
 
     def __init__(self, path: str):
@@ -62,6 +84,7 @@ class Results(dict):
         self.path = path
         self.attrs: dict = {}
         self.frontier: dict = {}
+        self.models: dict = {}
 
 
 def _text(value):
@@ -207,7 +230,29 @@ def load(path: str) -> Results:
                     # `source` names the experiment group the frontier summarises.
                     experiment = str(stored.attrs.get("source", name)).lstrip("/")
                     results.frontier[experiment] = stored
+        if MODEL_TABLE in f and isinstance(f[MODEL_TABLE], h5py.Group):
+            results.models = read_models(f[MODEL_TABLE], path)
     return results
+
+
+def read_models(group: h5py.Group, path: str) -> dict:
+    """The model table `/model_table`: one entry per row in each of the datasets
+    named by the fields of Model, all of one length (`source` may be absent).
+    Raises ResultsFileError when another field is missing or the lengths differ."""
+    columns = {}
+    for field in fields(Model):
+        present = field.name in group and isinstance(group[field.name], h5py.Dataset)
+        if not present and field.name == "source":
+            continue
+        if not present:
+            raise ResultsFileError(f"{path}: /{MODEL_TABLE} has no dataset '{field.name}'")
+        columns[field.name] = _values(group[field.name]).reshape(-1)
+    lengths = {len(column) for column in columns.values()}
+    if len(lengths) != 1:
+        raise ResultsFileError(f"{path}: the datasets of /{MODEL_TABLE} differ in length ({sorted(lengths)})")
+    convert = {"name": str, "rope_scaling": str, "source": str, "base": float}
+    return {str(row["name"]): Model(**{k: convert.get(k, int)(_text(v)) for k, v in row.items()})
+            for row in ({k: column[i] for k, column in columns.items()} for i in range(lengths.pop()))}
 
 
 FRONTIER_VARIABLES = ("pareto_optimal", "statistically_optimal", "best_position_base", "best_token_base")

@@ -17,11 +17,15 @@ from typing import Callable
 
 import numpy as np
 
-from . import figures
+from . import figures, model_summary
 from .results import axis_dimension, kind
 
 
 def _always(results, name, ds) -> bool:
+    return True
+
+
+def _always_file(results) -> bool:
     return True
 
 
@@ -48,6 +52,51 @@ class SectionRule:
     anchor: str
     title: str
     figures: tuple
+    applies: Callable = _always_file  # (results) -> bool: otherwise the section is one note
+    absent: str = ""  # that note
+
+
+def _probe(results, name, ds, path, prefer):
+    return figures.probe(ds, name, path)
+
+
+def _has_model_axis(results, name, ds) -> bool:
+    return model_summary.has_model_axis(ds)
+
+
+def _file_has_model_axis(results) -> bool:
+    return any(model_summary.has_model_axis(ds) for ds in results.values())
+
+
+def _summary_anchor(results):
+    """The experiment the models' summary is drawn for, once per file: the first
+    that sweeps model over length (the failure curves), else the first with a model axis."""
+    name, _ = model_summary.find_experiment(results, ("pairwise",), "length", model_summary.INVERSIONS)
+    return name or next((n for n, ds in results.items() if model_summary.has_model_axis(ds)), None)
+
+
+def _is_summary_anchor(results, name, ds) -> bool:
+    return name == _summary_anchor(results)
+
+
+def _models_summary(results, name, ds, path, prefer):
+    return figures.models_summary(results, path)
+
+
+def _models_failures(results, name, ds, path, prefer):
+    return figures.models_failures(results, ds, name, path)
+
+
+def _has_model_failures(results, name, ds) -> bool:
+    return _has_model_axis(results, name, ds) and _has_failures_over_length(results, name, ds)
+
+
+def _models_tradeoff(results, name, ds, path, prefer):
+    return figures.models_tradeoff(results, ds, name, path, stored=results.frontier.get(name))
+
+
+def _has_model_tradeoff(results, name, ds) -> bool:
+    return _has_model_axis(results, name, ds) and _has_tradeoff(results, name, ds)
 
 
 def _failure_vs_length(results, name, ds, path, prefer):
@@ -90,10 +139,6 @@ def _has_encoding_axis(results, name, ds) -> bool:
     return axis_dimension(ds, "encoding") is not None
 
 
-def _probe(results, name, ds, path, prefer):
-    return figures.probe(ds, name, path)
-
-
 # Precision changes aliasing from never to common: figures of failure
 # probabilities come once per precision.
 SECTIONS = (
@@ -112,6 +157,13 @@ SECTIONS = (
                    absent="no pairwise experiment sweeps an encoding axis", facet="precision"),)),
     SectionRule("probe", "Transformer probe: do heads and layers help?", (
         FigureRule("fig5_probe", _probe, kinds=("probe",), absent="the file has no probe experiment"),)),
+    SectionRule("models", "Real models", (
+        FigureRule("fig7_models_summary", _models_summary, applies=_is_summary_anchor),
+        FigureRule("fig7_models_failures", _models_failures, kinds=("pairwise",), applies=_has_model_failures,
+                   absent="no pairwise experiment sweeps model and length"),
+        FigureRule("fig7_models_tradeoff", _models_tradeoff, kinds=("pairwise",), applies=_has_model_tradeoff,
+                   absent="no pairwise experiment sweeps model and base with both inversions")),
+                applies=_file_has_model_axis, absent="no experiment of the file sweeps a model axis"),
 )
 
 # The generic figure of whatever SECTIONS did not show.

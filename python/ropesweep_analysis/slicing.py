@@ -40,6 +40,14 @@ def format_value(value) -> str:
     return f"{value:.4g}"
 
 
+def format_base(value) -> str:
+    """Bases span decades: three significant digits, exponent from 10^4 up."""
+    value = float(value)
+    if np.isnan(value):
+        return "none"
+    return f"{value:.3g}" if value >= 1e4 else f"{value:.4g}"
+
+
 def _index_of_preferred(name: str, values: np.ndarray, preferred) -> int:
     if preferred is None or len(values) == 0:
         return 0

@@ -4,6 +4,8 @@ import importlib
 import os
 import re
 
+import pytest
+
 import ropesweep_analysis
 from conftest import ROOT
 
@@ -26,3 +28,11 @@ def test_report_script_names_the_report_entry_point():
     module, function = target.split(":")
     assert callable(getattr(importlib.import_module(module), function))
 
+
+
+def test_model_table_group_mirrors_the_cpp_side():
+    header = _cpp_source("include/ropesweep/experiments/model_table.hpp")
+    found = re.search(r'kModelTableGroup\s*=\s*"([^"]+)"', header)
+    if found is None:
+        pytest.skip("include/ropesweep/experiments/model_table.hpp does not name the model table group yet")
+    assert found.group(1) == ropesweep_analysis.results.MODEL_TABLE

@@ -23,8 +23,11 @@ PAIRWISE_FIGURES = ["fig1_failure_vs_length_pairwise_fp64.png", "fig1_failure_vs
                     "fig6_metrics_extension.png"]
 PAIRWISE_GROUPS = ("pairwise", "ntk_scaled")
 BMIN_FIGURE = "fig3_bmin_bmin.png"
+# The metrics of the certified search the b_min figure does not draw (b_min_lower, pockets, ...).
+BMIN_FIGURES = [BMIN_FIGURE, "fig6_metrics_bmin.png"]
 DECAY_FIGURES = ["fig3_decay_decay.png", "fig6_metrics_decay.png"]
 PROBE_FIGURE = "fig5_probe_probe.png"
+NO_MODELS = "Skipped: no experiment of the file sweeps a model axis."
 
 
 def _png_ok(path):
@@ -81,12 +84,13 @@ def _keep_only(path, groups):
 def test_report_renders_every_figure(run_file, full_report):
     index = (full_report / "index.html").read_text()
     images = _referenced_images(index)
-    assert images == set(PAIRWISE_FIGURES + DECAY_FIGURES + [BMIN_FIGURE, PROBE_FIGURE])
+    assert images == set(PAIRWISE_FIGURES + DECAY_FIGURES + BMIN_FIGURES + [PROBE_FIGURE])
     for name in images:
         _png_ok(full_report / name)
     # Relative references only: the page opens from disk, with no server.
     assert not any(name.startswith(("/", "http")) for name in images)
-    assert re.findall(r"<p class='skip'>([^<]*)</p>", index) == []
+    # The sweep names no released model: that section is one note, the others all drawn.
+    assert re.findall(r"<p class='skip'>([^<]*)</p>", index) == [NO_MODELS]
     assert "Figure failed" not in index
     # Provenance: the spec verbatim and the run's facts.
     assert html.escape(SPEC) in index
@@ -194,7 +198,7 @@ def test_missing_experiments_skip_their_sections(file_copy, tmp_path):
     index = (tmp_path / "report" / "index.html").read_text()
     assert _referenced_images(index) == set(PAIRWISE_FIGURES + DECAY_FIGURES)
     assert re.findall(r"<p class='skip'>([^<]*)</p>", index) == [
-        "Skipped: the file has no bmin experiment.", "Skipped: the file has no probe experiment."]
+        "Skipped: the file has no bmin experiment.", "Skipped: the file has no probe experiment.", NO_MODELS]
     assert not (tmp_path / "report" / BMIN_FIGURE).exists()
     assert not (tmp_path / "report" / PROBE_FIGURE).exists()
 
@@ -206,8 +210,8 @@ def test_file_without_pairwise_experiments_skips_their_sections(file_copy, tmp_p
     result = report(file_copy, tmp_path / "report")
     assert result.returncode == 0, result.stderr
     index = (tmp_path / "report" / "index.html").read_text()
-    assert _referenced_images(index) == set(DECAY_FIGURES + [BMIN_FIGURE, PROBE_FIGURE])
-    assert index.count("class='skip'") == 3  # failures, trade-off, encodings
+    assert _referenced_images(index) == set(DECAY_FIGURES + BMIN_FIGURES + [PROBE_FIGURE])
+    assert index.count("class='skip'") == 4  # failures, trade-off, encodings, models
 
 
 @pytest.mark.parametrize("content", ["not-hdf5", "foreign-hdf5", "other-format"])
