@@ -221,7 +221,7 @@ TEST(Spec, StructuralProblems) {
   EXPECT_EQ(problems_of("seed: 1\nexperiments:\n  frontier: {kind: toy, fixed: {length: 8}}\n"),
             std::vector<std::string>{
                 "s.yaml:3:3: experiment group name 'frontier' must start with a letter or '_', "
-                "use only letters, digits, '_' and '-', and not be 'frontier'"});
+                "use only letters, digits, '_' and '-', and not be 'frontier' or 'model_table'"});
   EXPECT_EQ(problems_of("seed: 1\nexperiments: [toy]\n"),
             std::vector<std::string>{"s.yaml:2:14: experiments must be a non-empty mapping from "
                                      "group name to experiment"});
