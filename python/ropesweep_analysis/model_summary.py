@@ -307,6 +307,13 @@ def findings(summary: Summary) -> list:
     if summary.has("decay"):
         negative = [f"{s.model.name} (m = {s.first_negative:.0f})" for s in models if s.negative_before_context()]
         lines.append(f"B(m) turns negative before the advertised context for: {_names(negative)}.")
+        if summary.has("bmin"):
+            # b_min is the smallest admissible base, not a threshold: the admissible bases
+            # do not form an interval, so a base above it can still fail.
+            above = [s.model.name for s in models if s.meets_b_min and s.negative_before_context()]
+            if above:
+                lines.append("Above the certified b_min yet with B(m) < 0 within the context (the admissible "
+                             f"bases do not form an interval): {_names(above)}.")
     return lines
 
 

@@ -135,7 +135,10 @@ def test_section_table_and_findings(models_file, tmp_path):
             "Token inversion reaches 0.45 (fp64) before the advertised context for: alpha (at ≤ 1k of 4k), "
             "beta (at 90.5k of 128k); for the other 2, not before it.",
             "Bases below the certified b_min at the advertised context: alpha (1e+04 < 2.5e+04).",
-            "B(m) turns negative before the advertised context for: alpha (m = 2000), delta (m = 25000)."):
+            "B(m) turns negative before the advertised context for: alpha (m = 2000), delta (m = 25000).",
+            # delta: base 1e5 above b_min 8e4, yet B(25000) < 0 within its 40960 tokens.
+            "Above the certified b_min yet with B(m) < 0 within the context (the admissible bases do not "
+            "form an interval): delta."):
         assert claim in caption
     assert "Not shown" not in caption
     assert "read at precision=fp64" in caption
