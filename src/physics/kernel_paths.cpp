@@ -6,14 +6,22 @@
 #include <string>
 
 #include "ropesweep/physics/decay.hpp"
+#include "vector_target.hpp"
 
 namespace ropesweep {
 
 std::string kernel_instruction_sets() {
-  return std::string("decay and bmin walks: ") +
-         (detail::uses_wide_vectors() ? "AVX2" : "SSE2") +
+  const std::string walks = detail::walk_kernel_name(detail::walk_kernel());
+#if ROPESWEEP_X86_KERNELS
+  return "decay and bmin walks: " + walks +
          " (the same bits either way); pairwise block kernel and sincos: SSE2 intrinsics; "
          "Eigen products and everything else: the compile flags' target";
+#else
+  return "decay and bmin walks: " + walks +
+         ", pairwise block kernel and sincos (SLEEF's portable scalar code): generic C++, "
+         "no vector intrinsics (the same bits as the x86 vector kernels); Eigen products and "
+         "everything else: the compile flags' target";
+#endif
 }
 
 std::string eigen_version() {
