@@ -11,16 +11,14 @@
 namespace ropesweep {
 
 std::string kernel_instruction_sets() {
-  const std::string walks = detail::walk_kernel_name(detail::walk_kernel());
 #if ROPESWEEP_X86_KERNELS
-  return "decay and bmin walks: " + walks +
+  return std::string("decay and bmin walks: ") + detail::walk_kernel_name(detail::walk_kernel()) +
          " (the same bits either way); pairwise block kernel and sincos: SSE2 intrinsics; "
          "Eigen products and everything else: the compile flags' target";
 #else
-  return "decay and bmin walks: " + walks +
-         ", pairwise block kernel and sincos (SLEEF's portable scalar code): generic C++, "
-         "no vector intrinsics (the same bits as the x86 vector kernels); Eigen products and "
-         "everything else: the compile flags' target";
+  return "decay and bmin walks, pairwise block kernel and sincos: generic C++, no vector "
+         "intrinsics (SLEEF's portable scalar sincos; the same bits as the x86 vector kernels); "
+         "Eigen products and everything else: the compile flags' target";
 #endif
 }
 
