@@ -103,7 +103,7 @@ namespace detail {
 // processor has it; all give the same bits. The fastest available one runs unless a test
 // chooses another to compare them.
 enum class WalkKernel { kGeneric, kSse2, kAvx2 };
-std::vector<WalkKernel> walk_kernels();  // those available here, kGeneric first, fastest last
+std::vector<WalkKernel> walk_kernels();   // those available here, kGeneric first, fastest last
 void use_walk_kernel(WalkKernel kernel);  // throws Error for one not available
 WalkKernel walk_kernel();
 const char* walk_kernel_name(WalkKernel kernel);  // "generic C++", "SSE2", "AVX2"

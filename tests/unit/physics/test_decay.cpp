@@ -480,10 +480,9 @@ TEST(MinimalBase, VectorKernelsChangeNoBit) {
   std::vector<FirstNegative> negative;
   for (detail::WalkKernel kernel : kernels) {
     detail::use_walk_kernel(kernel);
-    found.push_back({minimal_base(config_of(Setting{}, 128), 2048),
-                     minimal_base(config_of(yarn, 64), 700),
-                     minimal_base(config_of(Setting{}, 64), 2000, kDefaultTolerance,
-                                  MarchExtent::kAllAbove)});
+    found.push_back(
+        {minimal_base(config_of(Setting{}, 128), 2048), minimal_base(config_of(yarn, 64), 700),
+         minimal_base(config_of(Setting{}, 64), 2000, kDefaultTolerance, MarchExtent::kAllAbove)});
     lowest.push_back(min_decay(rope(31622.0, 128), 100000));
     negative.push_back(first_negative(rope(500.0, 96), 1 << 20));
   }

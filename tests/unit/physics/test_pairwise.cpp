@@ -381,8 +381,8 @@ TEST(Pairwise, ExactKernelSumsEveryScoreInOrder) {
   const Encoding encoding(ec);
   const int pairs = encoding.pairs(), d = encoding.head_dim();
   const std::int64_t length = 100003, rows = 5;
-  const std::vector<std::int64_t> distances = {0, 1, 316, 317, 99999, 100002, 12345, 777, 3,
-                                               50000, 65536, 8, 100001};
+  const std::vector<std::int64_t> distances = {0,   1, 316,   317,   99999, 100002, 12345,
+                                               777, 3, 50000, 65536, 8,     100001};
   const auto count = static_cast<std::int64_t>(distances.size());
   RandomStream stream({7, 7, 7, 7});
   std::vector<double> q(rows * d), k(rows * d);
