@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up on a Debian machine and runs the whole test suite
 # (unit, MPI integration, Python analysis and batch-system tests) through ctest,
-# then the unit and MPI engine tests again against MPICH (scripts/test-mpich.sh;
+# then the generic C++ kernels against the vector ones (scripts/test-generic.sh), then the
+# unit and MPI engine tests again against MPICH (scripts/test-mpich.sh;
 # ROPESWEEP_TEST_MPICH=0 leaves that out). Arguments go to the first ctest.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +15,12 @@ status=0
 (cd "${ROPESWEEP_BUILD_DIR:-$here/build}" && ctest --output-on-failure --timeout 1800 "$@") ||
   status=1
 echo "run-tests: Open MPI suite $( ((status)) && echo FAILED || echo passed) after ${SECONDS} s"
+start=$SECONDS
+generic_status=0
+"$here/scripts/test-generic.sh" || generic_status=1
+echo "run-tests: generic kernels $( ((generic_status)) && echo FAILED || echo passed)" \
+  "in $((SECONDS - start)) s"
+((generic_status == 0)) || status=1
 if [[ $mpich != 0 ]]; then
   start=$SECONDS
   mpich_status=0

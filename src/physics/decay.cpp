@@ -1,7 +1,5 @@
 #include "ropesweep/physics/decay.hpp"
 
-#include <immintrin.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -11,6 +9,11 @@
 
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/physics/sincos.hpp"
+#include "vector_target.hpp"
+
+#if ROPESWEEP_X86_KERNELS
+#include <immintrin.h>
+#endif
 
 namespace ropesweep {
 namespace {
@@ -69,9 +72,10 @@ class Terms {
 
 // The turns of one walk over `count` distances from `first`: values[i] = B(first + i) and,
 // with kSlopes, slopes[i] = dB/du there; re and im (n terms, a multiple of 4) are turned in
-// place. Lane j of the four partial sums adds the terms t = j (mod 4) in order in both
-// kernels, and each product and sum is one IEEE operation (no fused multiply-add), so the
-// AVX2 kernel gives the SSE2 kernel's bits, twice as fast where the processor has it.
+// place. Lane j of the four partial sums adds the terms t = j (mod 4) in order in every
+// kernel, and each product and sum is one IEEE operation (no fused multiply-add), so the
+// SSE2 and AVX2 kernels give the generic kernel's bits, the AVX2 one twice as fast as SSE2
+// where the processor has it.
 struct Turns {
   int n;
   const double* step_cos;
@@ -81,6 +85,29 @@ struct Turns {
 };
 
 double add_lanes(const double* lanes) { return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]); }
+
+// The reference: plain C++, the four lanes written out.
+template <bool kSlopes>
+void turn_generic(const Turns& turns, std::int64_t first, std::int64_t count, double* re,
+                  double* im, double* values, double* slopes) {
+  const double *c = turns.step_cos, *s = turns.step_sin, *rate = turns.rate;
+  for (std::int64_t i = 0; i < count; ++i) {
+    double sum[4] = {0.0, 0.0, 0.0, 0.0}, slope[4] = {0.0, 0.0, 0.0, 0.0};
+    for (int t = 0; t < turns.n; t += 4) {
+      for (int j = 0; j < 4; ++j) {
+        const double r = re[t + j], q = im[t + j];
+        sum[j] += r;
+        if constexpr (kSlopes) slope[j] += q * rate[t + j];
+        re[t + j] = r * c[t + j] - q * s[t + j];
+        im[t + j] = r * s[t + j] + q * c[t + j];
+      }
+    }
+    values[i] = turns.unrotated + add_lanes(sum);
+    if constexpr (kSlopes) slopes[i] = static_cast<double>(first + i) * add_lanes(slope);
+  }
+}
+
+#if ROPESWEEP_X86_KERNELS
 
 template <bool kSlopes>
 void turn_sse2(const Turns& turns, std::int64_t first, std::int64_t count, double* re, double* im,
@@ -143,11 +170,21 @@ __attribute__((target("avx2"))) void turn_avx2(const Turns& turns, std::int64_t 
   }
 }
 
-bool sse2_only = false;  // detail::use_wide_vectors(false)
+#endif  // ROPESWEEP_X86_KERNELS
 
-bool avx2_available() {
-  static const bool available = __builtin_cpu_supports("avx2");
-  return available && !sse2_only;
+std::vector<detail::WalkKernel> available_walk_kernels() {
+  std::vector<detail::WalkKernel> kernels{detail::WalkKernel::kGeneric};
+#if ROPESWEEP_X86_KERNELS
+  kernels.push_back(detail::WalkKernel::kSse2);
+  if (__builtin_cpu_supports("avx2")) kernels.push_back(detail::WalkKernel::kAvx2);
+#endif
+  return kernels;
+}
+
+// The fastest kernel unless a test chose another (detail::use_walk_kernel).
+detail::WalkKernel& chosen_walk_kernel() {
+  static detail::WalkKernel kernel = available_walk_kernels().back();
+  return kernel;
 }
 
 // B(m) for m = first .. first + count - 1 (count <= kWalkBlock), and with `slopes`
@@ -155,8 +192,8 @@ bool avx2_available() {
 // starts from cos/sin of first * theta_t and turns by exp(i theta_t) per distance.
 // Starting afresh every kWalkBlock distances keeps the rounding of the turns below
 // 7 kWalkBlock ulps per term, inside the evaluation margin of
-// docs/science.md#certified-minimal-base. Written with SSE2 intrinsics (the baseline of
-// x86-64), as sincos.cpp is, and with AVX2 ones giving the same bits (turn_avx2).
+// docs/science.md#certified-minimal-base. Written in plain C++ (turn_generic), and on x86-64
+// with SSE2 intrinsics (its baseline) and AVX2 ones, all giving the same bits.
 constexpr std::int64_t kWalkBlock = 1024;
 
 class Walker {
@@ -174,16 +211,29 @@ class Walker {
     const Turns turns{n, terms_.step_cos(), terms_.step_sin(), terms_.rate(), terms_.unrotated()};
     double* re = re_.data();
     double* im = im_.data();
-    if (avx2_available()) {
-      if (slopes != nullptr) {
-        turn_avx2<true>(turns, first, count, re, im, values, slopes);
-      } else {
-        turn_avx2<false>(turns, first, count, re, im, values, slopes);
-      }
-    } else if (slopes != nullptr) {
-      turn_sse2<true>(turns, first, count, re, im, values, slopes);
-    } else {
-      turn_sse2<false>(turns, first, count, re, im, values, slopes);
+    switch (chosen_walk_kernel()) {
+#if ROPESWEEP_X86_KERNELS
+      case detail::WalkKernel::kAvx2:
+        if (slopes != nullptr) {
+          turn_avx2<true>(turns, first, count, re, im, values, slopes);
+        } else {
+          turn_avx2<false>(turns, first, count, re, im, values, slopes);
+        }
+        return;
+      case detail::WalkKernel::kSse2:
+        if (slopes != nullptr) {
+          turn_sse2<true>(turns, first, count, re, im, values, slopes);
+        } else {
+          turn_sse2<false>(turns, first, count, re, im, values, slopes);
+        }
+        return;
+#endif
+      default:
+        if (slopes != nullptr) {
+          turn_generic<true>(turns, first, count, re, im, values, slopes);
+        } else {
+          turn_generic<false>(turns, first, count, re, im, values, slopes);
+        }
     }
   }
 
@@ -211,8 +261,31 @@ std::int64_t walk_range(const Terms& terms, std::int64_t first, std::int64_t las
 }  // namespace
 
 namespace detail {
-void use_wide_vectors(bool allowed) { sse2_only = !allowed; }
-bool uses_wide_vectors() { return avx2_available(); }
+
+std::vector<WalkKernel> walk_kernels() { return available_walk_kernels(); }
+
+void use_walk_kernel(WalkKernel kernel) {
+  const std::vector<WalkKernel> available = available_walk_kernels();
+  if (std::find(available.begin(), available.end(), kernel) == available.end()) {
+    throw Error(std::string("walk kernel ") + walk_kernel_name(kernel) +
+                " is not available in this build on this processor");
+  }
+  chosen_walk_kernel() = kernel;
+}
+
+WalkKernel walk_kernel() { return chosen_walk_kernel(); }
+
+const char* walk_kernel_name(WalkKernel kernel) {
+  switch (kernel) {
+    case WalkKernel::kSse2:
+      return "SSE2";
+    case WalkKernel::kAvx2:
+      return "AVX2";
+    default:
+      return "generic C++";
+  }
+}
+
 }  // namespace detail
 
 bool has_frequencies(EncodingKind kind) {
@@ -492,33 +565,47 @@ MinimalBaseSearch::WalkOutcome MinimalBaseSearch::walk_block(const Point& point,
   return outcome;
 }
 
-// sound_step for every distance of a walk where all B(m) >= eta, the minimum: the same
-// formulas, two distances at a time (SSE2; sound_step alone for an odd last one).
-double MinimalBaseSearch::shortest_admissible_step(const Point& point, std::int64_t first,
-                                                   std::int64_t count) const {
-  if (!point.terms.has_rates() || !(point.curvature1 > 0.0 || point.curvature2 > 0.0)) {
-    double shortest = kInfinity;
-    for (std::int64_t i = 0; i < count; ++i) {
-      shortest = std::min(shortest, sound_step(point, values_[i], 0.0, first + i));
+// The admissible steps of distances first .. first + paired - 1 (paired even), two at a
+// time: lane j keeps the shortest step of the distances first + i, i = j (mod 2). The
+// formulas are sound_step's for B(m) >= eta, and both kernels do the same IEEE operations,
+// comparisons included: max and min as maxpd and minpd, which keep the second operand on a
+// tie or a NaN.
+void shortest_steps_generic(const Point& point, const double* values, const double* slopes,
+                            std::int64_t first, std::int64_t paired, double lanes[2]) {
+  for (std::int64_t i = 0; i < paired; i += 2) {
+    for (int j = 0; j < 2; ++j) {
+      const double distance = static_cast<double>(first + i + j);
+      const double excess = values[i + j] - point.eta;
+      const double first_order = excess / (distance * point.drift);
+      const double curvature = distance * (distance * point.curvature2 + point.curvature1);
+      const double toward = slopes[i + j] - distance * point.slope_eta;
+      const double root = std::sqrt(toward * toward + 2.0 * curvature * excess);
+      const double rising = (toward + root) / curvature;
+      const double falling = 2.0 * excess / (root - toward);
+      const double second_order = (toward >= 0.0 ? rising : falling) * (1.0 - 1e-9);
+      const double step = first_order > second_order ? first_order : second_order;
+      lanes[j] = lanes[j] < step ? lanes[j] : step;
     }
-    return shortest;
   }
+}
+
+#if ROPESWEEP_X86_KERNELS
+void shortest_steps_sse2(const Point& point, const double* values, const double* slopes,
+                         std::int64_t first, std::int64_t paired, double lanes[2]) {
   const __m128d eta = _mm_set1_pd(point.eta), drift = _mm_set1_pd(point.drift);
   const __m128d curvature2 = _mm_set1_pd(point.curvature2);
   const __m128d curvature1 = _mm_set1_pd(point.curvature1);
   const __m128d slope_eta = _mm_set1_pd(point.slope_eta), two = _mm_set1_pd(2.0);
   const __m128d shorten = _mm_set1_pd(1.0 - 1e-9), zero = _mm_setzero_pd();
-  __m128d shortest = _mm_set1_pd(kInfinity);
-  std::int64_t i = 0;
-  for (; i + 2 <= count; i += 2) {
+  __m128d shortest = _mm_loadu_pd(lanes);
+  for (std::int64_t i = 0; i < paired; i += 2) {
     const __m128d distance =
         _mm_set_pd(static_cast<double>(first + i + 1), static_cast<double>(first + i));
-    const __m128d excess = _mm_sub_pd(_mm_loadu_pd(values_.data() + i), eta);
+    const __m128d excess = _mm_sub_pd(_mm_loadu_pd(values + i), eta);
     const __m128d first_order = _mm_div_pd(excess, _mm_mul_pd(distance, drift));
     const __m128d curvature =
         _mm_mul_pd(distance, _mm_add_pd(_mm_mul_pd(distance, curvature2), curvature1));
-    const __m128d toward =
-        _mm_sub_pd(_mm_loadu_pd(slopes_.data() + i), _mm_mul_pd(distance, slope_eta));
+    const __m128d toward = _mm_sub_pd(_mm_loadu_pd(slopes + i), _mm_mul_pd(distance, slope_eta));
     const __m128d root = _mm_sqrt_pd(
         _mm_add_pd(_mm_mul_pd(toward, toward), _mm_mul_pd(_mm_mul_pd(two, curvature), excess)));
     const __m128d rising = _mm_div_pd(_mm_add_pd(toward, root), curvature);
@@ -528,10 +615,34 @@ double MinimalBaseSearch::shortest_admissible_step(const Point& point, std::int6
         _mm_mul_pd(_mm_or_pd(_mm_and_pd(up, rising), _mm_andnot_pd(up, falling)), shorten);
     shortest = _mm_min_pd(shortest, _mm_max_pd(first_order, second_order));
   }
-  alignas(16) double lanes[2];
-  _mm_store_pd(lanes, shortest);
+  _mm_storeu_pd(lanes, shortest);
+}
+#endif
+
+// sound_step for every distance of a walk where all B(m) >= eta, the minimum: two distances
+// at a time (the kernel of the walks), sound_step alone for an odd last one.
+double MinimalBaseSearch::shortest_admissible_step(const Point& point, std::int64_t first,
+                                                   std::int64_t count) const {
+  if (!point.terms.has_rates() || !(point.curvature1 > 0.0 || point.curvature2 > 0.0)) {
+    double shortest = kInfinity;
+    for (std::int64_t i = 0; i < count; ++i) {
+      shortest = std::min(shortest, sound_step(point, values_[i], 0.0, first + i));
+    }
+    return shortest;
+  }
+  const std::int64_t paired = count - count % 2;
+  double lanes[2] = {kInfinity, kInfinity};
+#if ROPESWEEP_X86_KERNELS
+  if (chosen_walk_kernel() != detail::WalkKernel::kGeneric) {
+    shortest_steps_sse2(point, values_.data(), slopes_.data(), first, paired, lanes);
+  } else {
+    shortest_steps_generic(point, values_.data(), slopes_.data(), first, paired, lanes);
+  }
+#else
+  shortest_steps_generic(point, values_.data(), slopes_.data(), first, paired, lanes);
+#endif
   double result = std::min(lanes[0], lanes[1]);
-  for (; i < count; ++i) {
+  for (std::int64_t i = paired; i < count; ++i) {
     result = std::min(result, sound_step(point, values_[i], slopes_[i], first + i));
   }
   return result;

@@ -6,14 +6,20 @@
 #include <string>
 
 #include "ropesweep/physics/decay.hpp"
+#include "vector_target.hpp"
 
 namespace ropesweep {
 
 std::string kernel_instruction_sets() {
-  return std::string("decay and bmin walks: ") +
-         (detail::uses_wide_vectors() ? "AVX2" : "SSE2") +
+#if ROPESWEEP_X86_KERNELS
+  return std::string("decay and bmin walks: ") + detail::walk_kernel_name(detail::walk_kernel()) +
          " (the same bits either way); pairwise block kernel and sincos: SSE2 intrinsics; "
          "Eigen products and everything else: the compile flags' target";
+#else
+  return "decay and bmin walks, pairwise block kernel and sincos: generic C++, no vector "
+         "intrinsics (SLEEF's portable scalar sincos; the same bits as the x86 vector kernels); "
+         "Eigen products and everything else: the compile flags' target";
+#endif
 }
 
 std::string eigen_version() {

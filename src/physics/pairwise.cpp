@@ -5,16 +5,17 @@
 #include <cstdio>
 #include <type_traits>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/format.hpp"
 #include "ropesweep/physics/gaussian.hpp"
 #include "ropesweep/physics/rare_events.hpp"
 #include "ropesweep/physics/separation.hpp"
 #include "ropesweep/physics/sincos.hpp"
+#include "vector_target.hpp"
+
+#if ROPESWEEP_X86_KERNELS
+#include <emmintrin.h>
+#endif
 
 namespace ropesweep {
 
@@ -152,7 +153,7 @@ namespace {
 // cos/sin(x + y) of one distance for frequencies [t, t + 2), from the coarse (x)
 // and fine (y) rows: the same two products and one sum or difference per value as
 // the scalar expression, so the bits do not depend on the path taken.
-#if defined(__SSE2__)
+#if ROPESWEEP_X86_KERNELS
 struct SumAngles {
   __m128d cos, sin;
 };
@@ -213,7 +214,7 @@ void BlockKernel::factor_slice(std::int64_t j0, bool with_sin, double* slice) co
   // and two frequencies at a time make a 2 x 2 block that is transposed in
   // registers, so loads and stores are both whole vectors.
   std::int64_t t_vector_end = 0;
-#if defined(__SSE2__)
+#if ROPESWEEP_X86_KERNELS
   t_vector_end = pairs - pairs % 2;
   for (std::int64_t j = 0; j < kColumnBlock; j += 2) {
     const std::int64_t p0 = high[j] * pairs, q0 = low[j] * pairs;
@@ -326,7 +327,7 @@ void BlockKernel::product(const double* features, std::int64_t rows, std::int64_
       const double* f0 = features + c * depth;
       const double* f1 = f0 + depth;
       double a0[kColumnBlock] = {}, a1[kColumnBlock] = {};
-#if defined(__SSE2__)
+#if ROPESWEEP_X86_KERNELS
       // Written out: left to itself the compiler pairs up k instead of columns
       // and keeps the accumulators on the stack. Each lane still sums over k in
       // order, so the bits are those of the loop below.

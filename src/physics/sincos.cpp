@@ -1,11 +1,18 @@
 #include "ropesweep/physics/sincos.hpp"
 
-#include <emmintrin.h>
 #include <sleef.h>
 
 #include <algorithm>
 
+#include "vector_target.hpp"
+
+#if ROPESWEEP_X86_KERNELS
+#include <emmintrin.h>
+#endif
+
 namespace ropesweep {
+
+#if ROPESWEEP_X86_KERNELS
 
 void sincos_bulk(const double* angles, std::size_t count, double* cos_out, double* sin_out) {
   std::size_t i = 0;
@@ -42,5 +49,27 @@ void sincos_bulk(const float* angles, std::size_t count, float* cos_out, float* 
     std::copy(c, c + rest, cos_out + i);
   }
 }
+
+#else
+
+// SLEEF's portable scalar entry points: the algorithm of its SSE2 ones, one lane at a
+// time, with the same bits (each lane of a vector call is computed on its own).
+void sincos_bulk(const double* angles, std::size_t count, double* cos_out, double* sin_out) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const Sleef_double_2 r = Sleef_sincosd1_u10purec(angles[i]);
+    sin_out[i] = r.x;
+    cos_out[i] = r.y;
+  }
+}
+
+void sincos_bulk(const float* angles, std::size_t count, float* cos_out, float* sin_out) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const Sleef_float_2 r = Sleef_sincosf1_u10purec(angles[i]);
+    sin_out[i] = r.x;
+    cos_out[i] = r.y;
+  }
+}
+
+#endif
 
 }  // namespace ropesweep

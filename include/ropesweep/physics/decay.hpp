@@ -98,10 +98,15 @@ std::vector<RotationRow> rotation_table(const Encoding& encoding, double length)
 int critical_dim(const Encoding& encoding, double train_length);
 
 namespace detail {
-// The walks over distances use AVX2 where the processor has it, SSE2 otherwise, with the
-// same bits; false forces SSE2, so that a test can compare the two.
-void use_wide_vectors(bool allowed);
-bool uses_wide_vectors();
+// The kernels of the walks over distances (and of the b_min march's steps after them): plain
+// C++, and on x86-64 (unless built with ROPESWEEP_GENERIC_KERNELS) SSE2, and AVX2 where the
+// processor has it; all give the same bits. The fastest available one runs unless a test
+// chooses another to compare them.
+enum class WalkKernel { kGeneric, kSse2, kAvx2 };
+std::vector<WalkKernel> walk_kernels();   // those available here, kGeneric first, fastest last
+void use_walk_kernel(WalkKernel kernel);  // throws Error for one not available
+WalkKernel walk_kernel();
+const char* walk_kernel_name(WalkKernel kernel);  // "generic C++", "SSE2", "AVX2"
 }  // namespace detail
 
 }  // namespace ropesweep

@@ -463,30 +463,68 @@ TEST(MinimalBase, ExtentsAgreeOnWhatTheyShare) {
   EXPECT_LT(first.block_walks, all.block_walks);
 }
 
-// The AVX2 walk gives the SSE2 walk's bits, so results do not depend on the processor.
-TEST(MinimalBase, WideVectorsChangeNoBit) {
+// The SSE2 and AVX2 walks (and the march's steps after them) give the bits of the generic
+// C++ walk, so results depend neither on the processor nor on the build.
+TEST(MinimalBase, VectorKernelsChangeNoBit) {
+  const std::vector<detail::WalkKernel> kernels = detail::walk_kernels();
+  ASSERT_EQ(kernels.front(), detail::WalkKernel::kGeneric);
+  if (kernels.size() == 1) {
+    GTEST_SKIP() << "only the generic C++ walk in this build (ROPESWEEP_GENERIC_KERNELS or not "
+                    "x86-64): no vector kernel to compare with it";
+  }
+  const detail::WalkKernel fastest = detail::walk_kernel();
+  EXPECT_EQ(fastest, kernels.back());
   Setting yarn{EncodingKind::kYarn, 8.0, 256.0, 1.0, 16.0};
-  std::vector<MinimalBase> found;
+  std::vector<std::vector<MinimalBase>> found;
   std::vector<double> lowest;
-  for (bool wide : {true, false}) {
-    detail::use_wide_vectors(wide);
-    found.push_back(minimal_base(config_of(Setting{}, 128), 2048));
-    found.push_back(minimal_base(config_of(yarn, 64), 700));
+  std::vector<FirstNegative> negative;
+  for (detail::WalkKernel kernel : kernels) {
+    detail::use_walk_kernel(kernel);
+    found.push_back(
+        {minimal_base(config_of(Setting{}, 128), 2048), minimal_base(config_of(yarn, 64), 700),
+         minimal_base(config_of(Setting{}, 64), 2000, kDefaultTolerance, MarchExtent::kAllAbove)});
     lowest.push_back(min_decay(rope(31622.0, 128), 100000));
+    negative.push_back(first_negative(rope(500.0, 96), 1 << 20));
   }
-  detail::use_wide_vectors(true);
-  EXPECT_EQ(lowest[0], lowest[1]);
-  for (std::size_t i = 0; i < 2; ++i) {
-    const MinimalBase& a = found[i];
-    const MinimalBase& b = found[i + 2];
-    EXPECT_EQ(a.b_min, b.b_min);
-    EXPECT_EQ(a.b_min_lower, b.b_min_lower);
-    EXPECT_EQ(a.b_all_above, b.b_all_above);
-    EXPECT_EQ(a.b_all_above_lower, b.b_all_above_lower);
-    EXPECT_EQ(a.pockets.size(), b.pockets.size());
-    EXPECT_EQ(a.points, b.points);
-    EXPECT_EQ(a.block_walks, b.block_walks);
+  detail::use_walk_kernel(fastest);
+  for (std::size_t k = 1; k < kernels.size(); ++k) {
+    SCOPED_TRACE(detail::walk_kernel_name(kernels[k]));
+    EXPECT_EQ(lowest[k], lowest[0]);
+    EXPECT_EQ(negative[k].distance, negative[0].distance);
+    for (std::size_t i = 0; i < found[0].size(); ++i) {
+      const MinimalBase& a = found[0][i];
+      const MinimalBase& b = found[k][i];
+      EXPECT_EQ(a.b_min, b.b_min);
+      EXPECT_EQ(a.b_min_lower, b.b_min_lower);
+      EXPECT_EQ(std::isnan(a.b_all_above), std::isnan(b.b_all_above));
+      if (!std::isnan(a.b_all_above)) {
+        EXPECT_EQ(a.b_all_above, b.b_all_above);
+        EXPECT_EQ(a.b_all_above_lower, b.b_all_above_lower);
+      }
+      ASSERT_EQ(a.pockets.size(), b.pockets.size());
+      for (std::size_t p = 0; p < a.pockets.size(); ++p) {
+        EXPECT_EQ(a.pockets[p].lower, b.pockets[p].lower);
+        EXPECT_EQ(a.pockets[p].upper, b.pockets[p].upper);
+      }
+      EXPECT_EQ(a.points, b.points);
+      EXPECT_EQ(a.block_walks, b.block_walks);
+    }
   }
+}
+
+TEST(MinimalBase, UnavailableWalkKernelIsRefused) {
+  const std::vector<detail::WalkKernel> kernels = detail::walk_kernels();
+  const detail::WalkKernel fastest = detail::walk_kernel();
+  for (detail::WalkKernel kernel :
+       {detail::WalkKernel::kGeneric, detail::WalkKernel::kSse2, detail::WalkKernel::kAvx2}) {
+    if (std::find(kernels.begin(), kernels.end(), kernel) == kernels.end()) {
+      EXPECT_THROW(detail::use_walk_kernel(kernel), Error);
+    } else {
+      EXPECT_NO_THROW(detail::use_walk_kernel(kernel));
+      EXPECT_EQ(detail::walk_kernel(), kernel);
+    }
+  }
+  detail::use_walk_kernel(fastest);
 }
 
 TEST(MinimalBase, TwoDimensionsAreNeverAdmissible) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -366,6 +367,65 @@ TEST(Pairwise, KernelFollowsThePrecisionPipeline) {
     reference::ScoreKernel exact(encoding, Precision::kFp64, length);
     exact.set_query(q.data());
     EXPECT_NEAR(exact.score(k.data(), r), encoding.score(q.data(), k.data(), r), 1e-9);
+  }
+}
+
+// The exact path's scores and profiles, recomputed here one at a time: each factor by the
+// angle addition of the coarse and fine tables (two products and one sum or difference),
+// each score summed over k = 0 .. d-1 in order from 0. The kernel's contract is these bits,
+// whatever its path (SSE2 or plain C++ loops, two rows at a time or one, padded columns).
+TEST(Pairwise, ExactKernelSumsEveryScoreInOrder) {
+  EncodingConfig ec;
+  ec.head_dim = 64;
+  ec.base = 5000.0;
+  const Encoding encoding(ec);
+  const int pairs = encoding.pairs(), d = encoding.head_dim();
+  const std::int64_t length = 100003, rows = 5;
+  const std::vector<std::int64_t> distances = {0,   1, 316,   317,   99999, 100002, 12345,
+                                               777, 3, 50000, 65536, 8,     100001};
+  const auto count = static_cast<std::int64_t>(distances.size());
+  RandomStream stream({7, 7, 7, 7});
+  std::vector<double> q(rows * d), k(rows * d);
+  stream.fill_normal(q.data(), q.size());
+  stream.fill_normal(k.data(), k.size());
+  auto tables = std::make_shared<const detail::AngleAdditionTables>(encoding, length);
+  detail::BlockKernel kernel(encoding, Precision::kFp64, length, tables);
+  kernel.set_distances(distances.data(), count);
+  std::vector<double> scores(rows * count), profiles(rows * count);
+  kernel.exact_scores(q.data(), k.data(), rows, scores.data());
+  kernel.profiles(q.data(), rows, profiles.data());
+
+  const double s2 = encoding.qk_scale() * encoding.qk_scale();
+  const std::int64_t split = tables->split;
+  for (std::int64_t c = 0; c < rows; ++c) {
+    const double* qc = q.data() + c * d;
+    const double* kc = k.data() + c * d;
+    for (std::int64_t j = 0; j < count; ++j) {
+      const std::int64_t high = distances[j] / split, low = distances[j] % split;
+      std::vector<double> cos_r(pairs), sin_r(pairs);
+      for (int t = 0; t < pairs; ++t) {
+        const double cc = tables->coarse_cos[high * pairs + t];
+        const double cs = tables->coarse_sin[high * pairs + t];
+        const double fc = tables->fine_cos[low * pairs + t];
+        const double fs = tables->fine_sin[low * pairs + t];
+        cos_r[t] = cc * fc - cs * fs;
+        sin_r[t] = cs * fc + cc * fs;
+      }
+      double score = 0.0, profile = 0.0;
+      for (int t = 0; t < pairs; ++t) {
+        const double a = qc[encoding.real_index(t)], b = qc[encoding.imag_index(t)];
+        const double x = kc[encoding.real_index(t)], y = kc[encoding.imag_index(t)];
+        score += (s2 * (a * x + b * y)) * cos_r[t];
+        profile += (s2 * (a * a + b * b)) * cos_r[t];
+      }
+      for (int t = 0; t < pairs; ++t) {
+        const double a = qc[encoding.real_index(t)], b = qc[encoding.imag_index(t)];
+        const double x = kc[encoding.real_index(t)], y = kc[encoding.imag_index(t)];
+        score += (-s2 * (b * x - a * y)) * sin_r[t];
+      }
+      EXPECT_EQ(scores[c * count + j], score) << "row " << c << ", distance " << distances[j];
+      EXPECT_EQ(profiles[c * count + j], profile) << "row " << c << ", distance " << distances[j];
+    }
   }
 }
 
