@@ -37,7 +37,7 @@ std::string temp_path(const std::string& name) { return ::testing::TempDir() + "
 TEST(Output, SkeletonHasTheAgreedLayout) {
   const Sweep sweep = sweep_of(kSpec);
   const std::string path = temp_path("skeleton.h5");
-  Provenance provenance{"spec.yaml", "testhost", "2026-01-01T00:00:00Z", "{}", 3};
+  Provenance provenance{"spec.yaml", "testhost", "2026-01-01T00:00:00Z", "{}", 3, {}};
   create_output(path, sweep, provenance);
 
   {
