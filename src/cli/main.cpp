@@ -1,13 +1,15 @@
 // The `ropesweep` command: parses the command line and is the one error boundary
 // of the program: every error becomes a single line on stderr and an exit code.
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "ropesweep/cli/cli.hpp"
-#include "ropesweep/core/error.hpp"
 #include "ropesweep/core/build_info.hpp"
+#include "ropesweep/core/error.hpp"
+#include "ropesweep/physics/decay.hpp"
 
 namespace ropesweep::cli {
 namespace {
@@ -15,6 +17,18 @@ namespace {
 std::map<std::string, CommandSetup>& commands() {
   static std::map<std::string, CommandSetup> registered;
   return registered;
+}
+
+// ROPESWEEP_SIMD forces the vector path of the kernels that have several (docs/performance.md):
+// every path gives the same bits, so this serves to check that, or to time one.
+void apply_forced_vector_path() {
+  const char* forced = std::getenv("ROPESWEEP_SIMD");
+  if (forced == nullptr || *forced == '\0') return;
+  try {
+    detail::use_walk_kernel(detail::walk_kernel_keyed(forced));
+  } catch (const Error& error) {
+    throw UsageError(std::string("ROPESWEEP_SIMD: ") + error.what());
+  }
 }
 
 }  // namespace
@@ -65,6 +79,7 @@ int main(int argc, char** argv) {
     return static_cast<int>(ExitCode::kUsage);
   }
   try {
+    cli::apply_forced_vector_path();
     for (auto* chosen : app.get_subcommands()) return actions.at(chosen)();
     return static_cast<int>(ExitCode::kUsage);
   } catch (const std::exception& e) {

@@ -275,6 +275,20 @@ void use_walk_kernel(WalkKernel kernel) {
 
 WalkKernel walk_kernel() { return chosen_walk_kernel(); }
 
+WalkKernel walk_kernel_keyed(const std::string& key) {
+  const std::vector<std::pair<const char*, WalkKernel>> keys{
+      {"generic", WalkKernel::kGeneric}, {"sse2", WalkKernel::kSse2}, {"avx2", WalkKernel::kAvx2}};
+  const std::vector<WalkKernel> available = available_walk_kernels();
+  std::string known;
+  for (const auto& [name, kernel] : keys) {
+    const bool here = std::find(available.begin(), available.end(), kernel) != available.end();
+    if (here) known += (known.empty() ? "" : ", ") + std::string(name);
+    if (key == name && here) return kernel;
+  }
+  throw Error("vector path '" + key + "' is not available in this build on this processor " +
+              "(available: " + known + ")");
+}
+
 const char* walk_kernel_name(WalkKernel kernel) {
   switch (kernel) {
     case WalkKernel::kSse2:

@@ -107,6 +107,9 @@ std::vector<WalkKernel> walk_kernels();   // those available here, kGeneric firs
 void use_walk_kernel(WalkKernel kernel);  // throws Error for one not available
 WalkKernel walk_kernel();
 const char* walk_kernel_name(WalkKernel kernel);  // "generic C++", "SSE2", "AVX2"
+// By the key a user gives (ROPESWEEP_SIMD): generic, sse2, avx2; throws Error naming the
+// available ones for any other key or one not available here.
+WalkKernel walk_kernel_keyed(const std::string& key);
 }  // namespace detail
 
 }  // namespace ropesweep
