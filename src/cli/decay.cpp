@@ -128,14 +128,16 @@ EncodingConfig encoding_config(const Parameters& point, double context_length) {
   return config;
 }
 
-// "model=... encoding=... " and the parameters of the encoding's own that it reads.
-std::string encoding_text(const Parameters& point) {
+// "model=... encoding=... " and the parameters of the encoding's own that it reads, but
+// those in `shown` (printed by the command already).
+std::string encoding_text(const Parameters& point, const std::vector<std::string>& shown) {
   std::ostringstream text;
   if (point.text("model") != "none") text << "model=" << point.text("model") << " ";
   const EncodingKind kind = parse_encoding(point.text("encoding"));
   text << "encoding=" << encoding_name(kind);
   for (const ParameterInfo& info : encoding_parameters().infos()) {
     if (encodings_reading(info.name).empty() || !encoding_reads(kind, info.name)) continue;
+    if (std::find(shown.begin(), shown.end(), info.name) != shown.end()) continue;
     const Value& value = point.get(info.name);
     text << " " << info.name << "="
          << (info.kind == ValueKind::kString ? std::get<std::string>(value)
@@ -178,7 +180,7 @@ CommandAction setup_decay(CLI::App& app) {
     // (pandas: read_csv(..., comment="#")).
     std::cout << "# base=" << number(config.base) << " dim=" << config.head_dim
               << " length=" << number(o.length) << " train_length=" << number(config.train_length)
-              << " " << encoding_text(point) << "\n";
+              << " " << encoding_text(point, {"train_length"}) << "\n";
     std::cout << "# first_negative=";
     if (negative.capped) {
       std::cout << "none below cap " << negative.cap << "\n";

@@ -42,7 +42,7 @@ add_test(NAME cli.decay_model
          COMMAND ${ROPESWEEP_EXE} decay --model llama-3.1-8b --base 20000 --length 131072
                  --format csv)
 set_tests_properties(cli.decay_model PROPERTIES LABELS cli
-  PASS_REGULAR_EXPRESSION "# base=20000 dim=128 length=131072 train_length=8192 model=llama-3\\.1-8b encoding=llama3 scale=8 train_length=8192 low_freq_factor=1 high_freq_factor=4\n")
+  PASS_REGULAR_EXPRESSION "# base=20000 dim=128 length=131072 train_length=8192 model=llama-3\\.1-8b encoding=llama3 scale=8 low_freq_factor=1 high_freq_factor=4\n")
 add_test(NAME cli.bmin_model
          COMMAND ${ROPESWEEP_EXE} bmin --model qwen2.5-7b-yarn --lengths 2048 --extent b_min
                  --format csv)
