@@ -26,7 +26,7 @@ struct Setting {
   double fraction = 1.0;
   double low = 1.0, high = 4.0;             // llama3
   double beta_fast = 32.0, beta_slow = 1.0;  // hf_yarn (truncate)
-  std::vector<double> factors;               // longrope: one per pair, short and long alike
+  std::vector<double> factors{};             // longrope: one per pair, short and long alike
   double context = 0.0;                      // the context length (dynamic, longrope)
 };
 
