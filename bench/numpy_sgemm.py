@@ -6,7 +6,6 @@ Run it with OPENBLAS_NUM_THREADS=1 (and pinned) for a one-core figure. Prints on
 read from /proc/self/maps: NumPy loads whatever libblas.so.3 the alternatives select.
 """
 import argparse
-import os
 import statistics
 import time
 

@@ -22,7 +22,6 @@ Prints one line: "torch L=... seconds <median process time> ... blas <libraries>
 """
 import argparse
 import math
-import os
 import statistics
 import time
 
