@@ -64,7 +64,7 @@ if [[ -z "${OPENBLAS_CORETYPE:-}" ]]; then
   fi
 fi
 
-echo "== ropesweep performance ($(date -u +%FT%TZ), $(nproc) cores, build $build)"
+echo "== ropesweep performance ($(date -u +%FT%TZ), $(getconf _NPROCESSORS_ONLN) cores, build $build)"
 echo "-- $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), pinned to core $core;" \
   "OMP/OPENBLAS_NUM_THREADS=1, OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-detected by OpenBLAS}"
 
@@ -158,7 +158,7 @@ for probe_length in $probe_lengths; do
   probe_load=$(load)
   for _ in $(seq "$probe_repeats"); do
     echo "$probe_load $(taskset -c "$core" "$probe" --mode pass --length "$probe_length" \
-      --heads 16 --head-dim 64 --layers 2)" >>"$work/probe.txt"
+      --heads 16 --head-dim 64 --layers 2 | grep "^pass")" >>"$work/probe.txt"
   done
 done
 : >"$work/torch.txt"
