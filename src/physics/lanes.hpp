@@ -41,20 +41,21 @@ template <int kLanes>
 ROPESWEEP_ALWAYS_INLINE void store_lanes(double* to, const Lanes<kLanes>& lanes) {
   std::memcpy(to, &lanes, sizeof lanes);
 }
+// Through memory, which the compiler makes one broadcast; inside a template inlined into an
+// AVX-512 function, a vector of N equal values (or a shuffle of lane 0) becomes N masked
+// broadcasts instead.
 template <int kLanes>
 ROPESWEEP_ALWAYS_INLINE Lanes<kLanes> broadcast_lanes(double value) {
+  double values[kLanes];
+  for (int i = 0; i < kLanes; ++i) values[i] = value;
   Lanes<kLanes> lanes;
-  if constexpr (kLanes == 1) {
-    lanes = value;
-  } else {
-    for (int i = 0; i < kLanes; ++i) lanes[i] = value;
-  }
+  std::memcpy(&lanes, values, sizeof lanes);
   return lanes;
 }
 
 namespace lanes_detail {
 // Lanes h = kHalf * N/2 .. of a and b interleaved: a[h], b[h], a[h + 1], b[h + 1], ...
-// (written into `into`: a returned vector would draw -Wpsabi at the end of the file.)
+// (written into `into`: a returned vector would draw -Wpsabi at the end of the file).
 template <int kLanes, int kHalf, std::size_t... I>
 ROPESWEEP_ALWAYS_INLINE void interleave(const Lanes<kLanes>& a, const Lanes<kLanes>& b,
                                         Lanes<kLanes>& into, std::index_sequence<I...>) {

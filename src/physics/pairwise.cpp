@@ -341,6 +341,23 @@ ROPESWEEP_ALWAYS_INLINE void block_rows(const ProductJob& job, std::int64_t c, c
   }
 }
 
+// Rows c .. rows-1 in blocks of kRows, then of kRows / 2, ..., 1.
+template <int kLanes, int kRows>
+ROPESWEEP_ALWAYS_INLINE void block_rows_from(const ProductJob& job, std::int64_t c,
+                                             const double* table, std::int64_t row_stride,
+                                             std::int64_t j0, std::int64_t width) {
+  for (; c + kRows <= job.rows; c += kRows) {
+    block_rows<kLanes, kRows>(job, c, table, row_stride, j0, width);
+  }
+  if constexpr (kRows > 1) block_rows_from<kLanes, kRows / 2>(job, c, table, row_stride, j0, width);
+}
+
+// Rows per register block: each sum's chain of additions waits on the previous one, so the
+// wide paths, with fewer vectors per row, take more rows at a time to keep the adders busy
+// (eight rows of AVX-512 measured slower than four); SSE2 has registers for two rows only.
+template <int kLanes>
+constexpr int kRowBlock = kLanes >= 4 ? 4 : 2;
+
 // Column blocks outside, rows inside: each block's slice of the cos/sin table (depth x 8) is
 // built, and stays in L1, while every row reads it; the whole table is never stored.
 template <int kLanes>
@@ -356,9 +373,7 @@ ROPESWEEP_ALWAYS_INLINE void product_on(const ProductJob& job) {
       factor_slice<kLanes>(job.factors, j0, with_sin, job.slice);
     }
     const std::int64_t width = std::min(kColumnBlock, job.count - j0);
-    std::int64_t c = 0;
-    for (; c + 2 <= job.rows; c += 2) block_rows<kLanes, 2>(job, c, table, row_stride, j0, width);
-    for (; c < job.rows; ++c) block_rows<kLanes, 1>(job, c, table, row_stride, j0, width);
+    block_rows_from<kLanes, kRowBlock<kLanes>>(job, 0, table, row_stride, j0, width);
   }
 }
 
