@@ -13,6 +13,8 @@
 //   BM_BlockKernelAtLength/.../<L>: the same at context length L.
 //   BM_EigenGemm/<M>/<K>/<N>: Eigen's own double GEMM at the shape of the block
 //     kernel's product (the practical peak of this core).
+// ROPESWEEP_SIMD=generic|sse2|avx2|avx512 chooses the kernels' vector path, as for the
+// ropesweep command (the context line vector_path names the one taken).
 // Flop counts: a score costs 2d useful flops (one multiply-add per component of
 // the query-key feature vector against the distance's cos/sin row), whatever
 // the kernel actually executes; GEMM counts 2 M N K.
@@ -30,6 +32,10 @@
 // older trees (for before/after figures) without it.
 #if __has_include("ropesweep/physics/sincos.hpp")
 #define ROPESWEEP_HAS_BLOCK_KERNEL 1
+#endif
+#if __has_include("ropesweep/physics/vector_path.hpp")
+#include "ropesweep/physics/vector_path.hpp"
+#define ROPESWEEP_HAS_VECTOR_PATH 1
 #endif
 
 namespace ropesweep {
@@ -265,4 +271,19 @@ BENCHMARK(BM_EigenGemm)
 }  // namespace
 }  // namespace ropesweep
 
+#ifdef ROPESWEEP_HAS_VECTOR_PATH
+int main(int argc, char** argv) {
+  using namespace ropesweep;
+  if (const char* key = std::getenv("ROPESWEEP_SIMD"); key != nullptr && *key != '\0') {
+    use_vector_path(vector_path_keyed(key));
+  }
+  benchmark::AddCustomContext("vector_path", vector_path_name(vector_path()));
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
+#else
 BENCHMARK_MAIN();
+#endif

@@ -9,7 +9,7 @@
 #include "ropesweep/cli/cli.hpp"
 #include "ropesweep/core/build_info.hpp"
 #include "ropesweep/core/error.hpp"
-#include "ropesweep/physics/decay.hpp"
+#include "ropesweep/physics/vector_path.hpp"
 
 namespace ropesweep::cli {
 namespace {
@@ -19,13 +19,13 @@ std::map<std::string, CommandSetup>& commands() {
   return registered;
 }
 
-// ROPESWEEP_SIMD forces the vector path of the kernels that have several (docs/performance.md):
+// ROPESWEEP_SIMD forces the vector path of the kernels (docs/performance.md):
 // every path gives the same bits, so this serves to check that, or to time one.
 void apply_forced_vector_path() {
   const char* forced = std::getenv("ROPESWEEP_SIMD");
   if (forced == nullptr || *forced == '\0') return;
   try {
-    detail::use_walk_kernel(detail::walk_kernel_keyed(forced));
+    use_vector_path(vector_path_keyed(forced));
   } catch (const Error& error) {
     throw UsageError(std::string("ROPESWEEP_SIMD: ") + error.what());
   }

@@ -9,6 +9,7 @@
 
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/physics/sincos.hpp"
+#include "ropesweep/physics/vector_path.hpp"
 #include "vector_target.hpp"
 
 #if ROPESWEEP_X86_KERNELS
@@ -172,28 +173,14 @@ __attribute__((target("avx2"))) void turn_avx2(const Turns& turns, std::int64_t 
 
 #endif  // ROPESWEEP_X86_KERNELS
 
-std::vector<detail::WalkKernel> available_walk_kernels() {
-  std::vector<detail::WalkKernel> kernels{detail::WalkKernel::kGeneric};
-#if ROPESWEEP_X86_KERNELS
-  kernels.push_back(detail::WalkKernel::kSse2);
-  if (__builtin_cpu_supports("avx2")) kernels.push_back(detail::WalkKernel::kAvx2);
-#endif
-  return kernels;
-}
-
-// The fastest kernel unless a test chose another (detail::use_walk_kernel).
-detail::WalkKernel& chosen_walk_kernel() {
-  static detail::WalkKernel kernel = available_walk_kernels().back();
-  return kernel;
-}
-
 // B(m) for m = first .. first + count - 1 (count <= kWalkBlock), and with `slopes`
 // dB(m)/du = m sum_t e_t theta'_t sin(m theta'_t): each term's phasor exp(i m theta_t)
 // starts from cos/sin of first * theta_t and turns by exp(i theta_t) per distance.
 // Starting afresh every kWalkBlock distances keeps the rounding of the turns below
 // 7 kWalkBlock ulps per term, inside the evaluation margin of
 // docs/science.md#certified-minimal-base. Written in plain C++ (turn_generic), and on x86-64
-// with SSE2 intrinsics (its baseline) and AVX2 ones, all giving the same bits.
+// with SSE2 intrinsics (its baseline) and AVX2 ones, all giving the same bits; the path is
+// the program's one choice (vector_path.hpp).
 constexpr std::int64_t kWalkBlock = 1024;
 
 class Walker {
@@ -211,16 +198,17 @@ class Walker {
     const Turns turns{n, terms_.step_cos(), terms_.step_sin(), terms_.rate(), terms_.unrotated()};
     double* re = re_.data();
     double* im = im_.data();
-    switch (chosen_walk_kernel()) {
+    switch (vector_path()) {
 #if ROPESWEEP_X86_KERNELS
-      case detail::WalkKernel::kAvx2:
+      case VectorPath::kAvx512:  // no AVX-512 walk: the widest one below it
+      case VectorPath::kAvx2:
         if (slopes != nullptr) {
           turn_avx2<true>(turns, first, count, re, im, values, slopes);
         } else {
           turn_avx2<false>(turns, first, count, re, im, values, slopes);
         }
         return;
-      case detail::WalkKernel::kSse2:
+      case VectorPath::kSse2:
         if (slopes != nullptr) {
           turn_sse2<true>(turns, first, count, re, im, values, slopes);
         } else {
@@ -259,48 +247,6 @@ std::int64_t walk_range(const Terms& terms, std::int64_t first, std::int64_t las
 }
 
 }  // namespace
-
-namespace detail {
-
-std::vector<WalkKernel> walk_kernels() { return available_walk_kernels(); }
-
-void use_walk_kernel(WalkKernel kernel) {
-  const std::vector<WalkKernel> available = available_walk_kernels();
-  if (std::find(available.begin(), available.end(), kernel) == available.end()) {
-    throw Error(std::string("walk kernel ") + walk_kernel_name(kernel) +
-                " is not available in this build on this processor");
-  }
-  chosen_walk_kernel() = kernel;
-}
-
-WalkKernel walk_kernel() { return chosen_walk_kernel(); }
-
-WalkKernel walk_kernel_keyed(const std::string& key) {
-  const std::vector<std::pair<const char*, WalkKernel>> keys{
-      {"generic", WalkKernel::kGeneric}, {"sse2", WalkKernel::kSse2}, {"avx2", WalkKernel::kAvx2}};
-  const std::vector<WalkKernel> available = available_walk_kernels();
-  std::string known;
-  for (const auto& [name, kernel] : keys) {
-    const bool here = std::find(available.begin(), available.end(), kernel) != available.end();
-    if (here) known += (known.empty() ? "" : ", ") + std::string(name);
-    if (key == name && here) return kernel;
-  }
-  throw Error("vector path '" + key + "' is not available in this build on this processor " +
-              "(available: " + known + ")");
-}
-
-const char* walk_kernel_name(WalkKernel kernel) {
-  switch (kernel) {
-    case WalkKernel::kSse2:
-      return "SSE2";
-    case WalkKernel::kAvx2:
-      return "AVX2";
-    default:
-      return "generic C++";
-  }
-}
-
-}  // namespace detail
 
 bool has_frequencies(EncodingKind kind) {
   return kind != EncodingKind::kAlibi && kind != EncodingKind::kNope;
@@ -647,7 +593,7 @@ double MinimalBaseSearch::shortest_admissible_step(const Point& point, std::int6
   const std::int64_t paired = count - count % 2;
   double lanes[2] = {kInfinity, kInfinity};
 #if ROPESWEEP_X86_KERNELS
-  if (chosen_walk_kernel() != detail::WalkKernel::kGeneric) {
+  if (vector_path() != VectorPath::kGeneric) {
     shortest_steps_sse2(point, values_.data(), slopes_.data(), first, paired, lanes);
   } else {
     shortest_steps_generic(point, values_.data(), slopes_.data(), first, paired, lanes);

@@ -5,15 +5,19 @@
 #include <Eigen/Core>
 #include <string>
 
-#include "ropesweep/physics/decay.hpp"
+#include "ropesweep/physics/vector_path.hpp"
 #include "vector_target.hpp"
 
 namespace ropesweep {
 
 std::string kernel_instruction_sets() {
 #if ROPESWEEP_X86_KERNELS
-  return std::string("decay and bmin walks: ") + detail::walk_kernel_name(detail::walk_kernel()) +
-         " (the same bits either way); pairwise block kernel and sincos: SSE2 intrinsics; "
+  const VectorPath path = vector_path();
+  const VectorPath walks =
+      path == VectorPath::kAvx512 ? VectorPath::kAvx2 : path;  // no AVX-512 walk
+  return std::string("decay and bmin walks: ") + vector_path_name(walks) +
+         "; pairwise block kernel: " + vector_path_name(path) +
+         " (the same bits on every path); sincos: SSE2 intrinsics; "
          "Eigen products and everything else: the compile flags' target";
 #else
   return "decay and bmin walks, pairwise block kernel and sincos: generic C++, no vector "

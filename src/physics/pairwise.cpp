@@ -5,17 +5,15 @@
 #include <cstdio>
 #include <type_traits>
 
+#include "lanes.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/format.hpp"
 #include "ropesweep/physics/gaussian.hpp"
 #include "ropesweep/physics/rare_events.hpp"
 #include "ropesweep/physics/separation.hpp"
 #include "ropesweep/physics/sincos.hpp"
+#include "ropesweep/physics/vector_path.hpp"
 #include "vector_target.hpp"
-
-#if ROPESWEEP_X86_KERNELS
-#include <emmintrin.h>
-#endif
 
 namespace ropesweep {
 
@@ -148,27 +146,6 @@ AngleAdditionTables::AngleAdditionTables(const Encoding& encoding, std::int64_t 
   build(split, 1, fine_cos, fine_sin);
 }
 
-namespace {
-
-// cos/sin(x + y) of one distance for frequencies [t, t + 2), from the coarse (x)
-// and fine (y) rows: the same two products and one sum or difference per value as
-// the scalar expression, so the bits do not depend on the path taken.
-#if ROPESWEEP_X86_KERNELS
-struct SumAngles {
-  __m128d cos, sin;
-};
-
-inline SumAngles add_angles(const double* cc, const double* cs, const double* fc,
-                            const double* fs) {
-  const __m128d a = _mm_loadu_pd(cc), b = _mm_loadu_pd(cs);
-  const __m128d c = _mm_loadu_pd(fc), d = _mm_loadu_pd(fs);
-  return {_mm_sub_pd(_mm_mul_pd(a, c), _mm_mul_pd(b, d)),
-          _mm_add_pd(_mm_mul_pd(b, c), _mm_mul_pd(a, d))};
-}
-#endif
-
-}  // namespace
-
 void BlockKernel::exact_factors() {
   if (!tables_) tables_ = std::make_shared<const AngleAdditionTables>(encoding_, length_);
   const std::int64_t split = tables_->split;
@@ -182,7 +159,8 @@ void BlockKernel::exact_factors() {
     }
     // Quotient through a double reciprocal, corrected by one step: a 64-bit
     // division per distance costs as much as a row of the table.
-    std::int64_t high = static_cast<std::int64_t>(static_cast<double>(distances_[j]) * inverse_split);
+    std::int64_t high =
+        static_cast<std::int64_t>(static_cast<double>(distances_[j]) * inverse_split);
     std::int64_t low = distances_[j] - high * split;
     if (low < 0) {
       --high;
@@ -193,57 +171,6 @@ void BlockKernel::exact_factors() {
     }
     high_[j] = high;
     low_[j] = low;
-  }
-}
-
-void BlockKernel::factor_slice(std::int64_t j0, bool with_sin, double* slice) const {
-  // Layout of the slice: cos rows t = 0 .. pairs-1, then sin rows, kColumnBlock
-  // distances each.
-  double* cos_slice = slice;
-  double* sin_slice = slice + pairs_ * kColumnBlock;
-  // Locals, not members: stores into the slice cannot alias them, so the
-  // compiler keeps them in registers.
-  const std::int64_t pairs = pairs_;
-  const double* coarse_cos = tables_->coarse_cos.data();
-  const double* coarse_sin = tables_->coarse_sin.data();
-  const double* fine_cos = tables_->fine_cos.data();
-  const double* fine_sin = tables_->fine_sin.data();
-  const std::int64_t* high = high_.data() + j0;
-  const std::int64_t* low = low_.data() + j0;
-  // The coarse and fine rows are contiguous in t, the slice in j. Two distances
-  // and two frequencies at a time make a 2 x 2 block that is transposed in
-  // registers, so loads and stores are both whole vectors.
-  std::int64_t t_vector_end = 0;
-#if ROPESWEEP_X86_KERNELS
-  t_vector_end = pairs - pairs % 2;
-  for (std::int64_t j = 0; j < kColumnBlock; j += 2) {
-    const std::int64_t p0 = high[j] * pairs, q0 = low[j] * pairs;
-    const std::int64_t p1 = high[j + 1] * pairs, q1 = low[j + 1] * pairs;
-    for (std::int64_t t = 0; t < t_vector_end; t += 2) {
-      const SumAngles first = add_angles(coarse_cos + p0 + t, coarse_sin + p0 + t,
-                                         fine_cos + q0 + t, fine_sin + q0 + t);
-      const SumAngles second = add_angles(coarse_cos + p1 + t, coarse_sin + p1 + t,
-                                          fine_cos + q1 + t, fine_sin + q1 + t);
-      double* cos_row = cos_slice + t * kColumnBlock + j;
-      double* sin_row = sin_slice + t * kColumnBlock + j;
-      _mm_storeu_pd(cos_row, _mm_unpacklo_pd(first.cos, second.cos));
-      _mm_storeu_pd(cos_row + kColumnBlock, _mm_unpackhi_pd(first.cos, second.cos));
-      if (with_sin) {
-        _mm_storeu_pd(sin_row, _mm_unpacklo_pd(first.sin, second.sin));
-        _mm_storeu_pd(sin_row + kColumnBlock, _mm_unpackhi_pd(first.sin, second.sin));
-      }
-    }
-  }
-#endif
-  for (std::int64_t j = 0; j < kColumnBlock; ++j) {
-    const double* cc = coarse_cos + high[j] * pairs;
-    const double* cs = coarse_sin + high[j] * pairs;
-    const double* fc = fine_cos + low[j] * pairs;
-    const double* fs = fine_sin + low[j] * pairs;
-    for (std::int64_t t = t_vector_end; t < pairs; ++t) {
-      cos_slice[t * kColumnBlock + j] = cc[t] * fc[t] - cs[t] * fs[t];  // cos(x + y)
-      if (with_sin) sin_slice[t * kColumnBlock + j] = cs[t] * fc[t] + cc[t] * fs[t];  // sin(x + y)
-    }
   }
 }
 
@@ -303,74 +230,193 @@ void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count,
   copy_factor_rows(sin_f, pairs_, count, stride_, sin32_.data());
 }
 
+namespace {
+
+// The exact path's product, written once for every vector width N (lanes.hpp): N = 1 is the
+// generic C++ path, 2 SSE2, 4 AVX2, 8 AVX-512F (one register per column block).
+//
+// Per value, on every path: a factor is cos = cc * fc - cs * fs, sin = cs * fc + cc * fs
+// (two products and one difference or sum, angle addition of the coarse and fine rows), and
+// an output is sum over k = 0 .. depth-1, in order, of feature[k] * factor[k] (a product,
+// then a sum: no fused multiply-add). A vector holds N columns (distances), never N values
+// of k, so the order of every sum is the same on every path, and so are the bits.
+
+// Lanes<N> values pass between always-inlined functions only (lanes.hpp).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+// Where the factors of a column block come from: the angle-addition tables and the split
+// indices (r = high K + low) of each distance.
+struct FactorSource {
+  std::int64_t pairs;
+  const double *coarse_cos, *coarse_sin, *fine_cos, *fine_sin;
+  const std::int64_t *high, *low;
+};
+
+struct ProductJob {
+  const double* features;  // rows x depth
+  std::int64_t rows, depth;
+  double* out;                 // rows x count
+  std::int64_t count, stride;  // distances, padded row length of a whole table
+  const double* supplied;      // a whole [cos; sin] table (depth x stride), or null...
+  FactorSource factors;        // ...for slices built from these
+  double* slice;               // room for one slice, [cos rows; sin rows] x kColumnBlock
+};
+
+template <int kLanes>
+ROPESWEEP_ALWAYS_INLINE void add_angles(const FactorSource& source, std::int64_t j, std::int64_t t,
+                                        Lanes<kLanes>& cos, Lanes<kLanes>& sin) {
+  const std::int64_t coarse = source.high[j] * source.pairs + t;
+  const std::int64_t fine = source.low[j] * source.pairs + t;
+  const Lanes<kLanes> cc = load_lanes<kLanes>(source.coarse_cos + coarse);
+  const Lanes<kLanes> cs = load_lanes<kLanes>(source.coarse_sin + coarse);
+  const Lanes<kLanes> fc = load_lanes<kLanes>(source.fine_cos + fine);
+  const Lanes<kLanes> fs = load_lanes<kLanes>(source.fine_sin + fine);
+  cos = cc * fc - cs * fs;  // cos(x + y)
+  sin = cs * fc + cc * fs;  // sin(x + y)
+}
+
+// The factors of distances j0 .. j0+7 (pairs x 8 cos rows, then as many sin rows when asked
+// for). The tables are contiguous in t, the slice in j: N distances x N frequencies at a
+// time make an N x N block that is transposed in registers, so loads and stores are both
+// whole vectors; the frequencies beyond the last whole block one at a time.
+template <int kLanes>
+ROPESWEEP_ALWAYS_INLINE void factor_slice(const FactorSource& source, std::int64_t j0,
+                                          bool with_sin, double* slice) {
+  const std::int64_t pairs = source.pairs;
+  double* cos_slice = slice;
+  double* sin_slice = slice + pairs * kColumnBlock;
+  const std::int64_t t_vector_end = pairs - pairs % kLanes;
+  for (std::int64_t j = j0; j < j0 + kColumnBlock; j += kLanes) {
+    for (std::int64_t t = 0; t < t_vector_end; t += kLanes) {
+      Lanes<kLanes> cos[kLanes], sin[kLanes];  // [distance][frequency]
+      for (int i = 0; i < kLanes; ++i) add_angles<kLanes>(source, j + i, t, cos[i], sin[i]);
+      transpose_lanes<kLanes>(cos);  // [frequency][distance]
+      for (int i = 0; i < kLanes; ++i)
+        store_lanes<kLanes>(cos_slice + (t + i) * kColumnBlock + (j - j0), cos[i]);
+      if (!with_sin) continue;
+      transpose_lanes<kLanes>(sin);
+      for (int i = 0; i < kLanes; ++i)
+        store_lanes<kLanes>(sin_slice + (t + i) * kColumnBlock + (j - j0), sin[i]);
+    }
+  }
+  for (std::int64_t j = 0; j < kColumnBlock; ++j) {
+    for (std::int64_t t = t_vector_end; t < pairs; ++t) {
+      add_angles<1>(source, j0 + j, t, cos_slice[t * kColumnBlock + j],
+                    sin_slice[t * kColumnBlock + j]);
+    }
+  }
+}
+
+// out rows c .. c + kRows - 1, columns j0 .. j0 + width - 1, from one column block of the
+// table (depth rows of kColumnBlock values, row_stride apart). Every accumulator stays in a
+// register.
+template <int kLanes, int kRows>
+ROPESWEEP_ALWAYS_INLINE void block_rows(const ProductJob& job, std::int64_t c, const double* table,
+                                        std::int64_t row_stride, std::int64_t j0,
+                                        std::int64_t width) {
+  constexpr int kVectors = kColumnBlock / kLanes;
+  const std::int64_t depth = job.depth;
+  const double* features = job.features + c * depth;
+  Lanes<kLanes> sums[kRows][kVectors];
+  for (int i = 0; i < kRows; ++i) {
+    for (int h = 0; h < kVectors; ++h) sums[i][h] = broadcast_lanes<kLanes>(0.0);
+  }
+  for (std::int64_t k = 0; k < depth; ++k) {
+    const double* row = table + k * row_stride;
+    Lanes<kLanes> factors[kVectors];
+#pragma GCC unroll 8
+    for (int h = 0; h < kVectors; ++h) factors[h] = load_lanes<kLanes>(row + h * kLanes);
+#pragma GCC unroll 4
+    for (int i = 0; i < kRows; ++i) {
+      const Lanes<kLanes> x = broadcast_lanes<kLanes>(features[i * depth + k]);
+#pragma GCC unroll 8
+      for (int h = 0; h < kVectors; ++h) sums[i][h] += x * factors[h];
+    }
+  }
+  for (int i = 0; i < kRows; ++i) {
+    double block[kColumnBlock];
+    for (int h = 0; h < kVectors; ++h) store_lanes<kLanes>(block + h * kLanes, sums[i][h]);
+    std::copy(block, block + width, job.out + (c + i) * job.count + j0);
+  }
+}
+
+// Rows c .. rows-1 in blocks of kRows, then of kRows / 2, ..., 1.
+template <int kLanes, int kRows>
+ROPESWEEP_ALWAYS_INLINE void block_rows_from(const ProductJob& job, std::int64_t c,
+                                             const double* table, std::int64_t row_stride,
+                                             std::int64_t j0, std::int64_t width) {
+  for (; c + kRows <= job.rows; c += kRows) {
+    block_rows<kLanes, kRows>(job, c, table, row_stride, j0, width);
+  }
+  if constexpr (kRows > 1) block_rows_from<kLanes, kRows / 2>(job, c, table, row_stride, j0, width);
+}
+
+// Rows per register block: each sum's chain of additions waits on the previous one, so the
+// wide paths, with fewer vectors per row, take more rows at a time to keep the adders busy
+// (eight rows of AVX-512 measured slower than four); SSE2 has registers for two rows only.
+template <int kLanes>
+constexpr int kRowBlock = kLanes >= 4 ? 4 : 2;
+
+// Column blocks outside, rows inside: each block's slice of the cos/sin table (depth x 8) is
+// built, and stays in L1, while every row reads it; the whole table is never stored.
+template <int kLanes>
+ROPESWEEP_ALWAYS_INLINE void product_on(const ProductJob& job) {
+  const bool with_sin = job.depth > job.factors.pairs;  // profiles need no sin rows
+  for (std::int64_t j0 = 0; j0 < job.stride; j0 += kColumnBlock) {
+    const double* table = job.slice;
+    std::int64_t row_stride = kColumnBlock;
+    if (job.supplied != nullptr) {
+      table = job.supplied + j0;
+      row_stride = job.stride;
+    } else {
+      factor_slice<kLanes>(job.factors, j0, with_sin, job.slice);
+    }
+    const std::int64_t width = std::min(kColumnBlock, job.count - j0);
+    block_rows_from<kLanes, kRowBlock<kLanes>>(job, 0, table, row_stride, j0, width);
+  }
+}
+
+#pragma GCC diagnostic pop
+
+void product_generic(const ProductJob& job) { product_on<1>(job); }
+#if ROPESWEEP_X86_KERNELS
+void product_sse2(const ProductJob& job) { product_on<2>(job); }
+__attribute__((target("avx2"))) void product_avx2(const ProductJob& job) { product_on<4>(job); }
+__attribute__((target("avx512f"))) void product_avx512(const ProductJob& job) {
+  product_on<8>(job);
+}
+#endif
+
+}  // namespace
+
 void BlockKernel::product(const double* features, std::int64_t rows, std::int64_t depth,
                           double* out) {
-  // Column blocks outside, rows inside: each block's slice of the cos/sin table
-  // (depth x 8) is built, and stays in L1, while every row reads it; the whole
-  // table is never stored. Two rows x eight columns of accumulators stay in
-  // registers; each output is summed over k = 0 .. depth-1 in order, whatever its
-  // row or column.
-  const std::int64_t stride = stride_, count = count_;
   slice_.resize(static_cast<std::size_t>(2 * pairs_ * kColumnBlock));
-  for (std::int64_t j0 = 0; j0 < stride; j0 += kColumnBlock) {
-    const double* table = slice_.data();
-    std::int64_t row_stride = kColumnBlock;
-    if (supplied_) {
-      table = table_.data() + j0;
-      row_stride = stride;
-    } else {
-      factor_slice(j0, depth > pairs_, slice_.data());  // profiles need no sin rows
-    }
-    const std::int64_t width = std::min(kColumnBlock, count - j0);
-    std::int64_t c = 0;
-    for (; c + 2 <= rows; c += 2) {
-      const double* f0 = features + c * depth;
-      const double* f1 = f0 + depth;
-      double a0[kColumnBlock] = {}, a1[kColumnBlock] = {};
+  FactorSource factors{pairs_, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
+  if (!supplied_) {
+    factors = {pairs_,
+               tables_->coarse_cos.data(),
+               tables_->coarse_sin.data(),
+               tables_->fine_cos.data(),
+               tables_->fine_sin.data(),
+               high_.data(),
+               low_.data()};
+  }
+  const ProductJob job{
+      features, rows,         depth, out, count_, stride_, supplied_ ? table_.data() : nullptr,
+      factors,  slice_.data()};
+  switch (vector_path()) {
 #if ROPESWEEP_X86_KERNELS
-      // Written out: left to itself the compiler pairs up k instead of columns
-      // and keeps the accumulators on the stack. Each lane still sums over k in
-      // order, so the bits are those of the loop below.
-      __m128d s0[kColumnBlock / 2], s1[kColumnBlock / 2];
-      for (std::int64_t h = 0; h < kColumnBlock / 2; ++h) s0[h] = s1[h] = _mm_setzero_pd();
-      for (std::int64_t k = 0; k < depth; ++k) {
-        const __m128d x0 = _mm_set1_pd(f0[k]), x1 = _mm_set1_pd(f1[k]);
-        const double* row = table + k * row_stride;
-        for (std::int64_t h = 0; h < kColumnBlock / 2; ++h) {
-          const __m128d r = _mm_loadu_pd(row + 2 * h);
-          s0[h] = _mm_add_pd(s0[h], _mm_mul_pd(x0, r));
-          s1[h] = _mm_add_pd(s1[h], _mm_mul_pd(x1, r));
-        }
-      }
-      for (std::int64_t h = 0; h < kColumnBlock / 2; ++h) {
-        _mm_storeu_pd(a0 + 2 * h, s0[h]);
-        _mm_storeu_pd(a1 + 2 * h, s1[h]);
-      }
-#else
-      for (std::int64_t k = 0; k < depth; ++k) {
-        const double x0 = f0[k], x1 = f1[k];
-        const double* row = table + k * row_stride;
-        for (std::int64_t jj = 0; jj < kColumnBlock; ++jj) {
-          a0[jj] += x0 * row[jj];
-          a1[jj] += x1 * row[jj];
-        }
-      }
+    case VectorPath::kAvx512:
+      return product_avx512(job);
+    case VectorPath::kAvx2:
+      return product_avx2(job);
+    case VectorPath::kSse2:
+      return product_sse2(job);
 #endif
-      for (std::int64_t jj = 0; jj < width; ++jj) {
-        out[c * count + j0 + jj] = a0[jj];
-        out[(c + 1) * count + j0 + jj] = a1[jj];
-      }
-    }
-    for (; c < rows; ++c) {
-      const double* f0 = features + c * depth;
-      double a0[kColumnBlock] = {};
-      for (std::int64_t k = 0; k < depth; ++k) {
-        const double x0 = f0[k];
-        const double* row = table + k * row_stride;
-        for (std::int64_t jj = 0; jj < kColumnBlock; ++jj) a0[jj] += x0 * row[jj];
-      }
-      for (std::int64_t jj = 0; jj < width; ++jj) out[c * count + j0 + jj] = a0[jj];
-    }
+    default:
+      return product_generic(job);
   }
 }
 
@@ -592,7 +638,8 @@ void token_scores(detail::BlockKernel& kernel, BlockContent& content, std::int64
 }
 
 Estimate estimate_position_inversion(const PairwiseConfig& config, const Encoding& encoding,
-    std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
+                                     std::uint64_t seed, std::uint64_t point_index,
+                                     const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t gap = minimum_gap(config.length, config.separation);
   const std::int64_t nq = plan.queries, nr = plan.distances;
@@ -649,7 +696,8 @@ Estimate estimate_position_inversion(const PairwiseConfig& config, const Encodin
 }
 
 Estimate estimate_position_aliasing(const PairwiseConfig& config, const Encoding& encoding,
-    std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
+                                    std::uint64_t seed, std::uint64_t point_index,
+                                    const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t nq = plan.queries, nr = plan.distances;
   const int d = encoding.head_dim();
@@ -677,7 +725,8 @@ Estimate estimate_position_aliasing(const PairwiseConfig& config, const Encoding
 }
 
 Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& encoding,
-    std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
+                                  std::uint64_t seed, std::uint64_t point_index,
+                                  const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t nq = plan.queries, nr = plan.distances;
   const int d = encoding.head_dim();
@@ -741,7 +790,8 @@ Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& 
 }
 
 Estimate estimate_token_aliasing(const PairwiseConfig& config, const Encoding& encoding,
-    std::uint64_t seed, std::uint64_t point_index, const SharedTables& tables) {
+                                 std::uint64_t seed, std::uint64_t point_index,
+                                 const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t nq = plan.queries, nr = plan.distances;
   const int d = encoding.head_dim();
@@ -813,7 +863,8 @@ PairwiseResult pairwise_metrics(const PairwiseConfig& config, std::uint64_t seed
   PairwiseResult result;
   result.position_inversion =
       estimate_position_inversion(config, encoding, seed, point_index, tables);
-  result.position_aliasing = estimate_position_aliasing(config, encoding, seed, point_index, tables);
+  result.position_aliasing =
+      estimate_position_aliasing(config, encoding, seed, point_index, tables);
   result.aliased_pairs = aliased_pairs(result.position_aliasing, config.length);
   result.token_inversion = estimate_token_inversion(config, encoding, seed, point_index, tables);
   result.token_aliasing = estimate_token_aliasing(config, encoding, seed, point_index, tables);

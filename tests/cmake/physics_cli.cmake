@@ -49,7 +49,8 @@ add_test(NAME cli.bmin_model
 set_tests_properties(cli.bmin_model PROPERTIES LABELS cli
   PASS_REGULAR_EXPRESSION "\n2048,6150\\.47[0-9]*,nan,128,[0-9.e+]+,1,nan,nan,[0-9]+,[0-9]+\n")
 
-# ROPESWEEP_SIMD: every vector path of the walks gives the same bits, and says so in the file.
+# ROPESWEEP_SIMD: every vector path of the walks and of the pairwise block kernel gives the same
+# bits, and says so in the file.
 add_test(NAME cli.vector_paths_same_bits
          COMMAND bash ${CMAKE_SOURCE_DIR}/tests/generic/vector_paths.sh ${ROPESWEEP_EXE}
                  ${ROPESWEEP_PYTHON} ${CMAKE_CURRENT_BINARY_DIR}/vector_paths)

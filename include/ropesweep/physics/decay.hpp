@@ -97,19 +97,4 @@ std::vector<RotationRow> rotation_table(const Encoding& encoding, double length)
 // the training length (docs/science.md#critical-dimension).
 int critical_dim(const Encoding& encoding, double train_length);
 
-namespace detail {
-// The kernels of the walks over distances (and of the b_min march's steps after them): plain
-// C++, and on x86-64 (unless built with ROPESWEEP_GENERIC_KERNELS) SSE2, and AVX2 where the
-// processor has it; all give the same bits. The fastest available one runs unless a test
-// chooses another to compare them.
-enum class WalkKernel { kGeneric, kSse2, kAvx2 };
-std::vector<WalkKernel> walk_kernels();   // those available here, kGeneric first, fastest last
-void use_walk_kernel(WalkKernel kernel);  // throws Error for one not available
-WalkKernel walk_kernel();
-const char* walk_kernel_name(WalkKernel kernel);  // "generic C++", "SSE2", "AVX2"
-// By the key a user gives (ROPESWEEP_SIMD): generic, sse2, avx2; throws Error naming the
-// available ones for any other key or one not available here.
-WalkKernel walk_kernel_keyed(const std::string& key);
-}  // namespace detail
-
 }  // namespace ropesweep

@@ -181,11 +181,9 @@ class BlockKernel {
 
  private:
   // out (rows x count) = features (rows x depth) * [cos; sin] table (depth x
-  // count), summed in a fixed order; the table is built slice by slice on the way.
+  // count), summed in a fixed order; the table is built slice by slice on the way,
+  // with the vector instructions of vector_path() (the same bits on every path).
   void product(const double* features, std::int64_t rows, std::int64_t depth, double* out);
-  // The exact path's factors of distances j0 .. j0+7, [cos rows; sin rows] x 8
-  // (the sin rows only when asked for).
-  void factor_slice(std::int64_t j0, bool with_sin, double* slice) const;
   void exact_factors();
   void finite_factors();
 

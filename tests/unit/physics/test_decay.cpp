@@ -10,6 +10,7 @@
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/physics/decay.hpp"
 #include "ropesweep/physics/encoding.hpp"
+#include "ropesweep/physics/vector_path.hpp"
 
 namespace ropesweep {
 namespace {
@@ -463,32 +464,33 @@ TEST(MinimalBase, ExtentsAgreeOnWhatTheyShare) {
   EXPECT_LT(first.block_walks, all.block_walks);
 }
 
-// The SSE2 and AVX2 walks (and the march's steps after them) give the bits of the generic
-// C++ walk, so results depend neither on the processor nor on the build.
+// The SSE2 and AVX2 walks (and the march's steps after them; the AVX-512F path runs the AVX2
+// walk) give the bits of the generic C++ walk, so results depend neither on the processor nor on
+// the build.
 TEST(MinimalBase, VectorKernelsChangeNoBit) {
-  const std::vector<detail::WalkKernel> kernels = detail::walk_kernels();
-  ASSERT_EQ(kernels.front(), detail::WalkKernel::kGeneric);
+  const std::vector<VectorPath> kernels = available_vector_paths();
+  ASSERT_EQ(kernels.front(), VectorPath::kGeneric);
   if (kernels.size() == 1) {
     GTEST_SKIP() << "only the generic C++ walk in this build (ROPESWEEP_GENERIC_KERNELS or not "
                     "x86-64): no vector kernel to compare with it";
   }
-  const detail::WalkKernel fastest = detail::walk_kernel();
+  const VectorPath fastest = vector_path();
   EXPECT_EQ(fastest, kernels.back());
   Setting yarn{EncodingKind::kYarn, 8.0, 256.0, 1.0, 16.0};
   std::vector<std::vector<MinimalBase>> found;
   std::vector<double> lowest;
   std::vector<FirstNegative> negative;
-  for (detail::WalkKernel kernel : kernels) {
-    detail::use_walk_kernel(kernel);
+  for (VectorPath kernel : kernels) {
+    use_vector_path(kernel);
     found.push_back(
         {minimal_base(config_of(Setting{}, 128), 2048), minimal_base(config_of(yarn, 64), 700),
          minimal_base(config_of(Setting{}, 64), 2000, kDefaultTolerance, MarchExtent::kAllAbove)});
     lowest.push_back(min_decay(rope(31622.0, 128), 100000));
     negative.push_back(first_negative(rope(500.0, 96), 1 << 20));
   }
-  detail::use_walk_kernel(fastest);
+  use_vector_path(fastest);
   for (std::size_t k = 1; k < kernels.size(); ++k) {
-    SCOPED_TRACE(detail::walk_kernel_name(kernels[k]));
+    SCOPED_TRACE(vector_path_name(kernels[k]));
     EXPECT_EQ(lowest[k], lowest[0]);
     EXPECT_EQ(negative[k].distance, negative[0].distance);
     for (std::size_t i = 0; i < found[0].size(); ++i) {
@@ -512,19 +514,19 @@ TEST(MinimalBase, VectorKernelsChangeNoBit) {
   }
 }
 
-TEST(MinimalBase, UnavailableWalkKernelIsRefused) {
-  const std::vector<detail::WalkKernel> kernels = detail::walk_kernels();
-  const detail::WalkKernel fastest = detail::walk_kernel();
-  for (detail::WalkKernel kernel :
-       {detail::WalkKernel::kGeneric, detail::WalkKernel::kSse2, detail::WalkKernel::kAvx2}) {
+TEST(MinimalBase, UnavailableVectorPathIsRefused) {
+  const std::vector<VectorPath> kernels = available_vector_paths();
+  const VectorPath fastest = vector_path();
+  for (VectorPath kernel :
+       {VectorPath::kGeneric, VectorPath::kSse2, VectorPath::kAvx2, VectorPath::kAvx512}) {
     if (std::find(kernels.begin(), kernels.end(), kernel) == kernels.end()) {
-      EXPECT_THROW(detail::use_walk_kernel(kernel), Error);
+      EXPECT_THROW(use_vector_path(kernel), Error);
     } else {
-      EXPECT_NO_THROW(detail::use_walk_kernel(kernel));
-      EXPECT_EQ(detail::walk_kernel(), kernel);
+      EXPECT_NO_THROW(use_vector_path(kernel));
+      EXPECT_EQ(vector_path(), kernel);
     }
   }
-  detail::use_walk_kernel(fastest);
+  use_vector_path(fastest);
 }
 
 TEST(MinimalBase, TwoDimensionsAreNeverAdmissible) {

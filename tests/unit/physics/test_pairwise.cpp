@@ -2,18 +2,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "reference_kernels.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/physics/gaussian.hpp"
 #include "ropesweep/physics/pairwise.hpp"
-#include "ropesweep/physics/sincos.hpp"
 #include "ropesweep/physics/rare_events.hpp"
 #include "ropesweep/physics/separation.hpp"
-#include "reference_kernels.hpp"
+#include "ropesweep/physics/sincos.hpp"
+#include "ropesweep/physics/vector_path.hpp"
 
 namespace ropesweep {
 namespace {
@@ -31,6 +34,12 @@ PairwiseConfig make_config(double base, int d, std::int64_t length, double rho,
 }
 
 double combined_se(const Estimate& a, const Estimate& b) { return std::hypot(a.se, b.se); }
+
+std::uint64_t bits_of(double value) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
 
 // Sheppard's oracle, computed here from its own draws: the average over q and
 // r ~ U{0..L-1} of arccos(C(r)/C(0)) / pi, with the SE of the mean of iid terms.
@@ -282,8 +291,7 @@ TEST(Pairwise, AliasingNeedsLowPrecision) {
 // with no rounding residue from the Gaussian orthant sums.
 TEST(Pairwise, ConditionalTokenInversionIsExactlyZeroWithoutRotation) {
   for (const EncodingKind kind : {EncodingKind::kAlibi, EncodingKind::kNope}) {
-    PairwiseConfig config =
-        make_config(10000.0, 64, 4096, 0.5, EstimatorKind::kConditional, 2000);
+    PairwiseConfig config = make_config(10000.0, 64, 4096, 0.5, EstimatorKind::kConditional, 2000);
     config.encoding.kind = kind;
     const Estimate estimate = token_inversion(config, 3, 1);
     EXPECT_EQ(estimate.value, 0.0) << encoding_name(kind);
@@ -425,6 +433,69 @@ TEST(Pairwise, ExactKernelSumsEveryScoreInOrder) {
       }
       EXPECT_EQ(scores[c * count + j], score) << "row " << c << ", distance " << distances[j];
       EXPECT_EQ(profiles[c * count + j], profile) << "row " << c << ", distance " << distances[j];
+    }
+  }
+}
+
+// The block kernel's exact path gives the generic C++ path's bits on every vector path
+// (SSE2, AVX2, AVX-512F), with sizes that fill no vector: pair counts odd and below a
+// vector, column counts not multiples of 8, odd row counts, built and supplied factors.
+TEST(BlockKernel, EveryVectorPathGivesTheGenericBits) {
+  const std::vector<VectorPath> paths = available_vector_paths();
+  ASSERT_EQ(paths.front(), VectorPath::kGeneric);
+  if (paths.size() == 1) {
+    GTEST_SKIP() << "only the generic C++ path in this build (ROPESWEEP_GENERIC_KERNELS or not "
+                    "x86-64): no vector path to compare with it";
+  }
+  const VectorPath fastest = vector_path();
+  EXPECT_EQ(fastest, paths.back());
+  const std::int64_t length = 77777;
+  RandomStream stream({31, 4, 15, 9});
+  struct Run {
+    std::vector<double> scores, profiles, supplied_scores;
+  };
+  for (int d : {6, 26, 34, 64, 130}) {
+    EncodingConfig ec;
+    ec.head_dim = d;
+    ec.base = 3000.0;
+    const Encoding encoding(ec);
+    const int pairs = encoding.pairs();
+    auto tables = std::make_shared<const detail::AngleAdditionTables>(encoding, length);
+    for (std::int64_t count : {1, 7, 13, 21}) {
+      for (std::int64_t rows : {1, 3, 5}) {
+        std::vector<std::int64_t> distances(count);
+        for (auto& r : distances) r = static_cast<std::int64_t>(stream.uniform_int(length));
+        std::vector<double> q(rows * d), k(rows * d), cos_f(pairs * count), sin_f(pairs * count);
+        stream.fill_normal(q.data(), q.size());
+        stream.fill_normal(k.data(), k.size());
+        stream.fill_normal(cos_f.data(), cos_f.size());
+        stream.fill_normal(sin_f.data(), sin_f.size());
+        std::vector<Run> runs;
+        for (VectorPath path : paths) {
+          use_vector_path(path);
+          Run run{std::vector<double>(rows * count), std::vector<double>(rows * count),
+                  std::vector<double>(rows * count)};
+          detail::BlockKernel kernel(encoding, Precision::kFp64, length, tables);
+          kernel.set_distances(distances.data(), count);
+          kernel.exact_scores(q.data(), k.data(), rows, run.scores.data());
+          kernel.profiles(q.data(), rows, run.profiles.data());
+          kernel.set_factors(distances.data(), count, cos_f.data(), sin_f.data());
+          kernel.exact_scores(q.data(), k.data(), rows, run.supplied_scores.data());
+          runs.push_back(std::move(run));
+        }
+        use_vector_path(fastest);
+        for (std::size_t p = 1; p < paths.size(); ++p) {
+          SCOPED_TRACE(std::string(vector_path_name(paths[p])) + ", d " + std::to_string(d) + ", " +
+                       std::to_string(count) + " distances, " + std::to_string(rows) + " rows");
+          for (std::int64_t i = 0; i < rows * count; ++i) {
+            // Bits, not values: equal NaNs or signed zeros would pass ==, or fail it.
+            EXPECT_EQ(bits_of(runs[p].scores[i]), bits_of(runs[0].scores[i])) << i;
+            EXPECT_EQ(bits_of(runs[p].profiles[i]), bits_of(runs[0].profiles[i])) << i;
+            EXPECT_EQ(bits_of(runs[p].supplied_scores[i]), bits_of(runs[0].supplied_scores[i]))
+                << i;
+          }
+        }
+      }
     }
   }
 }
