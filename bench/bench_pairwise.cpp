@@ -26,6 +26,7 @@
 
 #include "ropesweep/physics/pairwise.hpp"
 #include "ropesweep/core/rng.hpp"
+#include "eigen_gemm.hpp"
 #include "reference_kernels.hpp"
 
 // The block kernel exists from this version on; the same program builds against
@@ -219,17 +220,7 @@ void BM_BlockKernel(benchmark::State& state) { run_block_kernel(state, kKernelLe
 // building cost depends on the size of its coarse and fine tables.
 void BM_BlockKernelAtLength(benchmark::State& state) { run_block_kernel(state, state.range(4)); }
 
-void BM_EigenGemm(benchmark::State& state) {
-  const auto m = state.range(0), k = state.range(1), n = state.range(2);
-  Eigen::MatrixXd a = Eigen::MatrixXd::Random(m, k), b = Eigen::MatrixXd::Random(k, n);
-  Eigen::MatrixXd c(m, n);
-  for (auto _ : state) {
-    c.noalias() = a * b;
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_flop_rate(state, 2.0 * m * n * k);
-}
+void BM_EigenGemm(benchmark::State& state) { time_eigen_gemm(state); }
 
 void metric_arguments(benchmark::internal::Benchmark* b) {
   for (int metric = 0; metric < 4; ++metric) {

@@ -7,23 +7,12 @@
 // one: the ceiling a GEMM-shaped kernel could reach on this core.
 //
 //   BM_EigenGemmNative/<M>/<K>/<N>: C = A B with A M x K, B K x N; 2 M N K flops.
-#include <benchmark/benchmark.h>
-
-#include <Eigen/Core>
+#include "eigen_gemm.hpp"
 
 namespace {
 
 void BM_EigenGemmNative(benchmark::State& state) {
-  const auto m = state.range(0), k = state.range(1), n = state.range(2);
-  Eigen::MatrixXd a = Eigen::MatrixXd::Random(m, k), b = Eigen::MatrixXd::Random(k, n);
-  Eigen::MatrixXd c(m, n);
-  for (auto _ : state) {
-    c.noalias() = a * b;
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  state.counters["flops"] = benchmark::Counter(2.0 * static_cast<double>(m * n * k),
-                                               benchmark::Counter::kIsIterationInvariantRate);
+  time_eigen_gemm(state);
   state.SetLabel(Eigen::SimdInstructionSetsInUse());
 }
 

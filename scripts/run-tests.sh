@@ -15,18 +15,13 @@ status=0
 (cd "${ROPESWEEP_BUILD_DIR:-$here/build}" && ctest --output-on-failure --timeout 1800 "$@") ||
   status=1
 echo "run-tests: Open MPI suite $( ((status)) && echo FAILED || echo passed) after ${SECONDS} s"
-start=$SECONDS
-generic_status=0
-"$here/scripts/test-generic.sh" || generic_status=1
-echo "run-tests: generic kernels $( ((generic_status)) && echo FAILED || echo passed)" \
-  "in $((SECONDS - start)) s"
-((generic_status == 0)) || status=1
-if [[ $mpich != 0 ]]; then
-  start=$SECONDS
-  mpich_status=0
-  "$here/scripts/test-mpich.sh" || mpich_status=1
-  echo "run-tests: MPICH job $( ((mpich_status)) && echo FAILED || echo passed)" \
-    "in $((SECONDS - start)) s"
-  ((mpich_status == 0)) || status=1
-fi
+# One job after the suite: its script, its name in the summary line.
+run_job() {
+  local start=$SECONDS job_status=0
+  "$1" || job_status=1
+  echo "run-tests: $2 $( ((job_status)) && echo FAILED || echo passed) in $((SECONDS - start)) s"
+  ((job_status == 0)) || status=1
+}
+run_job "$here/scripts/test-generic.sh" "generic kernels"
+[[ $mpich == 0 ]] || run_job "$here/scripts/test-mpich.sh" "MPICH job"
 exit "$status"
