@@ -7,6 +7,10 @@
 // one: the ceiling a GEMM-shaped kernel could reach on this core.
 //
 //   BM_EigenGemmNative/<M>/<K>/<N>: C = A B with A M x K, B K x N; 2 M N K flops.
+#include <benchmark/benchmark.h>
+
+#include <Eigen/Core>
+
 #include "eigen_gemm.hpp"
 
 namespace {
