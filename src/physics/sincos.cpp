@@ -2,59 +2,42 @@
 
 #include <sleef.h>
 
-#include <algorithm>
-
+#include "ropesweep/physics/vector_path.hpp"
+#include "sincos_lanes.hpp"
 #include "vector_target.hpp"
 
 #if ROPESWEEP_X86_KERNELS
 #include <emmintrin.h>
+
+#include "sincos_wide.hpp"
 #endif
 
 namespace ropesweep {
 
+// SLEEF's portable scalar entry points are the generic path: the algorithm of its vector
+// ones, one lane at a time, with the same bits (each lane of a vector call is computed on its
+// own). On x86 the vector path chosen for the program (vector_path.hpp) picks SSE2, AVX (on
+// the AVX2 path; SLEEF's AVX2 entry points use FMA and would change bits) or AVX-512F without
+// FMA.
+
+void sincos_bulk(const double* angles, std::size_t count, double* cos_out, double* sin_out) {
 #if ROPESWEEP_X86_KERNELS
-
-void sincos_bulk(const double* angles, std::size_t count, double* cos_out, double* sin_out) {
-  std::size_t i = 0;
-  for (; i + 2 <= count; i += 2) {
-    const Sleef___m128d_2 r = Sleef_sincosd2_u10sse2(_mm_loadu_pd(angles + i));
-    _mm_storeu_pd(sin_out + i, r.x);
-    _mm_storeu_pd(cos_out + i, r.y);
+  switch (vector_path()) {
+    case VectorPath::kAvx512:
+      return detail::sincos_avx512(angles, count, cos_out, sin_out);
+    case VectorPath::kAvx2:
+      return detail::sincos_avx(angles, count, cos_out, sin_out);
+    case VectorPath::kSse2:
+      return sincos_in_vectors<double, 2>(
+          angles, count, cos_out, sin_out, [](const double* in, double* sines, double* cosines) {
+            const Sleef___m128d_2 r = Sleef_sincosd2_u10sse2(_mm_load_pd(in));
+            _mm_store_pd(sines, r.x);
+            _mm_store_pd(cosines, r.y);
+          });
+    case VectorPath::kGeneric:
+      break;
   }
-  if (i < count) {
-    alignas(16) double in[2] = {angles[i], 0.0}, s[2], c[2];
-    const Sleef___m128d_2 r = Sleef_sincosd2_u10sse2(_mm_load_pd(in));
-    _mm_store_pd(s, r.x);
-    _mm_store_pd(c, r.y);
-    sin_out[i] = s[0];
-    cos_out[i] = c[0];
-  }
-}
-
-void sincos_bulk(const float* angles, std::size_t count, float* cos_out, float* sin_out) {
-  std::size_t i = 0;
-  for (; i + 4 <= count; i += 4) {
-    const Sleef___m128_2 r = Sleef_sincosf4_u10sse2(_mm_loadu_ps(angles + i));
-    _mm_storeu_ps(sin_out + i, r.x);
-    _mm_storeu_ps(cos_out + i, r.y);
-  }
-  if (i < count) {
-    alignas(16) float in[4] = {0.0f, 0.0f, 0.0f, 0.0f}, s[4], c[4];
-    const std::size_t rest = count - i;
-    std::copy(angles + i, angles + count, in);
-    const Sleef___m128_2 r = Sleef_sincosf4_u10sse2(_mm_load_ps(in));
-    _mm_store_ps(s, r.x);
-    _mm_store_ps(c, r.y);
-    std::copy(s, s + rest, sin_out + i);
-    std::copy(c, c + rest, cos_out + i);
-  }
-}
-
-#else
-
-// SLEEF's portable scalar entry points: the algorithm of its SSE2 ones, one lane at a
-// time, with the same bits (each lane of a vector call is computed on its own).
-void sincos_bulk(const double* angles, std::size_t count, double* cos_out, double* sin_out) {
+#endif
   for (std::size_t i = 0; i < count; ++i) {
     const Sleef_double_2 r = Sleef_sincosd1_u10purec(angles[i]);
     sin_out[i] = r.x;
@@ -63,13 +46,28 @@ void sincos_bulk(const double* angles, std::size_t count, double* cos_out, doubl
 }
 
 void sincos_bulk(const float* angles, std::size_t count, float* cos_out, float* sin_out) {
+#if ROPESWEEP_X86_KERNELS
+  switch (vector_path()) {
+    case VectorPath::kAvx512:
+      return detail::sincos_avx512(angles, count, cos_out, sin_out);
+    case VectorPath::kAvx2:
+      return detail::sincos_avx(angles, count, cos_out, sin_out);
+    case VectorPath::kSse2:
+      return sincos_in_vectors<float, 4>(
+          angles, count, cos_out, sin_out, [](const float* in, float* sines, float* cosines) {
+            const Sleef___m128_2 r = Sleef_sincosf4_u10sse2(_mm_load_ps(in));
+            _mm_store_ps(sines, r.x);
+            _mm_store_ps(cosines, r.y);
+          });
+    case VectorPath::kGeneric:
+      break;
+  }
+#endif
   for (std::size_t i = 0; i < count; ++i) {
     const Sleef_float_2 r = Sleef_sincosf1_u10purec(angles[i]);
     sin_out[i] = r.x;
     cos_out[i] = r.y;
   }
 }
-
-#endif
 
 }  // namespace ropesweep

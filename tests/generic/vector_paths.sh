@@ -25,7 +25,7 @@ import sys, h5py
 path, key = sys.argv[1], sys.argv[2]
 names = {"generic": "generic C++", "sse2": "SSE2", "avx2": "AVX2", "avx512": "AVX-512F"}
 walks = names["avx2" if key == "avx512" else key]  # no AVX-512 walk: AVX2 runs there
-expected = [f"decay and bmin walks: {walks};", f"pairwise block kernel: {names[key]} "]
+expected = [f"decay and bmin walks: {walks};", f"pairwise block kernel and sincos: {names[key]} "]
 simd = h5py.File(path, "r").attrs["simd_path"]
 simd = simd.decode() if isinstance(simd, bytes) else str(simd)
 generic_build = key == "generic" and "generic C++, no vector intrinsics" in simd
