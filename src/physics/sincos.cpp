@@ -20,7 +20,15 @@ namespace ropesweep {
 // the AVX2 path; SLEEF's AVX2 entry points use FMA and would change bits) or AVX-512F without
 // FMA.
 
-void sincos_bulk(const double* angles, std::size_t count, double* cos_out, double* sin_out) {
+namespace {
+
+Sleef_double_2 portable_sincos(double angle) { return Sleef_sincosd1_u10purec(angle); }
+Sleef_float_2 portable_sincos(float angle) { return Sleef_sincosf1_u10purec(angle); }
+
+// `sse2(in, sin, cos)`: SLEEF's SSE2 sincos of kSse2Lanes values of T.
+template <typename T, std::size_t kSse2Lanes, typename Sse2Call>
+void sincos_on_path(const T* angles, std::size_t count, T* cos_out, T* sin_out,
+                    [[maybe_unused]] Sse2Call sse2) {
 #if ROPESWEEP_X86_KERNELS
   switch (vector_path()) {
     case VectorPath::kAvx512:
@@ -28,46 +36,42 @@ void sincos_bulk(const double* angles, std::size_t count, double* cos_out, doubl
     case VectorPath::kAvx2:
       return detail::sincos_avx(angles, count, cos_out, sin_out);
     case VectorPath::kSse2:
-      return sincos_in_vectors<double, 2>(
-          angles, count, cos_out, sin_out, [](const double* in, double* sines, double* cosines) {
-            const Sleef___m128d_2 r = Sleef_sincosd2_u10sse2(_mm_load_pd(in));
-            _mm_store_pd(sines, r.x);
-            _mm_store_pd(cosines, r.y);
-          });
+      return sincos_in_vectors<T, kSse2Lanes>(angles, count, cos_out, sin_out, sse2);
     case VectorPath::kGeneric:
       break;
   }
 #endif
   for (std::size_t i = 0; i < count; ++i) {
-    const Sleef_double_2 r = Sleef_sincosd1_u10purec(angles[i]);
+    const auto r = portable_sincos(angles[i]);
     sin_out[i] = r.x;
     cos_out[i] = r.y;
   }
 }
 
-void sincos_bulk(const float* angles, std::size_t count, float* cos_out, float* sin_out) {
+}  // namespace
+
+void sincos_bulk(const double* angles, std::size_t count, double* cos_out, double* sin_out) {
+  sincos_on_path<double, 2>(angles, count, cos_out, sin_out,
+                            []([[maybe_unused]] const double* in, [[maybe_unused]] double* sines,
+                               [[maybe_unused]] double* cosines) {
 #if ROPESWEEP_X86_KERNELS
-  switch (vector_path()) {
-    case VectorPath::kAvx512:
-      return detail::sincos_avx512(angles, count, cos_out, sin_out);
-    case VectorPath::kAvx2:
-      return detail::sincos_avx(angles, count, cos_out, sin_out);
-    case VectorPath::kSse2:
-      return sincos_in_vectors<float, 4>(
-          angles, count, cos_out, sin_out, [](const float* in, float* sines, float* cosines) {
-            const Sleef___m128_2 r = Sleef_sincosf4_u10sse2(_mm_load_ps(in));
-            _mm_store_ps(sines, r.x);
-            _mm_store_ps(cosines, r.y);
-          });
-    case VectorPath::kGeneric:
-      break;
-  }
+                              const Sleef___m128d_2 r = Sleef_sincosd2_u10sse2(_mm_load_pd(in));
+                              _mm_store_pd(sines, r.x);
+                              _mm_store_pd(cosines, r.y);
 #endif
-  for (std::size_t i = 0; i < count; ++i) {
-    const Sleef_float_2 r = Sleef_sincosf1_u10purec(angles[i]);
-    sin_out[i] = r.x;
-    cos_out[i] = r.y;
-  }
+                            });
+}
+
+void sincos_bulk(const float* angles, std::size_t count, float* cos_out, float* sin_out) {
+  sincos_on_path<float, 4>(angles, count, cos_out, sin_out,
+                           []([[maybe_unused]] const float* in, [[maybe_unused]] float* sines,
+                              [[maybe_unused]] float* cosines) {
+#if ROPESWEEP_X86_KERNELS
+                             const Sleef___m128_2 r = Sleef_sincosf4_u10sse2(_mm_load_ps(in));
+                             _mm_store_ps(sines, r.x);
+                             _mm_store_ps(cosines, r.y);
+#endif
+                           });
 }
 
 }  // namespace ropesweep

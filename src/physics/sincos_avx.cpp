@@ -8,12 +8,12 @@
 namespace ropesweep::detail {
 
 void sincos_avx(const double* angles, std::size_t count, double* cos_out, double* sin_out) {
-  sincos_in_vectors<double, 4>(angles, count, cos_out, sin_out,
-                               [](const double* in, double* sines, double* cosines) {
-                                 const Sleef___m256d_2 r = Sleef_sincosd4_u10avx(_mm256_load_pd(in));
-                                 _mm256_store_pd(sines, r.x);
-                                 _mm256_store_pd(cosines, r.y);
-                               });
+  sincos_in_vectors<double, 4>(
+      angles, count, cos_out, sin_out, [](const double* in, double* sines, double* cosines) {
+        const Sleef___m256d_2 r = Sleef_sincosd4_u10avx(_mm256_load_pd(in));
+        _mm256_store_pd(sines, r.x);
+        _mm256_store_pd(cosines, r.y);
+      });
 }
 
 void sincos_avx(const float* angles, std::size_t count, float* cos_out, float* sin_out) {
