@@ -111,17 +111,13 @@ Parameters encoding_point(const EncodingOptions& options) {
   return encoding_parameters().with_presets(point);
 }
 
-// The configuration at a context length, checked here so that a bad value reads as a
-// usage error.
-EncodingConfig encoding_config(const Parameters& point, double context_length) {
+// The configuration at a context length, checked here (require_decay) so that a bad value
+// reads as a usage error.
+EncodingConfig encoding_config(const Parameters& point, double context_length, bool over_bases) {
   EncodingConfig config = encoding_parameters().bind(point);
   config.context_length = context_length;
-  if (!has_frequencies(config.kind)) {
-    throw UsageError("encoding '" + encoding_name(config.kind) +
-                     "' rotates nothing: B(m) = d/2 at every base");
-  }
   try {
-    const Encoding check(config);
+    require_decay(config, over_bases);
   } catch (const Error& error) {
     throw UsageError(error.what());
   }
@@ -172,7 +168,7 @@ CommandAction setup_decay(CLI::App& app) {
   return [options]() {
     const DecayOptions& o = *options;
     const Parameters point = encoding_point(o.encoding);
-    const EncodingConfig config = encoding_config(point, o.length);
+    const EncodingConfig config = encoding_config(point, o.length, false);
     const Encoding encoding(config);
     const FirstNegative negative = first_negative(encoding, o.cap);
     const int critical = critical_dim(encoding, config.train_length);
@@ -266,12 +262,7 @@ CommandAction setup_bmin(CLI::App& app) {
       if (dim < 2 || dim % 2 != 0) throw UsageError("--dim must be even and >= 2");
       point.set("head_dim", static_cast<double>(dim));
       for (long long length : o.lengths) {
-        const EncodingConfig config = encoding_config(point, static_cast<double>(length));
-        try {
-          Encoding(config).frequency_drift_bound();  // the search needs one
-        } catch (const Error& error) {
-          throw UsageError(error.what());
-        }
+        const EncodingConfig config = encoding_config(point, static_cast<double>(length), true);
         const MinimalBase result = minimal_base(config, length, o.tolerance, extent);
         const bool known = extent != MarchExtent::kMinimalBase;
         rows.push_back({std::to_string(length), number(result.b_min), number(result.b_all_above),

@@ -24,17 +24,6 @@ void set_context(EncodingConfig& encoding, std::int64_t length) {
   encoding.context_length = static_cast<double>(length);
 }
 
-// Throws Error when the encoding has no decay (alibi and nope rotate nothing), or is
-// invalid, or, for a search over the base (`over_bases`), has no drift bound.
-void require_decay(const EncodingConfig& encoding, bool over_bases) {
-  if (!has_frequencies(encoding.kind)) {
-    throw Error("encoding '" + encoding_name(encoding.kind) +
-                "' rotates nothing: B(m) = d/2 at every base, so decay and b_min are not defined");
-  }
-  const Encoding check(encoding);
-  if (over_bases) check.frequency_drift_bound();
-}
-
 struct DecayPoint {
   EncodingConfig encoding;  // its train_length is also the critical dimension's
   std::int64_t length = 0;

@@ -871,6 +871,15 @@ MinimalBase MinimalBaseSearch::run() {
 
 }  // namespace
 
+void require_decay(const EncodingConfig& encoding, bool over_bases) {
+  if (!has_frequencies(encoding.kind)) {
+    throw Error("encoding '" + encoding_name(encoding.kind) +
+                "' rotates nothing: B(m) = d/2 at every base, so decay and b_min are not defined");
+  }
+  const Encoding check(encoding);
+  if (over_bases) check.frequency_drift_bound();
+}
+
 std::vector<std::string> extent_names() { return {"b_min", "pockets", "all_above"}; }
 
 MarchExtent parse_extent(const std::string& name) {
@@ -882,13 +891,11 @@ MarchExtent parse_extent(const std::string& name) {
 
 MinimalBase minimal_base(const EncodingConfig& encoding, std::int64_t length, double tolerance,
                          MarchExtent extent) {
-  require_frequencies(encoding.kind, "b_min");
+  require_decay(encoding, true);
   if (length < 1) throw Error("b_min: length must be >= 1");
   if (!(tolerance >= 1e-12 && tolerance <= 0.5)) {
     throw Error("b_min: tolerance must be in [1e-12, 0.5]");
   }
-  // Throws on anything invalid but the base, and for an encoding without a drift bound.
-  Encoding(encoding).frequency_drift_bound();
   return MinimalBaseSearch(encoding, length, tolerance, extent).run();
 }
 

@@ -27,6 +27,10 @@ constexpr double kWideStretch = 1.1;
 // here is defined for them (each function below throws Error for them).
 bool has_frequencies(EncodingKind kind);
 
+// Throws Error unless `encoding` is valid (but for its base) and has a decay, and, for a
+// search over the base (`over_bases`: minimal_base), a drift bound.
+void require_decay(const EncodingConfig& encoding, bool over_bases);
+
 // B(m), evaluated directly (one cos per rotated pair).
 double long_term_decay(const Encoding& encoding, double m);
 
