@@ -187,6 +187,30 @@ def _frontier_sentence(experiment: str, stored) -> str:
             f"/frontier/{experiment} in the file" + (f" (rule: {rule})" if rule else "") + ". ")
 
 
+def draw_tradeoff_points(ax, one, bases, colours, frontier: bool, size=28, ring=110):
+    """Position against token discrimination of the bases of `one` (a slice along the base
+    axis): ±1 SE bars and points coloured by base; with `frontier`, the Pareto frontier as a
+    red line through ringed points and the other bases of the statistical frontier in
+    dashed rings. Returns the two frontier masks (None where not drawn)."""
+    p = 1 - values(one["position_inversion"])
+    t = 1 - values(one["token_inversion"])
+    p_se = values(one["position_inversion_se"]) if "position_inversion_se" in one else None
+    t_se = values(one["token_inversion_se"]) if "token_inversion_se" in one else None
+    ax.errorbar(p, t, xerr=p_se, yerr=t_se, fmt="none", ecolor="0.65", lw=0.8, zorder=1)
+    ax.scatter(p, t, c=bases, cmap=colours.cmap, norm=colours.norm, s=size, zorder=2)
+    if not frontier:
+        return None, None
+    pareto = values(one["pareto_optimal"]).astype(bool)
+    order = np.argsort(p[pareto])
+    ax.plot(p[pareto][order], t[pareto][order], color="red", lw=1, zorder=2)
+    ax.scatter(p[pareto], t[pareto], s=ring, facecolors="none", edgecolors="red", lw=1.4, zorder=3)
+    kept = values(one["statistically_optimal"]).astype(bool) if "statistically_optimal" in one else None
+    if kept is not None:
+        ax.scatter(p[kept & ~pareto], t[kept & ~pareto], s=ring, facecolors="none", edgecolors="red",
+                   lw=1.0, ls=(0, (2, 2)), zorder=3)
+    return pareto, kept
+
+
 def tradeoff(ds: xr.Dataset, experiment: str, path: str, stored=None) -> Figure:
     """Figure 2: position vs token discrimination per base, one panel per length,
     with the Pareto frontier of `stored` (the file's /frontier/<experiment>)
@@ -209,25 +233,11 @@ def tradeoff(ds: xr.Dataset, experiment: str, path: str, stored=None) -> Figure:
     rows = []
     for ax, index in zip(axes.flat, picked):
         one = (view.isel({length_dim: index}) if length_dim else view).transpose(base_dim, ...)
-        p = 1 - values(one["position_inversion"])
-        t = 1 - values(one["token_inversion"])
-        p_se = values(one["position_inversion_se"]) if "position_inversion_se" in one else None
-        t_se = values(one["token_inversion_se"]) if "token_inversion_se" in one else None
         ax.axvline(0.5, color="0.8", lw=0.8, ls=":")
         ax.axhline(0.5, color="0.8", lw=0.8, ls=":")
-        ax.errorbar(p, t, xerr=p_se, yerr=t_se, fmt="none", ecolor="0.65", lw=0.8, zorder=1)
-        ax.scatter(p, t, c=bases, cmap=colours.cmap, norm=colours.norm, s=28, zorder=2)
+        mask, kept = draw_tradeoff_points(ax, one, bases, colours, stored is not None)
         length_text = point_label(view, length_dim, index, {"length": "L"}) if length_dim else "all bases"
         if stored is not None:
-            mask = values(one["pareto_optimal"]).astype(bool)
-            order = np.argsort(p[mask])
-            ax.plot(p[mask][order], t[mask][order], color="red", lw=1, zorder=2)
-            ax.scatter(p[mask], t[mask], s=110, facecolors="none", edgecolors="red", lw=1.4, zorder=3)
-            kept = (values(one["statistically_optimal"]).astype(bool) if "statistically_optimal" in one
-                    else None)
-            if kept is not None:
-                ax.scatter(p[kept & ~mask], t[kept & ~mask], s=110, facecolors="none", edgecolors="red",
-                           lw=1.0, ls=(0, (2, 2)), zorder=3)
             rows.append((length_text, ", ".join(format_base(b) for b in bases[mask]),
                          "" if kept is None else ", ".join(format_base(b) for b in bases[kept]),
                          format_base(one["best_position_base"].values),
@@ -717,21 +727,8 @@ def models_tradeoff(results, ds: xr.Dataset, experiment: str, path: str, stored=
     for ax, name in zip(axes.flat, names):
         view, note = select(model_summary.model_slice(ds, name), ["base"])
         bases = values(view.coords["base"])
+        draw_tradeoff_points(ax, view, bases, colours, stored is not None, size=22, ring=90)
         p, t = 1 - values(view["position_inversion"]), 1 - values(view["token_inversion"])
-        p_se = values(view["position_inversion_se"]) if "position_inversion_se" in view else None
-        t_se = values(view["token_inversion_se"]) if "token_inversion_se" in view else None
-        ax.errorbar(p, t, xerr=p_se, yerr=t_se, fmt="none", ecolor="0.7", lw=0.7, zorder=1)
-        ax.scatter(p, t, c=bases, cmap=colours.cmap, norm=colours.norm, s=22, zorder=2)
-        pareto = None
-        if stored is not None:
-            pareto = values(view["pareto_optimal"]).astype(bool)
-            order = np.argsort(p[pareto])
-            ax.plot(p[pareto][order], t[pareto][order], color="red", lw=1, zorder=2)
-            ax.scatter(p[pareto], t[pareto], s=90, facecolors="none", edgecolors="red", lw=1.3, zorder=3)
-            if "statistically_optimal" in view:
-                kept = values(view["statistically_optimal"]).astype(bool)
-                ax.scatter(p[kept & ~pareto], t[kept & ~pareto], s=90, facecolors="none", edgecolors="red",
-                           lw=1.0, ls=(0, (2, 2)), zorder=3)
         model = results.models.get(name)
         label = name
         if model is not None:
