@@ -21,6 +21,7 @@
 #include "ropesweep/physics/attention.hpp"
 #include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/physics/probe.hpp"
+#include "ropesweep/physics/vector_path.hpp"
 
 namespace {
 
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  use_vector_path_from_environment();  // ROPESWEEP_SIMD, as for ropesweep itself
   config.encoding.kind = parse_encoding(encoding_name);
   config.encoding.head_dim = config.head_dim;
   config.encoding.alibi_heads = config.heads;
@@ -125,10 +127,11 @@ int main(int argc, char** argv) {
   const double run_cpu = cpu_seconds() - cpu_start;
   std::printf(
       "%s L=%d heads=%d head_dim=%d d_model=%d layers=%d mlp=%d: draw %.3f s, "
-      "forward %.3f s wall %.3f s cpu (%zu sequence%s), needle weight head 0 %.3g\n",
+      "forward %.3f s wall %.3f s cpu (%zu sequence%s), needle weight head 0 %.9g, path %s\n",
       mode.c_str(), config.length, config.heads, config.head_dim, width, config.layers,
       config.mlp ? 1 : 0, draw_seconds, run_seconds, run_cpu, variants.size(),
-      variants.size() == 1 ? "" : "s", readouts.front().weight.front());
+      variants.size() == 1 ? "" : "s", readouts.front().weight.front(),
+      vector_path_name(vector_path()));
   std::printf("work model: %.4g multiply-adds per sample\n", probe_work(config));
   return 0;
 }

@@ -1,6 +1,5 @@
 // The `ropesweep` command: parses the command line and is the one error boundary
 // of the program: every error becomes a single line on stderr and an exit code.
-#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <string>
@@ -22,12 +21,10 @@ std::map<std::string, CommandSetup>& commands() {
 // ROPESWEEP_SIMD forces the vector path of the kernels (docs/performance.md):
 // every path gives the same bits, so this serves to check that, or to time one.
 void apply_forced_vector_path() {
-  const char* forced = std::getenv("ROPESWEEP_SIMD");
-  if (forced == nullptr || *forced == '\0') return;
   try {
-    use_vector_path(vector_path_keyed(forced));
+    use_vector_path_from_environment();
   } catch (const Error& error) {
-    throw UsageError(std::string("ROPESWEEP_SIMD: ") + error.what());
+    throw UsageError(error.what());
   }
 }
 

@@ -44,6 +44,12 @@ bool Communicator::any(bool value) const {
   return global != 0;
 }
 
+int Communicator::minimum(int value) const {
+  int global = value;
+  check_mpi(MPI_Allreduce(&value, &global, 1, MPI_INT, MPI_MIN, comm_), "MPI_Allreduce");
+  return global;
+}
+
 std::string Communicator::broadcast(const std::string& value) const {
   unsigned long long length = value.size();
   check_mpi(MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG_LONG, 0, comm_), "MPI_Bcast");

@@ -22,6 +22,7 @@
 #include "ropesweep/experiments/experiment.hpp"
 #include "ropesweep/io/journal.hpp"
 #include "ropesweep/io/results_file.hpp"
+#include "ropesweep/physics/vector_path.hpp"
 #include "ropesweep/sweep/spec.hpp"
 
 namespace ropesweep {
@@ -147,9 +148,17 @@ ExitCode finish_run(const Communicator& comm, const RunOptions& options, bool in
   return ExitCode::kOk;
 }
 
+// Every rank computes on the narrowest vector path any rank has: the probe's bits depend on
+// the path (physics/vector_path.hpp), and the results file records one.
+void agree_on_vector_path(const Communicator& comm) {
+  const auto agreed = static_cast<VectorPath>(comm.minimum(static_cast<int>(vector_path())));
+  if (agreed != vector_path()) use_vector_path(agreed);
+}
+
 }  // namespace
 
 ExitCode run_sweep(const Communicator& comm, const RunOptions& options) {
+  agree_on_vector_path(comm);
   Prepared prepared;
   if (const std::optional<ExitCode> refused = prepare_on_root(comm, options, prepared)) {
     return *refused;

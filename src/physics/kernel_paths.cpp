@@ -15,10 +15,15 @@ std::string kernel_instruction_sets() {
   const VectorPath path = vector_path();
   const VectorPath walks =
       path == VectorPath::kAvx512 ? VectorPath::kAvx2 : path;  // no AVX-512 walk
-  return std::string("decay and bmin walks: ") + vector_path_name(walks) +
+  const char* probe = path == VectorPath::kAvx512 ? "Eigen built for AVX-512F, AVX2 and FMA"
+                      : path == VectorPath::kAvx2 ? "Eigen built for AVX2 and FMA"
+                                                  : "Eigen built for the compile flags' target";
+  return std::string("vector path ") + vector_path_key(path) +
+         " (ROPESWEEP_SIMD=" + vector_path_key(path) +
+         " takes it again); decay and bmin walks: " + vector_path_name(walks) +
          "; pairwise block kernel and sincos: " + vector_path_name(path) +
-         " (the same bits on every path); "
-         "Eigen products and everything else: the compile flags' target";
+         " (the same bits on every path); probe products and " + "attention: " + probe +
+         " (the bits of this path); everything else: the compile " + "flags' target";
 #else
   return "decay and bmin walks, pairwise block kernel and sincos: generic C++, no vector "
          "intrinsics (SLEEF's portable scalar sincos; the same bits as the x86 vector kernels); "

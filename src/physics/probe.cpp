@@ -6,6 +6,7 @@
 #include <numeric>
 #include <string>
 
+#include "probe_path.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/physics/rare_events.hpp"
 #include "ropesweep/physics/separation.hpp"
@@ -84,8 +85,8 @@ class MeanAccumulator {
   Estimate rare_estimate() const {
     Estimate result = estimate();
     if (values_.empty()) return result;
-    const auto with_events = std::count_if(values_.begin(), values_.end(),
-                                           [](double v) { return v > 0.0; });
+    const auto with_events =
+        std::count_if(values_.begin(), values_.end(), [](double v) { return v > 0.0; });
     result.upper = rate_upper_bound(with_events, static_cast<std::int64_t>(values_.size()));
     return result;
   }
@@ -290,9 +291,9 @@ ProbeReadout ProbeForward::read_out(const ProbeLayer& layer, const Segment& segm
   return readout;
 }
 
-std::vector<ProbeReadout> ProbeForward::run(const std::vector<int>& base_tokens,
-                                            const std::vector<ProbeVariant>& variants,
-                                            bool share_prefix) const {
+std::vector<ProbeReadout> ProbeForward::run_compiled(const std::vector<int>& base_tokens,
+                                                     const std::vector<ProbeVariant>& variants,
+                                                     bool share_prefix) const {
   const Index length = static_cast<Index>(base_tokens.size());
   const Index width = model_.width();
   const int vocab = static_cast<int>(model_.vocabulary.rows());
@@ -398,7 +399,9 @@ std::vector<ProbeVariant> probe_variants(const ProbeSample& sample, int length) 
           {query - sample.distance, sample.distractor}};
 }
 
-ProbeResult run_probe(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point) {
+namespace detail {
+
+ProbeResult run_probe_compiled(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point) {
   validate(config);
   const Encoding encoding(config.encoding);
   enum Slot { kNear, kFar, kNeedleAdjacent, kDistractorAdjacent, kNeedleFar, kDistractorFar };
@@ -412,7 +415,7 @@ ProbeResult run_probe(const ProbeConfig& config, std::uint64_t seed, std::uint64
     const ProbeSample sample = draw_probe_sample(config, seed, point, sample_index);
     const ProbeForward forward(model, encoding, config.precision, config.mlp);
     const std::vector<ProbeReadout> r =
-        forward.run(sample.tokens, probe_variants(sample, config.length));
+        forward.run_compiled(sample.tokens, probe_variants(sample, config.length), true);
     auto total = [&](Slot slot) {
       return std::accumulate(r[slot].weight.begin(), r[slot].weight.end(), 0.0);
     };
@@ -458,6 +461,8 @@ ProbeResult run_probe(const ProbeConfig& config, std::uint64_t seed, std::uint64
   result.needle_weight_r2 = weight_far.estimate();
   return result;
 }
+
+}  // namespace detail
 
 double probe_work(const ProbeConfig& config) {
   const double length = config.length;

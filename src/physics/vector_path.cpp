@@ -1,7 +1,7 @@
 #include "ropesweep/physics/vector_path.hpp"
 
 #include <algorithm>
-#include <utility>
+#include <cstdlib>
 
 #include "ropesweep/core/error.hpp"
 #include "vector_target.hpp"
@@ -26,8 +26,11 @@ std::vector<VectorPath> available_vector_paths() {
   std::vector<VectorPath> paths{VectorPath::kGeneric};
 #if ROPESWEEP_X86_KERNELS
   paths.push_back(VectorPath::kSse2);  // the x86-64 baseline
-  if (__builtin_cpu_supports("avx2")) paths.push_back(VectorPath::kAvx2);
-  if (__builtin_cpu_supports("avx512f")) paths.push_back(VectorPath::kAvx512);
+  // The probe's AVX2 copy is built with FMA, its AVX-512F copy with AVX2 and FMA too
+  // (probe_path.hpp): every processor with AVX-512F has both.
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (avx2) paths.push_back(VectorPath::kAvx2);
+  if (avx2 && __builtin_cpu_supports("avx512f")) paths.push_back(VectorPath::kAvx512);
 #endif
   return paths;
 }
@@ -55,19 +58,38 @@ const char* vector_path_name(VectorPath path) {
   }
 }
 
+const char* vector_path_key(VectorPath path) {
+  switch (path) {
+    case VectorPath::kSse2:
+      return "sse2";
+    case VectorPath::kAvx2:
+      return "avx2";
+    case VectorPath::kAvx512:
+      return "avx512";
+    default:
+      return "generic";
+  }
+}
+
 VectorPath vector_path_keyed(const std::string& key) {
-  const std::pair<const char*, VectorPath> keys[] = {{"generic", VectorPath::kGeneric},
-                                                     {"sse2", VectorPath::kSse2},
-                                                     {"avx2", VectorPath::kAvx2},
-                                                     {"avx512", VectorPath::kAvx512}};
   std::string known;
-  for (const auto& [name, path] : keys) {
-    if (!available(path)) continue;
-    known += (known.empty() ? "" : ", ") + std::string(name);
+  for (VectorPath path : available_vector_paths()) {
+    const std::string name = vector_path_key(path);
+    known += (known.empty() ? "" : ", ") + name;
     if (key == name) return path;
   }
   throw Error("vector path '" + key + "' is not available in this build on this processor " +
               "(available: " + known + ")");
+}
+
+void use_vector_path_from_environment() {
+  const char* key = std::getenv("ROPESWEEP_SIMD");
+  if (key == nullptr || *key == '\0') return;
+  try {
+    use_vector_path(vector_path_keyed(key));
+  } catch (const Error& error) {
+    throw Error(std::string("ROPESWEEP_SIMD: ") + error.what());
+  }
 }
 
 }  // namespace ropesweep

@@ -30,6 +30,8 @@ class Communicator {
   bool is_root() const { return rank_ == 0; }
   // Logical OR over all ranks (collective).
   bool any(bool value) const;
+  // The least value over all ranks (collective).
+  int minimum(int value) const;
   // Rank 0's string, on every rank (collective).
   std::string broadcast(const std::string& value) const;
 

@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "ropesweep/core/estimate.hpp"
+#include "ropesweep/core/rng.hpp"
 #include "ropesweep/physics/attention.hpp"
 #include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/physics/precision.hpp"
-#include "ropesweep/core/rng.hpp"
 
 namespace ropesweep {
 
@@ -97,9 +97,16 @@ class ProbeForward {
  public:
   ProbeForward(const ProbeModel& model, const Encoding& encoding, Precision precision, bool mlp);
 
+  // On the program's vector path (physics/vector_path.hpp): the matrix products and the
+  // attention of each path come from Eigen compiled for its instruction set, so the bits
+  // depend on the path (and only on it).
   std::vector<ProbeReadout> run(const std::vector<int>& base_tokens,
                                 const std::vector<ProbeVariant>& variants,
                                 bool share_prefix = true) const;
+  // The same, built for the instruction set of the file it is compiled in (probe_path.hpp).
+  std::vector<ProbeReadout> run_compiled(const std::vector<int>& base_tokens,
+                                         const std::vector<ProbeVariant>& variants,
+                                         bool share_prefix) const;
 
   const AttentionHeads& heads() const { return heads_; }
 
@@ -155,7 +162,8 @@ struct ProbeResult {
 
 // Runs every sample of one grid point. A sample is one model and one sequence set,
 // independent of every other, so standard errors are the per-sample standard
-// deviation over sqrt(samples) (over random models and sequences together).
+// deviation over sqrt(samples) (over random models and sequences together). Runs on the
+// program's vector path, as ProbeForward::run does.
 ProbeResult run_probe(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point);
 
 // Relative cost of run_probe in multiply-adds (for the sweep's cost model).

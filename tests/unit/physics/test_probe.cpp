@@ -6,14 +6,27 @@
 #include <cmath>
 #include <map>
 
-#include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/core/error.hpp"
+#include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/physics/probe.hpp"
+#include "ropesweep/physics/vector_path.hpp"
 
 namespace ropesweep {
 namespace {
 
 using Eigen::Index;
+
+// Runs `check` once on every vector path this processor has (the probe's products and
+// attention are compiled once per path), then returns to the fastest.
+template <typename Check>
+void on_every_vector_path(Check check) {
+  for (VectorPath path : available_vector_paths()) {
+    SCOPED_TRACE(vector_path_name(path));
+    use_vector_path(path);
+    check(path);
+  }
+  use_vector_path(available_vector_paths().back());
+}
 
 ProbeConfig small_config(const std::string& encoding, int heads, int layers, int head_dim,
                          int length) {
@@ -104,27 +117,29 @@ TEST(Probe, PrefixReuseIsBitwiseIdenticalToFullPasses) {
   // L not a multiple of the block; variants inside blocks, on both sides of block
   // boundaries, at position 0 and next to the query, and two at the same position.
   const int length = 300;
-  for (const char* name : {"rope", "alibi", "yarn"}) {
-    SCOPED_TRACE(name);
-    ProbeConfig config = small_config(name, 2, 3, 8, length);
-    config.mlp = true;
-    const ProbeModel model = draw_probe_model(config, 5, 2, 0);
-    const Encoding encoding(config.encoding);
-    const ProbeForward forward(model, encoding, Precision::kBf16, true);
-    const ProbeSample sample = draw_probe_sample(config, 5, 2, 0);
-    std::vector<ProbeVariant> variants = {{0, 1},   {127, 2}, {128, 3}, {255, 4},
-                                          {256, 5}, {298, 6}, {298, 7}, {40, 8}};
-    const std::vector<ProbeReadout> shared = forward.run(sample.tokens, variants, true);
-    const std::vector<ProbeReadout> full = forward.run(sample.tokens, variants, false);
-    expect_bitwise_equal(shared, full);
-    // Each variant on its own (a single full pass of its sequence) agrees too.
-    for (std::size_t v = 0; v < variants.size(); ++v) {
-      std::vector<int> tokens = sample.tokens;
-      tokens[variants[v].position] = variants[v].token;
-      const std::vector<ProbeReadout> alone = forward.run(tokens, {variants[v]}, false);
-      expect_bitwise_equal({shared[v]}, alone);
+  on_every_vector_path([&](VectorPath) {
+    for (const char* name : {"rope", "alibi", "yarn"}) {
+      SCOPED_TRACE(name);
+      ProbeConfig config = small_config(name, 2, 3, 8, length);
+      config.mlp = true;
+      const ProbeModel model = draw_probe_model(config, 5, 2, 0);
+      const Encoding encoding(config.encoding);
+      const ProbeForward forward(model, encoding, Precision::kBf16, true);
+      const ProbeSample sample = draw_probe_sample(config, 5, 2, 0);
+      std::vector<ProbeVariant> variants = {{0, 1},   {127, 2}, {128, 3}, {255, 4},
+                                            {256, 5}, {298, 6}, {298, 7}, {40, 8}};
+      const std::vector<ProbeReadout> shared = forward.run(sample.tokens, variants, true);
+      const std::vector<ProbeReadout> full = forward.run(sample.tokens, variants, false);
+      expect_bitwise_equal(shared, full);
+      // Each variant on its own (a single full pass of its sequence) agrees too.
+      for (std::size_t v = 0; v < variants.size(); ++v) {
+        std::vector<int> tokens = sample.tokens;
+        tokens[variants[v].position] = variants[v].token;
+        const std::vector<ProbeReadout> alone = forward.run(tokens, {variants[v]}, false);
+        expect_bitwise_equal({shared[v]}, alone);
+      }
     }
-  }
+  });
 }
 
 // The stack written out plainly in double precision: full matrices, explicit
@@ -195,27 +210,30 @@ std::vector<double> reference_weights(const ProbeModel& model, const Encoding& e
 
 TEST(Probe, ForwardPassMatchesAPlainDoublePrecisionStack) {
   const int length = 200;
-  for (const char* name : {"rope", "rope_half", "yarn", "alibi", "nope", "partial"}) {
-    SCOPED_TRACE(name);
-    ProbeConfig config = small_config(name, 2, 3, 8, length);
-    config.mlp = true;
-    const ProbeModel model = draw_probe_model(config, 11, 1, 0);
-    const Encoding encoding(config.encoding);
-    const ProbeForward forward(model, encoding, Precision::kFp32, true);
-    const ProbeSample sample = draw_probe_sample(config, 11, 1, 0);
-    const std::vector<ProbeVariant> variants = {{150, sample.probe_token}, {3, sample.distractor}};
-    const std::vector<ProbeReadout> readouts = forward.run(sample.tokens, variants);
-    for (std::size_t v = 0; v < variants.size(); ++v) {
-      std::vector<int> tokens = sample.tokens;
-      tokens[variants[v].position] = variants[v].token;
-      const std::vector<double> expected =
-          reference_weights(model, encoding, true, tokens, variants[v].position);
-      for (int h = 0; h < config.heads; ++h) {
-        EXPECT_NEAR(readouts[v].weight[h], expected[h], 1e-4 * expected[h])
-            << "variant " << v << " head " << h;
+  on_every_vector_path([&](VectorPath) {
+    for (const char* name : {"rope", "rope_half", "yarn", "alibi", "nope", "partial"}) {
+      SCOPED_TRACE(name);
+      ProbeConfig config = small_config(name, 2, 3, 8, length);
+      config.mlp = true;
+      const ProbeModel model = draw_probe_model(config, 11, 1, 0);
+      const Encoding encoding(config.encoding);
+      const ProbeForward forward(model, encoding, Precision::kFp32, true);
+      const ProbeSample sample = draw_probe_sample(config, 11, 1, 0);
+      const std::vector<ProbeVariant> variants = {{150, sample.probe_token},
+                                                  {3, sample.distractor}};
+      const std::vector<ProbeReadout> readouts = forward.run(sample.tokens, variants);
+      for (std::size_t v = 0; v < variants.size(); ++v) {
+        std::vector<int> tokens = sample.tokens;
+        tokens[variants[v].position] = variants[v].token;
+        const std::vector<double> expected =
+            reference_weights(model, encoding, true, tokens, variants[v].position);
+        for (int h = 0; h < config.heads; ++h) {
+          EXPECT_NEAR(readouts[v].weight[h], expected[h], 1e-4 * expected[h])
+              << "variant " << v << " head " << h;
+        }
       }
     }
-  }
+  });
 }
 
 TEST(Probe, SamplePairsAreUniformOverTheAllowedPairs) {
@@ -292,6 +310,47 @@ TEST(Probe, ResultsDependOnlyOnSeedAndPoint) {
   EXPECT_EQ(a.needle_weight_r2.se, b.needle_weight_r2.se);
   EXPECT_EQ(a.token_inversion_head.value, b.token_inversion_head.value);
   EXPECT_NE(a.needle_weight_r1.value, c.needle_weight_r1.value);
+}
+
+// The wide paths really run other code: Eigen built for AVX2 + FMA or AVX-512F sums the
+// products in another order, so a model as wide as the sweeps' gives other last bits than
+// the baseline, and run_probe follows the path as ProbeForward::run does. Each path repeats
+// its own bits.
+TEST(Probe, EachVectorPathRunsItsOwnCompiledCopy) {
+  ProbeConfig config = small_config("rope", 4, 2, 64, 300);
+  config.samples = 2;
+  const ProbeModel model = draw_probe_model(config, 2, 0, 0);
+  const Encoding encoding(config.encoding);
+  const ProbeForward forward(model, encoding, Precision::kFp32, false);
+  const ProbeSample sample = draw_probe_sample(config, 2, 0, 0);
+  const std::vector<ProbeVariant> variants = probe_variants(sample, config.length);
+  std::map<VectorPath, std::vector<double>> weights;
+  std::map<VectorPath, double> needle;
+  on_every_vector_path([&](VectorPath path) {
+    for (const ProbeReadout& readout : forward.run(sample.tokens, variants)) {
+      weights[path].insert(weights[path].end(), readout.weight.begin(), readout.weight.end());
+    }
+    needle[path] = run_probe(config, 2, 0).needle_weight_r1.value;
+    EXPECT_EQ(needle[path], run_probe(config, 2, 0).needle_weight_r1.value);
+    std::vector<double> again;
+    for (const ProbeReadout& readout : forward.run(sample.tokens, variants)) {
+      again.insert(again.end(), readout.weight.begin(), readout.weight.end());
+    }
+    EXPECT_EQ(again, weights[path]);
+  });
+  const std::vector<double>& baseline = weights.at(VectorPath::kGeneric);
+  for (const auto& [path, values] : weights) {
+    SCOPED_TRACE(vector_path_name(path));
+    ASSERT_EQ(values.size(), baseline.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      EXPECT_NEAR(values[i], baseline[i], 1e-4 * baseline[i] + 1e-12) << "weight " << i;
+    }
+    EXPECT_NEAR(needle.at(path), needle.at(VectorPath::kGeneric),
+                1e-4 * needle.at(VectorPath::kGeneric));
+    const bool wide = path == VectorPath::kAvx2 || path == VectorPath::kAvx512;
+    EXPECT_EQ(values != baseline, wide)
+        << "the path should " << (wide ? "" : "not ") << "change the bits";
+  }
 }
 
 }  // namespace

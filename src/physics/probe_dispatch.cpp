@@ -1,0 +1,35 @@
+// The probe's entry points, on the program's vector path (probe_path.hpp).
+#include "probe_path.hpp"
+#include "ropesweep/physics/vector_path.hpp"
+#include "vector_target.hpp"
+
+namespace ropesweep {
+namespace {
+
+const ProbePath& probe_path() {
+#if ROPESWEEP_X86_KERNELS
+  switch (vector_path()) {
+    case VectorPath::kAvx512:
+      return ropesweep_probe_path_avx512;
+    case VectorPath::kAvx2:
+      return ropesweep_probe_path_avx2;
+    default:
+      break;
+  }
+#endif
+  return ropesweep_probe_path_baseline;
+}
+
+}  // namespace
+
+std::vector<ProbeReadout> ProbeForward::run(const std::vector<int>& base_tokens,
+                                            const std::vector<ProbeVariant>& variants,
+                                            bool share_prefix) const {
+  return probe_path().forward(*this, base_tokens, variants, share_prefix);
+}
+
+ProbeResult run_probe(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point) {
+  return probe_path().run_probe(config, seed, point);
+}
+
+}  // namespace ropesweep

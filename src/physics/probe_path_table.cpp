@@ -1,0 +1,23 @@
+// The table of one compiled copy of the probe (probe_path.hpp). ROPESWEEP_PROBE_PATH_TABLE
+// names it: ropesweep_probe_path_baseline (the build's own target), _avx2 or _avx512.
+#include "probe_path.hpp"
+
+#ifndef ROPESWEEP_PROBE_PATH_TABLE
+#define ROPESWEEP_PROBE_PATH_TABLE ropesweep_probe_path_baseline
+#endif
+
+namespace ropesweep {
+namespace {
+
+std::vector<ProbeReadout> forward_compiled(const ProbeForward& forward,
+                                           const std::vector<int>& base_tokens,
+                                           const std::vector<ProbeVariant>& variants,
+                                           bool share_prefix) {
+  return forward.run_compiled(base_tokens, variants, share_prefix);
+}
+
+}  // namespace
+}  // namespace ropesweep
+
+extern "C" const ropesweep::ProbePath ROPESWEEP_PROBE_PATH_TABLE = {
+    &ropesweep::detail::run_probe_compiled, &ropesweep::forward_compiled};
