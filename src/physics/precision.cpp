@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include "ropesweep/core/error.hpp"
+#include "ropesweep/physics/vector_path.hpp"
+#include "vector_target.hpp"
 
 namespace ropesweep {
 namespace {
@@ -102,8 +104,11 @@ namespace {
 
 // Branch-free bit-level rounding of fp32 values, written so the compiler
 // vectorises the loops. Bitwise the results of Eigen::bfloat16 / Eigen::half for
-// every non-NaN input (tested on all exponents and ties); a NaN stays a NaN.
-void round_bf16_bulk(float* values, std::size_t count) {
+// every non-NaN input (tested on all exponents and ties); a NaN stays a NaN. Integer
+// operations and one exact-by-construction fp32 addition: every vector width gives the
+// same bits, so each loop is inlined into one function per vector path (below) and the
+// compiler vectorises it for that path's registers.
+[[gnu::always_inline]] inline void round_bf16_loop(float* values, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     std::uint32_t bits;
     std::memcpy(&bits, &values[i], sizeof bits);
@@ -114,7 +119,7 @@ void round_bf16_bulk(float* values, std::size_t count) {
   }
 }
 
-void round_fp16_bulk(float* values, std::size_t count) {
+[[gnu::always_inline]] inline void round_fp16_loop(float* values, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     std::uint32_t bits;
     std::memcpy(&bits, &values[i], sizeof bits);
@@ -138,6 +143,38 @@ void round_fp16_bulk(float* values, std::size_t count) {
   }
 }
 
+using RoundLoop = void (*)(float*, std::size_t);
+
+template <bool kBf16>
+void round_baseline(float* values, std::size_t count) {
+  kBf16 ? round_bf16_loop(values, count) : round_fp16_loop(values, count);
+}
+#if ROPESWEEP_X86_KERNELS
+template <bool kBf16>
+__attribute__((target("avx2"))) void round_avx2(float* values, std::size_t count) {
+  kBf16 ? round_bf16_loop(values, count) : round_fp16_loop(values, count);
+}
+template <bool kBf16>
+__attribute__((target("avx512f"))) void round_avx512(float* values, std::size_t count) {
+  kBf16 ? round_bf16_loop(values, count) : round_fp16_loop(values, count);
+}
+#endif
+
+// The generic and SSE2 paths share the build's target (SSE2 is the x86-64 baseline).
+template <bool kBf16>
+RoundLoop round_loop() {
+  switch (vector_path()) {
+#if ROPESWEEP_X86_KERNELS
+    case VectorPath::kAvx512:
+      return &round_avx512<kBf16>;
+    case VectorPath::kAvx2:
+      return &round_avx2<kBf16>;
+#endif
+    default:
+      return &round_baseline<kBf16>;
+  }
+}
+
 }  // namespace
 
 void round_to(float* values, std::size_t count, Precision precision) {
@@ -146,10 +183,10 @@ void round_to(float* values, std::size_t count, Precision precision) {
     case Precision::kFp32:
       return;
     case Precision::kBf16:
-      round_bf16_bulk(values, count);
+      round_loop<true>()(values, count);
       return;
     case Precision::kFp16:
-      round_fp16_bulk(values, count);
+      round_loop<false>()(values, count);
       return;
   }
 }

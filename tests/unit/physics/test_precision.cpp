@@ -7,8 +7,9 @@
 #include <vector>
 
 #include "ropesweep/core/error.hpp"
-#include "ropesweep/physics/precision.hpp"
 #include "ropesweep/core/rng.hpp"
+#include "ropesweep/physics/precision.hpp"
+#include "ropesweep/physics/vector_path.hpp"
 
 namespace ropesweep {
 namespace {
@@ -137,7 +138,8 @@ TEST(Precision, BulkRoundingMatchesScalar) {
 TEST(Precision, VectorisedBulkRoundingIsEigenBitForBit) {
   // The bulk fp32 path rounds with integer bit tricks; it must give Eigen's
   // bfloat16 / half result bit for bit on every exponent, on the ties and their
-  // neighbours of both formats, and on random bit patterns (NaN only stays NaN).
+  // neighbours of both formats, and on random bit patterns (NaN only stays NaN), on every
+  // vector path (each its own compiled loop).
   std::vector<std::uint32_t> patterns;
   RandomStream stream({10, 10, 10, 10});
   for (std::uint32_t sign : {0u, 0x80000000u}) {
@@ -154,22 +156,27 @@ TEST(Precision, VectorisedBulkRoundingIsEigenBitForBit) {
   }
   for (int i = 0; i < 200000; ++i)
     patterns.push_back(static_cast<std::uint32_t>(stream.next_u64()));
-  for (Precision p : {Precision::kBf16, Precision::kFp16}) {
-    std::vector<float> bulk(patterns.size());
-    for (std::size_t i = 0; i < patterns.size(); ++i) bulk[i] = from_bits(patterns[i]);
-    round_to(bulk.data(), bulk.size(), p);
-    for (std::size_t i = 0; i < patterns.size(); ++i) {
-      const float scalar = round_to(from_bits(patterns[i]), p);
-      if (std::isnan(scalar)) {
-        EXPECT_TRUE(std::isnan(bulk[i]));
-        continue;
+  for (VectorPath path : available_vector_paths()) {
+    use_vector_path(path);
+    for (Precision p : {Precision::kBf16, Precision::kFp16}) {
+      std::vector<float> bulk(patterns.size());
+      for (std::size_t i = 0; i < patterns.size(); ++i) bulk[i] = from_bits(patterns[i]);
+      round_to(bulk.data(), bulk.size(), p);
+      for (std::size_t i = 0; i < patterns.size(); ++i) {
+        const float scalar = round_to(from_bits(patterns[i]), p);
+        if (std::isnan(scalar)) {
+          EXPECT_TRUE(std::isnan(bulk[i]));
+          continue;
+        }
+        std::uint32_t got, want;
+        std::memcpy(&got, &bulk[i], sizeof got);
+        std::memcpy(&want, &scalar, sizeof want);
+        ASSERT_EQ(got, want) << std::hex << patterns[i] << " " << precision_name(p) << " "
+                             << vector_path_name(path);
       }
-      std::uint32_t got, want;
-      std::memcpy(&got, &bulk[i], sizeof got);
-      std::memcpy(&want, &scalar, sizeof want);
-      ASSERT_EQ(got, want) << std::hex << patterns[i] << " " << precision_name(p);
     }
   }
+  use_vector_path(available_vector_paths().back());
 }
 
 }  // namespace
