@@ -16,12 +16,13 @@ std::string kernel_instruction_sets() {
   const VectorPath walks =
       path == VectorPath::kAvx512 ? VectorPath::kAvx2 : path;  // no AVX-512 walk
   return std::string("decay and bmin walks: ") + vector_path_name(walks) +
-         "; pairwise block kernel and sincos: " + vector_path_name(path) +
+         "; pairwise block kernel, sincos and normal draws: " + vector_path_name(path) +
          " (the same bits on every path); "
          "Eigen products and everything else: the compile flags' target";
 #else
-  return "decay and bmin walks, pairwise block kernel and sincos: generic C++, no vector "
-         "intrinsics (SLEEF's portable scalar sincos; the same bits as the x86 vector kernels); "
+  return "decay and bmin walks, pairwise block kernel, sincos and normal draws: generic C++, no "
+         "vector intrinsics (SLEEF's portable scalar functions; the same bits as the x86 vector "
+         "kernels); "
          "Eigen products and everything else: the compile flags' target";
 #endif
 }

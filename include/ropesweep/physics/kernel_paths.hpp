@@ -5,8 +5,8 @@
 
 namespace ropesweep {
 
-// e.g. "decay and bmin walks: AVX2; pairwise block kernel: AVX-512F (...); sincos: SSE2
-// intrinsics; Eigen products and everything else: the compile flags' target"; in a build with
+// e.g. "decay and bmin walks: AVX2; pairwise block kernel, sincos and normal draws: AVX-512F
+// (...); Eigen products and everything else: the compile flags' target"; in a build with
 // ROPESWEEP_GENERIC_KERNELS, "... generic C++, no vector intrinsics ...".
 std::string kernel_instruction_sets();
 std::string eigen_version();  // "3.4.0"
