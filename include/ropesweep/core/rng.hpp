@@ -57,14 +57,13 @@ class RandomStream {
   // `count` successive uniform_open() values, whole Philox blocks at a time. Normal draws
   // are made from these by the physics layer (physics/normal_draws.hpp).
   void fill_uniform_open(double* out, std::size_t count) {
-    std::size_t i = 0;
-    while (i < count && used_ < 4) out[i++] = open_unit(buffer_.v[used_++]);
-    for (; count - i >= 4; i += 4) {
-      refill();
-      for (int k = 0; k < 4; ++k) out[i + k] = open_unit(buffer_.v[k]);
-      used_ = 4;
+    for (; count > 0 && used_ < 4; --count) *out++ = open_unit(buffer_.v[used_++]);
+    for (; count >= 4; count -= 4, out += 4) {  // the buffer is used up here: skip it
+      const r123::Philox4x64::ctr_type block = generator_(counter_, key_);
+      counter_.v[3] += 1;
+      for (int k = 0; k < 4; ++k) out[k] = open_unit(block.v[k]);
     }
-    for (; i < count; ++i) out[i] = uniform_open();
+    for (; count > 0; --count) *out++ = uniform_open();
   }
 
  private:
