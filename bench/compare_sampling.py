@@ -115,8 +115,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("old")
     parser.add_argument("new")
-    parser.add_argument("--samples", type=int, default=8000)
-    parser.add_argument("--probe-samples", type=int, default=12)
+    parser.add_argument("--samples", type=int, default=20000)
+    parser.add_argument("--probe-samples", type=int, default=16)
     parser.add_argument("--keep")
     args = parser.parse_args()
     work = args.keep or tempfile.mkdtemp()
@@ -156,7 +156,7 @@ def main():
             print(f"{group} {label(old[group], index)}: max |new - old| / se = {worst:.3g} "
                   f"({worst_metric}): {verdict}")
     print(f"{configurations} configurations, {len(z2)} metric comparisons with a non-zero "
-          f"standard error; mean squared normalised difference {np.mean(z2):.4f}; "
+          f"standard error; mean squared normalised difference {np.mean(z2):.3g}; "
           f"{failures} beyond 3 SE")
     return 1 if failures else 0
 
