@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # vector_paths.sh EXE PYTHON WORK: the walks of decay and bmin, the pairwise block kernel and
-# the normal draws (pairwise content, probe weights) give the same bits on every vector path this build has on this processor
+# the normal draws give the same bits on every vector path this build has on this processor
 # (ROPESWEEP_SIMD=generic, sse2, avx2, avx512), each file records the path it took, and an
 # unknown path is a one-line usage error.
 set -euo pipefail
