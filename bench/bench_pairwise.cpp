@@ -38,6 +38,10 @@
 #include "ropesweep/physics/vector_path.hpp"
 #define ROPESWEEP_HAS_VECTOR_PATH 1
 #endif
+#if __has_include("ropesweep/physics/normal_draws.hpp")
+#include "ropesweep/physics/normal_draws.hpp"
+#define ROPESWEEP_HAS_BULK_NORMALS 1
+#endif
 
 namespace ropesweep {
 namespace {
@@ -117,8 +121,13 @@ KernelInputs kernel_inputs(std::int64_t length) {
   RandomStream stream({7, 7, 7, 7});
   in.queries.resize(kBlockQueries * kHeadDim);
   in.keys.resize(kBlockQueries * kHeadDim);
+#ifdef ROPESWEEP_HAS_BULK_NORMALS
+  fill_normal(stream, in.queries.data(), in.queries.size());
+  fill_normal(stream, in.keys.data(), in.keys.size());
+#else
   stream.fill_normal(in.queries.data(), in.queries.size());
   stream.fill_normal(in.keys.data(), in.keys.size());
+#endif
   for (int j = 0; j < kBlockDistances; ++j) {
     in.distances.push_back(static_cast<std::int64_t>(stream.uniform_int(length)));
   }

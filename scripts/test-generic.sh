@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The generic C++ kernels give the x86 vector kernels' bits: builds ropesweep with
-# -DROPESWEEP_GENERIC_KERNELS=ON (plain loops, SLEEF's portable scalar sincos; what every
+# -DROPESWEEP_GENERIC_KERNELS=ON (plain loops, SLEEF's portable scalar functions; what every
 # processor other than x86-64 builds) into ${ROPESWEEP_GENERIC_BUILD_DIR:-build-generic},
 # only ropesweep and the physics unit tests, and runs those tests there; then runs
 # tests/generic/kernels.yaml on 2 ranks with that build and with the default build
@@ -57,7 +57,8 @@ import h5py
 
 # The comparison is only worth something if the two files were computed by different kernels.
 # The reference runs the widest vector path the processor has (SSE2 at least).
-for path, expected, refused in ((sys.argv[1], "pairwise block kernel and sincos: ", "generic C++"),
+for path, expected, refused in ((sys.argv[1], "pairwise block kernel, sincos and normal draws: ",
+                                 "generic C++"),
                                 (sys.argv[2], "generic C++, no vector intrinsics", "SSE2")):
     with h5py.File(path, "r") as f:
         simd = f.attrs["simd_path"]

@@ -18,15 +18,16 @@ std::string kernel_instruction_sets() {
   const char* probe = path == VectorPath::kAvx512 ? "Eigen built for AVX-512F, AVX2 and FMA"
                       : path == VectorPath::kAvx2 ? "Eigen built for AVX2 and FMA"
                                                   : "Eigen built for the compile flags' target";
-  return std::string("vector path ") + vector_path_key(path) +
-         " (ROPESWEEP_SIMD=" + vector_path_key(path) +
-         " takes it again); decay and bmin walks: " + vector_path_name(walks) +
-         "; pairwise block kernel and sincos: " + vector_path_name(path) +
-         " (the same bits on every path); probe products and " + "attention: " + probe +
-         " (the bits of this path); everything else: the compile " + "flags' target";
+  return std::string("vector path ") + vector_path_key(path) + " (ROPESWEEP_SIMD=" +
+         vector_path_key(path) + " takes it again); decay and bmin walks: " +
+         vector_path_name(walks) + "; pairwise block kernel, sincos and normal draws: " +
+         vector_path_name(path) +
+         " (the same bits on every path); probe products and attention: " + probe +
+         " (the bits of this path); everything else: the compile flags' target";
 #else
-  return "decay and bmin walks, pairwise block kernel and sincos: generic C++, no vector "
-         "intrinsics (SLEEF's portable scalar sincos; the same bits as the x86 vector kernels); "
+  return "decay and bmin walks, pairwise block kernel, sincos and normal draws: generic C++, no "
+         "vector intrinsics (SLEEF's portable scalar functions; the same bits as the x86 vector "
+         "kernels); "
          "Eigen products and everything else: the compile flags' target";
 #endif
 }

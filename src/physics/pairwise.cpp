@@ -9,6 +9,7 @@
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/format.hpp"
 #include "ropesweep/physics/gaussian.hpp"
+#include "ropesweep/physics/normal_draws.hpp"
 #include "ropesweep/physics/rare_events.hpp"
 #include "ropesweep/physics/separation.hpp"
 #include "ropesweep/physics/sincos.hpp"
@@ -71,17 +72,17 @@ void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent
   content.q.resize(head_dim);
   content.relevant.resize(head_dim);
   content.irrelevant.resize(irrelevant ? head_dim : 0);
-  stream.fill_normal(content.q.data(), head_dim);
+  fill_normal(stream, content.q.data(), head_dim);
   if (rho == 1.0) {
     content.relevant = content.q;
   } else {
-    stream.fill_normal(content.relevant.data(), head_dim);  // xi
+    fill_normal(stream, content.relevant.data(), head_dim);  // xi
     const double noise = std::sqrt(std::max(0.0, 1.0 - rho * rho));
     for (int i = 0; i < head_dim; ++i) {
       content.relevant[i] = rho * content.q[i] + noise * content.relevant[i];
     }
   }
-  if (irrelevant) stream.fill_normal(content.irrelevant.data(), head_dim);
+  if (irrelevant) fill_normal(stream, content.irrelevant.data(), head_dim);
 }
 
 namespace {

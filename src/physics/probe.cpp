@@ -8,6 +8,7 @@
 
 #include "probe_path.hpp"
 #include "ropesweep/core/error.hpp"
+#include "ropesweep/physics/normal_draws.hpp"
 #include "ropesweep/physics/rare_events.hpp"
 #include "ropesweep/physics/separation.hpp"
 
@@ -23,14 +24,11 @@ constexpr int kMlpExpansion = 4;
 constexpr std::uint64_t kVocabularyMatrix = 0;
 constexpr std::uint64_t kMatricesPerLayer = 6;
 
-void fill_normal(MatrixF& matrix, Index rows, Index cols, double standard_deviation,
-                 const StreamKey& key) {
+void fill_normal_matrix(MatrixF& matrix, Index rows, Index cols, double standard_deviation,
+                        const StreamKey& key) {
   RandomStream stream(key);
   matrix.resize(rows, cols);
-  float* data = matrix.data();
-  for (Index i = 0; i < rows * cols; ++i) {
-    data[i] = static_cast<float>(standard_deviation * stream.normal());
-  }
+  fill_normal(stream, matrix.data(), static_cast<std::size_t>(rows * cols), standard_deviation);
 }
 
 // RMSNorm without a gain: each row divided by its root mean square.
@@ -126,24 +124,24 @@ ProbeModel draw_probe_model(const ProbeConfig& config, std::uint64_t seed, std::
   ProbeModel model;
   model.heads = config.heads;
   model.head_dim = config.head_dim;
-  fill_normal(model.vocabulary, config.vocab, width, 1.0, key(kVocabularyMatrix));
+  fill_normal_matrix(model.vocabulary, config.vocab, width, 1.0, key(kVocabularyMatrix));
   const double projection = 1.0 / std::sqrt(static_cast<double>(width));
   model.layers.resize(config.layers);
   for (int l = 0; l < config.layers; ++l) {
     ProbeLayer& layer = model.layers[l];
     const std::uint64_t id = 1 + kMatricesPerLayer * static_cast<std::uint64_t>(l);
-    fill_normal(layer.query, width, width, projection, key(id));
+    fill_normal_matrix(layer.query, width, width, projection, key(id));
     if (config.qk_tied) {
       layer.key = layer.query;
     } else {
-      fill_normal(layer.key, width, width, projection, key(id + 1));
+      fill_normal_matrix(layer.key, width, width, projection, key(id + 1));
     }
-    fill_normal(layer.value, width, width, projection, key(id + 2));
-    fill_normal(layer.output, width, width, projection, key(id + 3));
+    fill_normal_matrix(layer.value, width, width, projection, key(id + 2));
+    fill_normal_matrix(layer.output, width, width, projection, key(id + 3));
     if (config.mlp) {
-      fill_normal(layer.mlp_in, width, hidden, projection, key(id + 4));
-      fill_normal(layer.mlp_out, hidden, width, 1.0 / std::sqrt(static_cast<double>(hidden)),
-                  key(id + 5));
+      fill_normal_matrix(layer.mlp_in, width, hidden, projection, key(id + 4));
+      fill_normal_matrix(layer.mlp_out, hidden, width, 1.0 / std::sqrt(static_cast<double>(hidden)),
+                         key(id + 5));
     }
   }
   return model;

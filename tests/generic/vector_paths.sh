@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# vector_paths.sh EXE PYTHON WORK: the walks of decay and bmin and the pairwise block kernel
-# give the same bits on every vector path this build has on this processor
+# vector_paths.sh EXE PYTHON WORK: the walks of decay and bmin, the pairwise block kernel and
+# the normal draws give the same bits on every vector path this build has on this processor
 # (ROPESWEEP_SIMD=generic, sse2, avx2, avx512), each file records the path it took, and an
 # unknown path is a one-line usage error.
 set -euo pipefail
@@ -25,7 +25,8 @@ import sys, h5py
 path, key = sys.argv[1], sys.argv[2]
 names = {"generic": "generic C++", "sse2": "SSE2", "avx2": "AVX2", "avx512": "AVX-512F"}
 walks = names["avx2" if key == "avx512" else key]  # no AVX-512 walk: AVX2 runs there
-expected = [f"decay and bmin walks: {walks};", f"pairwise block kernel and sincos: {names[key]} "]
+expected = [f"decay and bmin walks: {walks};",
+            f"pairwise block kernel, sincos and normal draws: {names[key]} "]
 simd = h5py.File(path, "r").attrs["simd_path"]
 simd = simd.decode() if isinstance(simd, bytes) else str(simd)
 generic_build = key == "generic" and "generic C++, no vector intrinsics" in simd

@@ -7,7 +7,7 @@
 // rank computed it, in which order, or how many other points ran before it.
 #include <Random123/philox.h>
 
-#include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 namespace ropesweep {
@@ -43,7 +43,7 @@ class RandomStream {
   }
 
   // Uniform on (0, 1): never 0 or 1, so log() in the normal sampler is safe.
-  double uniform_open() { return (static_cast<double>(next_u64() >> 11) + 0.5) * 0x1.0p-53; }
+  double uniform_open() { return open_unit(next_u64()); }
 
   // Uniform integer in [0, n), n >= 1: Lemire's multiply-shift with rejection (unbiased).
   std::uint64_t uniform_int(std::uint64_t n) {
@@ -54,24 +54,24 @@ class RandomStream {
     }
   }
 
-  // Standard normal by Box-Muller; the second value of each pair is kept.
-  double normal() {
-    if (has_spare_) {
-      has_spare_ = false;
-      return spare_;
+  // `count` successive uniform_open() values, whole Philox blocks at a time. Normal draws
+  // are made from these by the physics layer (physics/normal_draws.hpp).
+  void fill_uniform_open(double* out, std::size_t count) {
+    for (; count > 0 && used_ < 4; --count) *out++ = open_unit(buffer_.v[used_++]);
+    for (; count >= 4; count -= 4, out += 4) {  // the buffer is used up here: skip it
+      const r123::Philox4x64::ctr_type block = generator_(counter_, key_);
+      counter_.v[3] += 1;
+      for (int k = 0; k < 4; ++k) out[k] = open_unit(block.v[k]);
     }
-    const double radius = std::sqrt(-2.0 * std::log(uniform_open()));
-    const double angle = 2.0 * M_PI * uniform_open();
-    spare_ = radius * std::sin(angle);
-    has_spare_ = true;
-    return radius * std::cos(angle);
-  }
-
-  void fill_normal(double* out, std::size_t count) {
-    for (std::size_t i = 0; i < count; ++i) out[i] = normal();
+    for (; count > 0; --count) *out++ = uniform_open();
   }
 
  private:
+  // The top 53 bits, centred in their cell: (k + 1/2) 2^-53, exact in a double.
+  static double open_unit(std::uint64_t bits) {
+    return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;
+  }
+
   void refill() {
     buffer_ = generator_(counter_, key_);
     counter_.v[3] += 1;
@@ -83,8 +83,6 @@ class RandomStream {
   r123::Philox4x64::ctr_type counter_;
   r123::Philox4x64::ctr_type buffer_{};
   int used_ = 4;
-  bool has_spare_ = false;
-  double spare_ = 0.0;
 };
 
 }  // namespace ropesweep

@@ -8,6 +8,7 @@
 #include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/rng.hpp"
+#include "ropesweep/physics/normal_draws.hpp"
 
 namespace ropesweep {
 namespace {
@@ -17,7 +18,7 @@ using Eigen::Index;
 MatrixF random_matrix(Index rows, Index cols, double scale, std::uint64_t substream) {
   RandomStream stream(StreamKey{7, 0, kStreamExperimentBase + 99, substream});
   MatrixF m(rows, cols);
-  for (Index i = 0; i < m.size(); ++i) m.data()[i] = static_cast<float>(scale * stream.normal());
+  fill_normal(stream, m.data(), static_cast<std::size_t>(m.size()), scale);
   return m;
 }
 

@@ -8,6 +8,7 @@
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/rng.hpp"
 #include "ropesweep/physics/encoding.hpp"
+#include "ropesweep/physics/normal_draws.hpp"
 
 namespace ropesweep {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 std::vector<double> gaussian(int d, std::uint64_t substream) {
   RandomStream stream({7, 0, 99, substream});
   std::vector<double> x(d);
-  stream.fill_normal(x.data(), d);
+  fill_normal(stream, x.data(), d);
   return x;
 }
 

@@ -12,6 +12,7 @@
 #include "reference_kernels.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/physics/gaussian.hpp"
+#include "ropesweep/physics/normal_draws.hpp"
 #include "ropesweep/physics/pairwise.hpp"
 #include "ropesweep/physics/rare_events.hpp"
 #include "ropesweep/physics/separation.hpp"
@@ -49,7 +50,7 @@ Estimate sheppard_oracle(const PairwiseConfig& config, std::int64_t draws) {
   std::vector<double> q(config.encoding.head_dim);
   double sum = 0.0, sum_sq = 0.0;
   for (std::int64_t i = 0; i < draws; ++i) {
-    stream.fill_normal(q.data(), q.size());
+    fill_normal(stream, q.data(), q.size());
     const auto r = static_cast<double>(stream.uniform_int(config.length));
     const double p = std::acos(encoding.C(q.data(), r) / encoding.C(q.data(), 0.0)) / M_PI;
     sum += p;
@@ -355,8 +356,8 @@ TEST(Pairwise, KernelFollowsThePrecisionPipeline) {
     const Encoding encoding(ec);
     RandomStream stream({1, 1, 1, 1});
     std::vector<double> q(32), k(32);
-    stream.fill_normal(q.data(), 32);
-    stream.fill_normal(k.data(), 32);
+    fill_normal(stream, q.data(), 32);
+    fill_normal(stream, k.data(), 32);
     const std::int64_t length = 300000, r = 123456;
     for (Precision p : {Precision::kFp32, Precision::kBf16, Precision::kFp16}) {
       reference::ScoreKernel kernel(encoding, p, length);
@@ -394,8 +395,8 @@ TEST(Pairwise, ExactKernelSumsEveryScoreInOrder) {
   const auto count = static_cast<std::int64_t>(distances.size());
   RandomStream stream({7, 7, 7, 7});
   std::vector<double> q(rows * d), k(rows * d);
-  stream.fill_normal(q.data(), q.size());
-  stream.fill_normal(k.data(), k.size());
+  fill_normal(stream, q.data(), q.size());
+  fill_normal(stream, k.data(), k.size());
   auto tables = std::make_shared<const detail::AngleAdditionTables>(encoding, length);
   detail::BlockKernel kernel(encoding, Precision::kFp64, length, tables);
   kernel.set_distances(distances.data(), count);
@@ -466,10 +467,10 @@ TEST(BlockKernel, EveryVectorPathGivesTheGenericBits) {
         std::vector<std::int64_t> distances(count);
         for (auto& r : distances) r = static_cast<std::int64_t>(stream.uniform_int(length));
         std::vector<double> q(rows * d), k(rows * d), cos_f(pairs * count), sin_f(pairs * count);
-        stream.fill_normal(q.data(), q.size());
-        stream.fill_normal(k.data(), k.size());
-        stream.fill_normal(cos_f.data(), cos_f.size());
-        stream.fill_normal(sin_f.data(), sin_f.size());
+        fill_normal(stream, q.data(), q.size());
+        fill_normal(stream, k.data(), k.size());
+        fill_normal(stream, cos_f.data(), cos_f.size());
+        fill_normal(stream, sin_f.data(), sin_f.size());
         std::vector<Run> runs;
         for (VectorPath path : paths) {
           use_vector_path(path);
@@ -635,8 +636,8 @@ TEST(BlockKernel, MatchesTheScalarKernel) {
     const Encoding encoding(ec);
     const int pairs = encoding.pairs();
     std::vector<double> q(3 * 32), k(3 * 32);
-    stream.fill_normal(q.data(), q.size());
-    stream.fill_normal(k.data(), k.size());
+    fill_normal(stream, q.data(), q.size());
+    fill_normal(stream, k.data(), k.size());
     for (Precision p : {Precision::kFp32, Precision::kBf16, Precision::kFp16}) {
       std::vector<float> cos_f(pairs * count), sin_f(pairs * count), c(pairs), s(pairs);
       for (std::int64_t j = 0; j < count; ++j) {

@@ -8,6 +8,7 @@
 
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/rng.hpp"
+#include "ropesweep/physics/normal_draws.hpp"
 #include "ropesweep/physics/precision.hpp"
 #include "ropesweep/physics/vector_path.hpp"
 
@@ -122,7 +123,7 @@ TEST(Precision, DoublesAreRoundedOnceNotTwice) {
 TEST(Precision, BulkRoundingMatchesScalar) {
   RandomStream stream({9, 9, 9, 9});
   std::vector<double> values(1000);
-  stream.fill_normal(values.data(), values.size());
+  fill_normal(stream, values.data(), values.size());
   for (Precision p : {Precision::kFp64, Precision::kFp32, Precision::kBf16, Precision::kFp16}) {
     std::vector<double> bulk = values;
     std::vector<float> bulk_float(values.begin(), values.end());
