@@ -13,7 +13,8 @@
 // Every call does the same work: the rows' features (scalar, as exact_scores) and the
 // product features (Q x d) * [cos; sin] (d x R), d = 128. Before timing, the program prints
 // whether every variant's scores equal the generic path's bit for bit, over the timed
-// shapes and some with partial register blocks.
+// shapes and some with partial register blocks; and how the libraries' own cos and sin
+// compare with the project's (SLEEF, sincos_bulk) and across their targets.
 //
 // Run pinned to one core, repetitions interleaved, e.g. taskset -c 1
 // build/bench/simd_libraries --benchmark_repetitions=3
@@ -24,6 +25,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,6 +35,7 @@
 #include "ropesweep/core/rng.hpp"
 #include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/physics/pairwise.hpp"
+#include "ropesweep/physics/sincos.hpp"
 #include "ropesweep/physics/vector_path.hpp"
 #include "simd_libraries/product_job.hpp"
 
@@ -58,6 +61,7 @@ struct Block {
   std::vector<double> queries, keys;
   std::vector<std::int64_t> distances;
   std::vector<double> table, features;
+  std::vector<int> real, imag;  // components of pair t, as BlockKernel keeps them
   std::unique_ptr<detail::BlockKernel> kernel;
 
   Block(std::int64_t q, std::int64_t r) : rows(q), count(r) {
@@ -89,6 +93,10 @@ struct Block {
     kernel = std::make_unique<detail::BlockKernel>(enc, Precision::kFp64, kLength);
     kernel->set_factors(distances.data(), r, cos_f.data(), sin_f.data());
     features.resize(q * kHeadDim);
+    for (int t = 0; t < pairs; ++t) {
+      real.push_back(enc.real_index(t));
+      imag.push_back(enc.imag_index(t));
+    }
     if (enc.distance_slope() != 0.0) std::abort();  // RoPE: exact_scores adds no penalty
   }
 
@@ -102,9 +110,8 @@ struct Block {
       const double* k = keys.data() + c * kHeadDim;
       double* f = features.data() + c * kHeadDim;
       for (int t = 0; t < pairs; ++t) {
-        const int re = enc.real_index(t), im = enc.imag_index(t);
-        const double a = q[re], b = q[im];
-        const double x = k[re], y = k[im];
+        const double a = q[real[t]], b = q[imag[t]];
+        const double x = k[real[t]], y = k[imag[t]];
         f[t] = scale_squared * (a * x + b * y);
         f[pairs + t] = -scale_squared * (b * x - a * y);
       }
@@ -213,6 +220,106 @@ void check_bits(const std::vector<Variant>& all) {
   highway_choose(0);
 }
 
+// Error of `value` in units in the last place of the double nearest `exact`.
+double ulp_error(double value, long double exact) {
+  if (!std::isfinite(value)) return std::numeric_limits<double>::infinity();
+  const double nearest = static_cast<double>(exact);
+  const double ulp = nearest == 0.0 ? std::numeric_limits<double>::denorm_min()
+                                    : std::ldexp(1.0, std::ilogb(nearest) - 52);
+  return static_cast<double>(std::fabs(static_cast<long double>(value) - exact) / ulp);
+}
+
+struct AngleSet {
+  std::string name;
+  std::vector<double> angles;
+};
+
+// The angles the exact path's tables hold at L = 2^20 and 2^24 (i step w_t over the fine
+// and coarse rows, up to about 10^6 and 1.7 10^7 rad), and uniform ones in Highway's valid
+// range [0, 39000).
+std::vector<AngleSet> angle_sets() {
+  const std::vector<double>& w = encoding().frequencies();
+  std::vector<AngleSet> sets;
+  for (int log_length : {20, 24}) {
+    const std::int64_t split = std::int64_t{1} << (log_length / 2);  // sqrt(L)
+    AngleSet tables{"tables at L = 2^" + std::to_string(log_length), {}};
+    for (std::int64_t step : {std::int64_t{1}, split}) {
+      for (std::int64_t i = 0; i < split; ++i) {
+        for (double frequency : w) {
+          tables.angles.push_back(static_cast<double>(i * step) * frequency);
+        }
+      }
+    }
+    sets.push_back(std::move(tables));
+  }
+  AngleSet uniform{"uniform [0, 39000)", std::vector<double>(65536)};
+  RandomStream stream({9, 9, 9, 9});
+  for (double& angle : uniform.angles) angle = 39000.0 * stream.uniform_open();
+  sets.push_back(std::move(uniform));
+  return sets;
+}
+
+void check_sincos() {
+  std::printf(
+      "cos and sin: error against cosl and sinl (x87 long double), values unlike "
+      "SLEEF's (sincos_bulk), values unlike the library's first target:\n");
+  for (const AngleSet& set : angle_sets()) {
+    const std::size_t n = set.angles.size();
+    std::vector<double> sleef_cos(n), sleef_sin(n);
+    sincos_bulk(set.angles.data(), n, sleef_cos.data(), sleef_sin.data());
+    std::vector<long double> exact_cos(n), exact_sin(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      exact_cos[i] = cosl(static_cast<long double>(set.angles[i]));
+      exact_sin[i] = sinl(static_cast<long double>(set.angles[i]));
+    }
+    std::vector<std::pair<std::string, std::function<void(double*, double*)>>> runs;
+    runs.push_back({"sleef sincos_bulk",
+                    [&set, n](double* c, double* s) { sincos_bulk(set.angles.data(), n, c, s); }});
+    highway_choose(0);
+    for (std::int64_t target : highway_targets()) {
+      runs.push_back({std::string("highway ") + highway_target_name(target),
+                      [&set, n, target](double* c, double* s) {
+                        highway_choose(target);
+                        highway_sincos(set.angles.data(), static_cast<std::int64_t>(n), c, s);
+                      }});
+    }
+    const std::pair<XsimdArch, const char*> archs[] = {{XsimdArch::kSse4_2, "xsimd sse4_2"},
+                                                       {XsimdArch::kAvx2, "xsimd avx2"},
+                                                       {XsimdArch::kAvx512f, "xsimd avx512f"}};
+    for (const auto& [arch, name] : archs) {
+      if (!xsimd_available(arch)) continue;
+      runs.push_back({name, [&set, n, arch = arch](double* c, double* s) {
+                        xsimd_sincos(arch, set.angles.data(), static_cast<std::int64_t>(n), c, s);
+                      }});
+    }
+    std::map<std::string, std::vector<double>> first;  // per library: its first target's values
+    for (const auto& [name, run] : runs) {
+      std::vector<double> c(n), s(n);
+      run(c.data(), s.data());
+      std::int64_t differ = 0;
+      double largest = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        differ += (c[i] != sleef_cos[i]) + (s[i] != sleef_sin[i]);
+        largest = std::max({largest, ulp_error(c[i], exact_cos[i]), ulp_error(s[i], exact_sin[i])});
+      }
+      std::vector<double> both(c);
+      both.insert(both.end(), s.begin(), s.end());
+      const std::string library = name.substr(0, name.find(' '));
+      std::int64_t across = 0;
+      if (first.count(library) == 0) first[library] = both;
+      for (std::size_t i = 0; i < both.size(); ++i) {
+        across += std::memcmp(&both[i], &first[library][i], sizeof(double)) != 0;
+      }
+      std::printf(
+          "  %-20s %-18s: largest error %.3g ulp; %lld of %zu unlike SLEEF's; "
+          "%lld unlike its first target\n",
+          set.name.c_str(), name.c_str(), largest, static_cast<long long>(differ), 2 * n,
+          static_cast<long long>(across));
+    }
+  }
+  highway_choose(0);
+}
+
 void register_benchmarks(const std::vector<Variant>& all) {
   for (const Variant& variant : all) {
     for (const auto& [q, r] : kTimedShapes) {
@@ -241,6 +348,7 @@ int main(int argc, char** argv) {
   using namespace ropesweep::bench;
   const std::vector<Variant> all = variants();
   check_bits(all);
+  check_sincos();
   register_benchmarks(all);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

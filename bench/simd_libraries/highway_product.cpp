@@ -21,6 +21,8 @@
 #define HWY_TARGET_INCLUDE "highway_product.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
+// After highway.h, inside the re-included part: contrib headers have per-target guards.
+#include <hwy/contrib/math/math-inl.h>
 
 HWY_BEFORE_NAMESPACE();
 namespace ropesweep::bench {
@@ -84,6 +86,15 @@ void product(const ProductJob& job) { product_on<false>(job); }
 void fused_product(const ProductJob& job) { product_on<true>(job); }
 const char* dispatched_name() { return hwy::TargetName(HWY_TARGET); }
 
+void sincos(const double* angles, std::int64_t count, double* cos_out, double* sin_out) {
+  const Tag d;
+  for (std::int64_t i = 0; i < count; i += kLanes) {
+    const auto x = hn::LoadU(d, angles + i);
+    hn::StoreU(hn::Cos(d, x), d, cos_out + i);
+    hn::StoreU(hn::Sin(d, x), d, sin_out + i);
+  }
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace ropesweep::bench
 HWY_AFTER_NAMESPACE();
@@ -94,6 +105,11 @@ namespace ropesweep::bench {
 HWY_EXPORT(product);
 HWY_EXPORT(fused_product);
 HWY_EXPORT(dispatched_name);
+HWY_EXPORT(sincos);
+
+void highway_sincos(const double* angles, std::int64_t count, double* cos_out, double* sin_out) {
+  HWY_DYNAMIC_DISPATCH(sincos)(angles, count, cos_out, sin_out);
+}
 
 void highway_product(const ProductJob& job, bool fused) {
   if (fused) {

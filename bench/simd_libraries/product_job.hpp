@@ -34,9 +34,16 @@ const char* highway_target_name(std::int64_t target);
 void highway_choose(std::int64_t target);
 const char* highway_dispatched_name();
 
+// cos and sin of `count` angles (a multiple of 8) with Highway's contrib/math Cos and Sin
+// on the target HWY_DYNAMIC_DISPATCH takes.
+void highway_sincos(const double* angles, std::int64_t count, double* cos_out, double* sin_out);
+
 // xsimd: one instantiation per architecture, each in a file compiled for it.
 enum class XsimdArch { kSse4_2, kAvx2, kAvx512f };
 void xsimd_product(XsimdArch arch, const ProductJob& job);
+// cos and sin of `count` angles (a multiple of 8) with xsimd::sincos.
+void xsimd_sincos(XsimdArch arch, const double* angles, std::int64_t count, double* cos_out,
+                  double* sin_out);
 // Through xsimd::dispatch over avx512f, avx2, sse4_2 (the best the processor has).
 void xsimd_dispatched_product(const ProductJob& job);
 const char* xsimd_dispatched_name();

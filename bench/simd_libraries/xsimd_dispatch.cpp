@@ -10,6 +10,18 @@ struct XsimdProduct {
   template <class Arch>
   void operator()(Arch, const ProductJob& job) const;
 };
+struct XsimdSinCos {
+  template <class Arch>
+  void operator()(Arch, const double* angles, std::int64_t count, double* cos_out,
+                  double* sin_out) const;
+};
+#define ROPESWEEP_XSIMD_SINCOS(arch)                                                    \
+  extern template void XsimdSinCos::operator()<xsimd::arch>(xsimd::arch, const double*, \
+                                                            std::int64_t, double*, double*) const;
+ROPESWEEP_XSIMD_SINCOS(sse4_2)
+ROPESWEEP_XSIMD_SINCOS(avx2)
+ROPESWEEP_XSIMD_SINCOS(avx512f)
+#undef ROPESWEEP_XSIMD_SINCOS
 extern template void XsimdProduct::operator()<xsimd::sse4_2>(xsimd::sse4_2,
                                                              const ProductJob&) const;
 extern template void XsimdProduct::operator()<xsimd::avx2>(xsimd::avx2, const ProductJob&) const;
@@ -26,6 +38,18 @@ void xsimd_product(XsimdArch arch, const ProductJob& job) {
       return XsimdProduct{}(xsimd::avx2{}, job);
     default:
       return XsimdProduct{}(xsimd::sse4_2{}, job);
+  }
+}
+
+void xsimd_sincos(XsimdArch arch, const double* angles, std::int64_t count, double* cos_out,
+                  double* sin_out) {
+  switch (arch) {
+    case XsimdArch::kAvx512f:
+      return XsimdSinCos{}(xsimd::avx512f{}, angles, count, cos_out, sin_out);
+    case XsimdArch::kAvx2:
+      return XsimdSinCos{}(xsimd::avx2{}, angles, count, cos_out, sin_out);
+    default:
+      return XsimdSinCos{}(xsimd::sse4_2{}, angles, count, cos_out, sin_out);
   }
 }
 
