@@ -1,0 +1,8 @@
+// The xsimd product and sincos for sse4_2 (xsimd_product.hpp), in a file compiled for it.
+#include "xsimd_product.hpp"
+
+namespace ropesweep::bench {
+template void XsimdProduct::operator()<xsimd::sse4_2>(xsimd::sse4_2, const ProductJob&) const;
+template void XsimdSinCos::operator()<xsimd::sse4_2>(xsimd::sse4_2, const double*, std::int64_t,
+                                                     double*, double*) const;
+}  // namespace ropesweep::bench
