@@ -34,6 +34,7 @@
 
 #include "ropesweep/core/rng.hpp"
 #include "ropesweep/physics/encoding.hpp"
+#include "ropesweep/physics/normal_draws.hpp"
 #include "ropesweep/physics/pairwise.hpp"
 #include "ropesweep/physics/sincos.hpp"
 #include "ropesweep/physics/vector_path.hpp"
@@ -72,8 +73,8 @@ struct Block {
     RandomStream stream({7, 7, 7, static_cast<std::uint64_t>(q * 1000 + r)});
     queries.resize(q * kHeadDim);
     keys.resize(q * kHeadDim);
-    stream.fill_normal(queries.data(), queries.size());
-    stream.fill_normal(keys.data(), keys.size());
+    fill_normal(stream, queries.data(), queries.size());
+    fill_normal(stream, keys.data(), keys.size());
     for (std::int64_t j = 0; j < r; ++j) {
       distances.push_back(static_cast<std::int64_t>(stream.uniform_int(kLength)));
     }
