@@ -32,24 +32,14 @@ File File::open(const std::string& path, Access access) {
   return File(std::move(handle), {path, "/"});
 }
 
-File File::open_parallel(const std::string& path, MPI_Comm comm) {
-  silence_library_errors();
-  const Location file{path, ""};
-  const Handle access = file.adopt(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "make a file access list");
-  file.check(H5Pset_fapl_mpio(access.get(), comm, MPI_INFO_NULL), "use the MPI-IO driver");
-  file.check(H5Pset_all_coll_metadata_ops(access.get(), true), "read metadata collectively");
-  file.check(H5Pset_coll_metadata_write(access.get(), true), "write metadata collectively");
-  Handle handle = file.adopt(H5Fopen(path.c_str(), H5F_ACC_RDWR, access.get()), H5Fclose,
-                             "open for parallel writing");
-  return File(std::move(handle), {path, "/"});
-}
-
 bool File::is_hdf5(const std::string& path) {
   silence_library_errors();
   const htri_t answer = H5Fis_hdf5(path.c_str());
   if (answer < 0) clear_error_stack();  // unreadable or missing: not an HDF5 file to us
   return answer > 0;
 }
+
+void File::flush() const { where_.check(H5Fflush(id(), H5F_SCOPE_LOCAL), "flush the file"); }
 
 void File::close() {
   if (handle_.close() < 0) Location{where_.file, ""}.fail("close the file");

@@ -7,15 +7,17 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <set>
 #include <sstream>
 
+#include "ropesweep/core/build_info.hpp"
 #include "ropesweep/experiments/model_table.hpp"
 #include "ropesweep/sweep/spec.hpp"
-#include "ropesweep/core/build_info.hpp"
+#include "ropesweep/sweep/storage_blocks.hpp"
 
 namespace ropesweep {
 
@@ -96,19 +98,21 @@ void build_experiment(const h5::File& file, const ExperimentGrid& grid) {
     if (!coordinates.empty()) dataset.set_attribute("coordinates", coordinates);
   };
 
-  // Allocated and filled at creation: later writes from any rank touch raw data
-  // only, never the file's metadata.
+  // Stored in chunks of one storage block each, allocated as the results are
+  // written: the file grows with the work done. Unwritten points read as NaN
+  // (metrics) and 0 (`done`), the datasets' fill values.
   const std::vector<std::uint64_t> shape = grid.shape();
+  const std::vector<std::uint64_t> chunk = BlockLayout(shape).chunk();
   for (const MetricInfo& metric : grid.experiment->metrics()) {
     for (const MetricField& field : metric_fields(metric)) {
-      const h5::Dataset dataset = group.create_filled_dataset(
-          field.name, shape, std::numeric_limits<double>::quiet_NaN());
+      const h5::Dataset dataset = group.create_chunked_dataset(
+          field.name, shape, chunk, std::numeric_limits<double>::quiet_NaN());
       dataset.set_attribute("units", field.units);
       dataset.set_attribute("description", field.description);
       label(dataset);
     }
   }
-  const h5::Dataset done = group.create_filled_dataset("done", shape, std::uint8_t{0});
+  const h5::Dataset done = group.create_chunked_dataset("done", shape, chunk, std::uint8_t{0});
   done.set_attribute("description", "1 where the point's results are written");
   label(done);
 }
@@ -248,7 +252,7 @@ StoredExperiment stored_experiment(const h5::Group& group, const std::string& na
 
 }  // namespace
 
-std::uint64_t skeleton_bytes(const Sweep& sweep) {
+std::uint64_t complete_file_bytes(const Sweep& sweep) {
   double bytes = 64 * 1024;  // superblock, root attributes, spec text, heaps
   for (const ExperimentGrid& grid : sweep.experiments) {
     double points = 1;
@@ -258,6 +262,7 @@ std::uint64_t skeleton_bytes(const Sweep& sweep) {
     }
     const double datasets = double(metric_dataset_names(*grid.experiment).size());
     bytes += points * (8 * datasets + 1) + 2048 * (datasets + 1);
+    bytes += std::ceil(points / double(kBlockPoints)) * (datasets + 1) * 64;  // chunk index
   }
   return std::uint64_t(bytes);
 }
@@ -318,20 +323,33 @@ h5::File open_output(const std::string& path, h5::Access mode) {
   return file;
 }
 
-std::vector<std::vector<std::uint8_t>> read_done_masks(const std::string& path,
-                                                       const Sweep& sweep) {
-  const h5::File file = open_output(path, h5::Access::kRead);
+namespace {
+
+h5::File open_output_of(const std::string& path, const Sweep& sweep) {
+  h5::File file = open_output(path, h5::Access::kRead);
   const std::string difference =
       first_difference(canonical_form(stored_sweep(file)), canonical_form(sweep));
   if (!difference.empty()) {
     throw SweepMismatch(path, "was written for a different sweep (" + difference +
                                   "); resume needs the same spec, or use --overwrite");
   }
-  std::vector<std::vector<std::uint8_t>> masks;
   for (const ExperimentGrid& grid : sweep.experiments) {
     const h5::Dataset done = file.dataset(grid.name + "/done");
     if (done.shape() != grid.shape()) done.where().reject("does not have the grid's shape");
-    masks.push_back(done.read<std::uint8_t>());
+  }
+  return file;
+}
+
+}  // namespace
+
+void check_same_sweep(const std::string& path, const Sweep& sweep) { open_output_of(path, sweep); }
+
+std::vector<std::vector<std::uint8_t>> read_done_masks(const std::string& path,
+                                                       const Sweep& sweep) {
+  const h5::File file = open_output_of(path, sweep);
+  std::vector<std::vector<std::uint8_t>> masks;
+  for (const ExperimentGrid& grid : sweep.experiments) {
+    masks.push_back(file.dataset(grid.name + "/done").read<std::uint8_t>());
   }
   return masks;
 }
@@ -343,9 +361,8 @@ void finish_output(const std::string& path, const std::string& end_time, int ran
   file.close();
 }
 
-ResultWriter::ResultWriter(const std::string& path, const Sweep& sweep, MPI_Comm comm)
-    : sweep_(&sweep), file_(h5::File::open_parallel(path, comm)) {
-  // Opening groups and datasets is collective: every rank opens the same, in order.
+ResultWriter::ResultWriter(const std::string& path, const Sweep& sweep)
+    : sweep_(&sweep), file_(h5::File::open(path, h5::Access::kReadWrite)) {
   for (const ExperimentGrid& grid : sweep.experiments) {
     h5::Group group = file_.group(grid.name);
     const std::vector<MetricInfo>& metrics = grid.experiment->metrics();
@@ -376,10 +393,14 @@ void ResultWriter::write(std::size_t experiment, const std::vector<std::uint64_t
   }
   std::vector<double> buffer(count);
   for (const ExperimentDatasets::Column& column : datasets.columns) {
-    for (std::size_t i = 0; i < count; ++i) buffer[i] = values[i * metrics + column.metric].*column.field;
+    for (std::size_t i = 0; i < count; ++i)
+      buffer[i] = values[i * metrics + column.metric].*column.field;
     column.dataset.write_points(coordinates, buffer);
   }
   datasets.done.write_points(coordinates, std::vector<std::uint8_t>(count, 1));
+  // To disk now (chunks and the chunk index), so that what the journal says was
+  // written is in the file even if the run is killed before it closes it.
+  file_.flush();
 }
 
 void ResultWriter::close() {
