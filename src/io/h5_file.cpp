@@ -32,6 +32,16 @@ File File::open(const std::string& path, Access access) {
   return File(std::move(handle), {path, "/"});
 }
 
+File File::open_unlocked(const std::string& path) {
+  silence_library_errors();
+  const Location file{path, ""};
+  const Handle access = file.adopt(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "make a file access list");
+  file.check(H5Pset_file_locking(access.get(), false, true), "switch off file locking for");
+  Handle handle =
+      file.adopt(H5Fopen(path.c_str(), H5F_ACC_RDWR, access.get()), H5Fclose, "open as HDF5");
+  return File(std::move(handle), {path, "/"});
+}
+
 bool File::is_hdf5(const std::string& path) {
   silence_library_errors();
   const htri_t answer = H5Fis_hdf5(path.c_str());

@@ -362,7 +362,7 @@ void finish_output(const std::string& path, const std::string& end_time, int ran
 }
 
 ResultWriter::ResultWriter(const std::string& path, const Sweep& sweep)
-    : sweep_(&sweep), file_(h5::File::open(path, h5::Access::kReadWrite)) {
+    : sweep_(&sweep), file_(h5::File::open_unlocked(path)) {
   for (const ExperimentGrid& grid : sweep.experiments) {
     h5::Group group = file_.group(grid.name);
     const std::vector<MetricInfo>& metrics = grid.experiment->metrics();
@@ -393,13 +393,16 @@ void ResultWriter::write(std::size_t experiment, const std::vector<std::uint64_t
   }
   std::vector<double> buffer(count);
   for (const ExperimentDatasets::Column& column : datasets.columns) {
-    for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t i = 0; i < count; ++i) {
       buffer[i] = values[i * metrics + column.metric].*column.field;
+    }
     column.dataset.write_points(coordinates, buffer);
   }
+  // The numbers reach the file (chunks and chunk index) before `done` does, and
+  // `done` before the next results: a killed run leaves no point marked done
+  // without its numbers.
+  file_.flush();
   datasets.done.write_points(coordinates, std::vector<std::uint8_t>(count, 1));
-  // To disk now (chunks and the chunk index), so that what the journal says was
-  // written is in the file even if the run is killed before it closes it.
   file_.flush();
 }
 

@@ -9,8 +9,10 @@
 // done. (HDF5 1.10's MPI-IO driver allocates and fills every chunk of a dataset
 // when a file is opened for writing, and chunks allocated by independent writes
 // on several ranks lose data, so parallel writes would need the whole file up
-// front.) Every write is flushed, so a killed run leaves a file whose `done`
-// masks say what was written; the journal covers a kill during a flush.
+// front.) Every write is flushed, numbers before `done`, so a killed run leaves a
+// file whose `done` masks say what was written; the journal covers a kill during
+// a flush. The writer takes no file lock, so `info` can read the file during a
+// run (it sees the file as of the last flush).
 #include <mpi.h>
 
 #include <cstdint>
