@@ -36,7 +36,9 @@ Dataset Group::make_dataset(const std::string& name, const Handle& file_type,
     // every chunk when a file is opened for writing: results files are written by
     // one process, see results_file.hpp.)
     where.check(H5Pset_fill_time(creation.get(), H5D_FILL_TIME_IFSET), "set the fill time of");
-    if (chunk && !shape.empty()) {
+    // A chunk as large as the dataset is stored contiguously: allocated when first
+    // written all the same, without a chunk index.
+    if (chunk && !shape.empty() && *chunk != shape) {
       if (chunk->size() != shape.size()) where.reject("needs a chunk shape of its rank");
       const std::vector<hsize_t> dims(chunk->begin(), chunk->end());
       where.check(H5Pset_chunk(creation.get(), int(dims.size()), dims.data()),

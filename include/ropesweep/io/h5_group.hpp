@@ -24,8 +24,8 @@ class Group : public Object {
     return make_dataset(name, file_type<T>(where_.child(name)), shape, nullptr, nullptr, nullptr);
   }
   // Of `shape`, stored in chunks of `chunk` (same rank), each allocated when first
-  // written; elements never written read as `fill`. A scalar (empty shape) is
-  // contiguous, allocated when written, and reads as `fill` until then.
+  // written; elements never written read as `fill`. A scalar, or a dataset that
+  // is one chunk, is contiguous, allocated when written, and reads as `fill` until then.
   template <typename T>
   Dataset create_chunked_dataset(const std::string& name, const std::vector<std::uint64_t>& shape,
                                  const std::vector<std::uint64_t>& chunk, const T& fill) const {
