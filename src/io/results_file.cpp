@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <mpi.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <sstream>
 
 #include "ropesweep/core/build_info.hpp"
+#include "ropesweep/core/format.hpp"
 #include "ropesweep/experiments/model_table.hpp"
 #include "ropesweep/sweep/spec.hpp"
 #include "ropesweep/sweep/storage_blocks.hpp"
@@ -362,7 +364,7 @@ void finish_output(const std::string& path, const std::string& end_time, int ran
 }
 
 ResultWriter::ResultWriter(const std::string& path, const Sweep& sweep)
-    : sweep_(&sweep), file_(h5::File::open_unlocked(path)) {
+    : path_(path), sweep_(&sweep), file_(h5::File::open_unlocked(path)) {
   for (const ExperimentGrid& grid : sweep.experiments) {
     h5::Group group = file_.group(grid.name);
     const std::vector<MetricInfo>& metrics = grid.experiment->metrics();
@@ -386,6 +388,8 @@ void ResultWriter::write(std::size_t experiment, const std::vector<std::uint64_t
   const std::size_t count = points.size();
   if (values.size() != count * metrics) throw Error("result count does not match the metrics");
 
+  require_room(experiment, points);
+
   std::vector<std::uint64_t> coordinates;
   coordinates.reserve(count * grid.dimensions.size());
   for (std::uint64_t point : points) {
@@ -404,6 +408,26 @@ void ResultWriter::write(std::size_t experiment, const std::vector<std::uint64_t
   file_.flush();
   datasets.done.write_points(coordinates, std::vector<std::uint8_t>(count, 1));
   file_.flush();
+}
+
+void ResultWriter::require_room(std::size_t experiment,
+                                const std::vector<std::uint64_t>& points) const {
+  const ExperimentDatasets& datasets = experiments_.at(experiment);
+  const BlockLayout layout(sweep_->experiments[experiment].shape());
+  std::set<std::uint64_t> blocks;
+  for (std::uint64_t point : points) blocks.insert(layout.block_of(point));
+  // At most: every block touched allocated anew in every dataset, plus the chunk index.
+  const double needed =
+      double(blocks.size()) * double(kBlockPoints) * (8.0 * double(datasets.columns.size()) + 1.0) +
+      64.0 * 1024;
+  struct statvfs space {};
+  if (statvfs(path_.c_str(), &space) != 0) return;  // unknown: let the write report
+  const double available = double(space.f_bavail) * double(space.f_frsize);
+  if (available < needed) {
+    throw IoError(path_, "not enough space for the next storage blocks: about " +
+                             format_bytes(needed) + " needed, " + format_bytes(available) +
+                             " free (No space left on device)");
+  }
 }
 
 void ResultWriter::close() {

@@ -4,7 +4,8 @@
 #     leaves a file under a tenth of the complete one; resumed, it is bitwise the
 #     uninterrupted run.
 #   shards: each of 4 shard files is within 25% of a quarter of the complete file
-#     in bytes, and their merge is bitwise the uninterrupted run.
+#     in bytes, and their merge is bitwise the uninterrupted run; a shard file of
+#     an earlier version (dealt point by point) is refused by merge and resume.
 # usage: grows_with_work.sh MODE EXE MPIEXEC_RANKS PYTHON SPEC CHECK_OUTPUTS WORKDIR
 set -euo pipefail
 mode=$1 exe=$2 mpiexec=$3 python=$4 spec=$5 check=$6 work=$7
@@ -66,6 +67,19 @@ case $mode in
     rm -f merged.h5
     "$exe" merge "${parts[@]}" -o merged.h5
     "$python" "$check" identical whole.h5 merged.h5
+    # A shard file of an earlier version (dealt point by point: no
+    # shard_block_points) is refused by merge and by resume, in one line.
+    cp part_0.h5 old_0.h5
+    "$python" -c 'import h5py, sys; del h5py.File(sys.argv[1], "r+").attrs["shard_block_points"]' old_0.h5
+    for command in "merge old_0.h5 ${parts[*]:1} -o refused.h5" \
+                   "run $spec -o old_0.h5 --resume --shard 0/$count -q"; do
+      if output=$("$exe" $command 2>&1); then echo "FAIL: accepted: $command"; exit 1; fi
+      grep -q "dealt point by point (an earlier ropesweep)" <<<"$output" ||
+        { echo "FAIL: '$command' said: $output"; exit 1; }
+      [[ $(wc -l <<<"$output") -eq 1 ]] || { echo "FAIL: more than one line: $output"; exit 1; }
+      echo "refused as expected: $output"
+    done
+    [[ ! -e refused.h5 ]] || { echo "FAIL: a refused merge left refused.h5 behind"; exit 1; }
     ;;
   *)
     echo "unknown mode $mode"

@@ -110,6 +110,12 @@ class ResultWriter {
     h5::Dataset done;
     std::size_t metrics = 0;
   };
+  // HDF5 1.10 cannot close a file whose write failed for want of space (and
+  // crashes trying), so a write that may need new blocks the file system cannot
+  // hold is refused before HDF5 sees it: an IoError, the file intact.
+  void require_room(std::size_t experiment, const std::vector<std::uint64_t>& points) const;
+
+  std::string path_;
   const Sweep* sweep_;
   h5::File file_;
   std::vector<ExperimentDatasets> experiments_;
