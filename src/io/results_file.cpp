@@ -8,12 +8,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "ropesweep/core/build_info.hpp"
 #include "ropesweep/core/format.hpp"
@@ -364,7 +366,7 @@ void finish_output(const std::string& path, const std::string& end_time, int ran
 }
 
 ResultWriter::ResultWriter(const std::string& path, const Sweep& sweep)
-    : path_(path), sweep_(&sweep), file_(h5::File::open_unlocked(path)) {
+    : path_(path), sweep_(&sweep), file_(h5::File::open_live(path)) {
   for (const ExperimentGrid& grid : sweep.experiments) {
     h5::Group group = file_.group(grid.name);
     const std::vector<MetricInfo>& metrics = grid.experiment->metrics();
@@ -443,7 +445,9 @@ RunRecord read_run_record(const std::string& path) {
   return run_record(open_output(path, h5::Access::kRead));
 }
 
-OutputSummary read_output_summary(const std::string& path) {
+namespace {
+
+OutputSummary summary_of(const std::string& path) {
   const h5::File file = open_output(path, h5::Access::kRead);
   OutputSummary summary;
   summary.run = run_record(file);
@@ -456,6 +460,25 @@ OutputSummary read_output_summary(const std::string& path) {
     }
   }
   return summary;
+}
+
+}  // namespace
+
+OutputSummary read_output_summary(const std::string& path) {
+  // A file that a run is writing changes under its reader: the chunk index read
+  // now can point past the end of the file the reader saw when it opened it. A
+  // failed read is therefore tried again a few times before it is reported.
+  constexpr int kAttempts = 10;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return summary_of(path);
+    } catch (const ForeignFile&) {
+      throw;
+    } catch (const IoError&) {
+      if (attempt == kAttempts || !h5::File::is_hdf5(path)) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
 }
 
 }  // namespace ropesweep

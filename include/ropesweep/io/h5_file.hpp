@@ -14,10 +14,11 @@ class File : public Group {
   // A new file at `path`, replacing any. Errors name `shown_as` when given: the
   // path the user knows when the file is built under a temporary name.
   static File create(const std::string& path, const std::string& shown_as = {});
+  // Read-write opens take no file lock, so that readers cannot make them fail.
   static File open(const std::string& path, Access access);
-  // Read-write without HDF5's lock on the file, so that readers (`ropesweep info`,
-  // the analysis) can look at the file while one process writes into it.
-  static File open_unlocked(const std::string& path);
+  // Read-write for a file that readers (`ropesweep info`, the analysis) look at
+  // while it is written: its metadata reaches the file only when flushed.
+  static File open_live(const std::string& path);
   // Whether `path` is an HDF5 file; false too when it cannot be read.
   static bool is_hdf5(const std::string& path);
 
