@@ -63,6 +63,9 @@ class Dispatcher {
       case MessageKind::kProgress:
         count(message.finished);
         break;
+      case MessageKind::kResults:
+        rank_.results.store(message.results);
+        break;
       case MessageKind::kDone:
         count(message.finished);
         if (message.interrupted) stop_everyone();
@@ -146,8 +149,11 @@ class Worker {
     last_report_ = Clock::now();
   }
 
+  // Results reach the file through rank 0, so the point in progress (when
+  // interrupted) is waited for and sent before Done: nothing is sent after it.
   void leave() {
     rank_.results.flush();
+    rank_.compute.stop();
     unreported_ += collect(rank_);
     rank_.results.flush();
     transport_.send(0, Message::done(unreported_, interrupted_));

@@ -59,6 +59,12 @@ Message Message::stop() { return of_kind(MessageKind::kStop); }
 
 Message Message::ack() { return of_kind(MessageKind::kAck); }
 
+Message Message::results_of(ResultBatch results) {
+  Message message = of_kind(MessageKind::kResults);
+  message.results = std::move(results);
+  return message;
+}
+
 std::vector<std::uint64_t> encode(const Message& message) {
   std::vector<std::uint64_t> words;
   switch (message.kind) {
@@ -75,6 +81,17 @@ std::vector<std::uint64_t> encode(const Message& message) {
       words = {message.finished.points, to_bits(message.finished.seconds),
                message.interrupted ? 1u : 0u};
       break;
+    case MessageKind::kResults: {
+      const ResultBatch& batch = message.results;
+      words = {batch.experiment, batch.points.size()};
+      words.insert(words.end(), batch.points.begin(), batch.points.end());
+      for (const MetricValue& value : batch.values) {
+        for (double field : {value.value, value.se, value.n, value.upper}) {
+          words.push_back(to_bits(field));
+        }
+      }
+      break;
+    }
     case MessageKind::kRequest:
     case MessageKind::kStop:
     case MessageKind::kAck:
@@ -99,6 +116,22 @@ Message decode(int tag, const std::vector<std::uint64_t>& words) {
     case MessageKind::kDone:
       if (words.size() != 3 || words[2] > 1) throw malformed(tag, words.size());
       return Message::done({words[0], from_bits(words[1])}, words[2] == 1);
+    case MessageKind::kResults: {
+      if (words.size() < 2 || words[1] > words.size() - 2) throw malformed(tag, words.size());
+      const std::uint64_t count = words[1];
+      const std::size_t fields = words.size() - 2 - count;
+      if (fields % 4 != 0 || (count == 0 ? fields != 0 : (fields / 4) % count != 0)) {
+        throw malformed(tag, words.size());
+      }
+      ResultBatch batch;
+      batch.experiment = words[0];
+      batch.points.assign(words.begin() + 2, words.begin() + 2 + std::ptrdiff_t(count));
+      for (std::size_t i = 2 + count; i < words.size(); i += 4) {
+        batch.values.push_back({from_bits(words[i]), from_bits(words[i + 1]),
+                                from_bits(words[i + 2]), from_bits(words[i + 3])});
+      }
+      return Message::results_of(std::move(batch));
+    }
     case MessageKind::kRequest:
     case MessageKind::kStop:
     case MessageKind::kAck:

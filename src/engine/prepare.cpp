@@ -59,16 +59,16 @@ void check_output_location(const std::string& path) {
   }
 }
 
-// A full file system must be found before the skeleton is written: HDF5 1.10
-// cannot close a file whose final flush failed, and its clean-up at MPI_Finalize
-// then crashes instead of reporting.
+// A file system too small for the complete file must be found before anything is
+// written: HDF5 1.10 cannot close a file whose final flush failed, and its clean-up
+// at MPI_Finalize then crashes instead of reporting.
 void check_free_space(const std::string& path, const Sweep& sweep) {
   std::string directory = std::filesystem::path(path).parent_path().string();
   if (directory.empty()) directory = ".";
   struct statvfs space {};
   if (statvfs(directory.c_str(), &space) != 0) return;  // unknown: let the writes report
   const double available = double(space.f_bavail) * double(space.f_frsize);
-  const double needed = double(skeleton_bytes(sweep));
+  const double needed = double(complete_file_bytes(sweep));
   if (available < needed) {
     throw IoError(path, "not enough space: the results file needs about " + format_bytes(needed) +
                             ", " + format_bytes(available) + " free in '" + directory + "'");
@@ -123,7 +123,7 @@ void replay_journal(const std::string& path, const Sweep& sweep) {
     values[record.experiment].insert(values[record.experiment].end(), record.values.begin(),
                                      record.values.end());
   }
-  ResultWriter writer(path, sweep, MPI_COMM_SELF);
+  ResultWriter writer(path, sweep);
   for (std::size_t e = 0; e < sweep.experiments.size(); ++e) writer.write(e, points[e], values[e]);
   writer.close();
 }
@@ -158,7 +158,7 @@ Masks reopen_output(const RunOptions& options, const Sweep& sweep, const Provena
   } catch (const IoError& error) {
     done = rebuild_from_journal(path, sweep, provenance, error);
   }
-  claim_shard_file(path, options.shard, done, in_shard);
+  claim_shard_file(path, sweep, options.shard, done, in_shard);
   if (journal_spec(path).empty()) start_journal(path, sweep.text);
   return done;
 }
@@ -170,7 +170,7 @@ Masks create_new_output(const RunOptions& options, const Sweep& sweep, const Pro
   check_free_space(path, sweep);
   create_output(path, sweep, provenance);
   const Masks done;
-  claim_shard_file(path, options.shard, done, in_shard);
+  claim_shard_file(path, sweep, options.shard, done, in_shard);
   start_journal(path, sweep.text);
   return done;
 }

@@ -1,16 +1,22 @@
 #include "ropesweep/engine/result_buffer.hpp"
 
+#include <utility>
+
+#include "ropesweep/core/error.hpp"
+
 namespace ropesweep {
 
-ResultBuffer::ResultBuffer(const std::string& path, const Sweep& sweep, MPI_Comm comm,
-                           double flush_seconds, std::uint64_t flush_points)
+ResultBuffer::ResultBuffer(const std::string& path, const Sweep& sweep, double flush_seconds,
+                           std::uint64_t flush_points, Sender send_to_root)
     : sweep_(sweep),
       flush_seconds_(flush_seconds),
       flush_points_(flush_points),
-      writer_(path, sweep, comm),
+      send_to_root_(std::move(send_to_root)),
       journal_(path),
       pending_points_(sweep.experiments.size()),
-      pending_values_(sweep.experiments.size()) {}
+      pending_values_(sweep.experiments.size()) {
+  if (!send_to_root_) writer_.emplace(path, sweep);
+}
 
 void ResultBuffer::keep(Completed result) {
   pending_points_[result.experiment].push_back(result.point);
@@ -28,7 +34,11 @@ void ResultBuffer::flush() {
   for (std::size_t e = 0; e < pending_points_.size(); ++e) {
     journal_.append(std::uint32_t(e), pending_points_[e], pending_values_[e],
                     sweep_.experiments[e].experiment->metrics().size());
-    writer_.write(e, pending_points_[e], pending_values_[e]);
+    if (writer_) {
+      writer_->write(e, pending_points_[e], pending_values_[e]);
+    } else if (!pending_points_[e].empty()) {
+      send_to_root_({e, std::move(pending_points_[e]), std::move(pending_values_[e])});
+    }
     pending_points_[e].clear();
     pending_values_[e].clear();
   }
@@ -36,6 +46,13 @@ void ResultBuffer::flush() {
   last_flush_ = Clock::now();
 }
 
-void ResultBuffer::close() { writer_.close(); }
+void ResultBuffer::store(const ResultBatch& batch) {
+  if (!writer_) throw Error("results sent to a rank that does not write the file");
+  writer_->write(batch.experiment, batch.points, batch.values);
+}
+
+void ResultBuffer::close() {
+  if (writer_) writer_->close();
+}
 
 }  // namespace ropesweep

@@ -94,11 +94,17 @@ bool compute_on_this_rank(const Communicator& comm, const RunOptions& options, P
                           Progress* progress) {
   std::optional<GuidedScheduler> scheduler;
   if (comm.is_root()) scheduler.emplace(std::move(prepared.work), comm.size());
-  ResultBuffer results(options.output_path, prepared.sweep, comm.get(), options.flush_seconds,
-                       options.flush_points);
+  MpiTransport transport(comm);
+  ResultBuffer::Sender send_to_root;
+  if (!comm.is_root()) {
+    send_to_root = [&transport](ResultBatch batch) {
+      transport.send(0, Message::results_of(std::move(batch)));
+    };
+  }
+  ResultBuffer results(options.output_path, prepared.sweep, options.flush_seconds,
+                       options.flush_points, std::move(send_to_root));
   ComputeThread compute(prepared.sweep);
   LocalRank rank{compute, results, stop_signalled};
-  MpiTransport transport(comm);
   const bool interrupted = comm.is_root() ? run_dispatcher(transport, rank, *scheduler, progress)
                                           : run_worker(transport, rank);
   const Tally last = wind_down(rank);

@@ -5,21 +5,50 @@
 #include <queue>
 #include <utility>
 
+#include "ropesweep/sweep/storage_blocks.hpp"
+
 namespace ropesweep {
 
 std::vector<WorkItem> build_work_list(const Sweep& sweep, const CostModel& model,
                                       const std::vector<std::vector<std::uint8_t>>& done) {
   const std::vector<std::uint64_t> offsets = experiment_offsets(sweep);
-  std::vector<WorkItem> items;
+  auto by_cost = [](const WorkItem& a, const WorkItem& b) { return a.seconds > b.seconds; };
+  // The points that go out together: a storage block of a grid of several blocks,
+  // otherwise a single point. Each in id order, then ordered by its largest cost.
+  struct Unit {
+    double seconds = 0;  // its most expensive point's
+    std::vector<WorkItem> items;
+  };
+  std::vector<Unit> units;
   for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
     const ExperimentGrid& grid = sweep.experiments[e];
+    const BlockLayout layout(grid.shape());
+    const bool grouped = layout.block_count() > 1;
+    Unit unit;
     for (std::uint64_t point = 0; point < grid.point_count(); ++point) {
       if (!done.empty() && done[e][point]) continue;
-      items.push_back({offsets[e] + point, model.seconds(grid, grid.point(point))});
+      const double seconds = model.seconds(grid, grid.point(point));
+      if (grouped && !unit.items.empty() &&
+          layout.block_of(point) != layout.block_of(unit.items.front().id - offsets[e])) {
+        units.push_back(std::move(unit));
+        unit = {};
+      }
+      unit.items.push_back({offsets[e] + point, seconds});
+      unit.seconds = std::max(unit.seconds, seconds);
+      if (!grouped) {
+        units.push_back(std::move(unit));
+        unit = {};
+      }
     }
+    if (!unit.items.empty()) units.push_back(std::move(unit));
   }
-  std::stable_sort(items.begin(), items.end(),
-                   [](const WorkItem& a, const WorkItem& b) { return a.seconds > b.seconds; });
+  std::stable_sort(units.begin(), units.end(),
+                   [](const Unit& a, const Unit& b) { return a.seconds > b.seconds; });
+  std::vector<WorkItem> items;
+  for (Unit& unit : units) {
+    std::stable_sort(unit.items.begin(), unit.items.end(), by_cost);
+    items.insert(items.end(), unit.items.begin(), unit.items.end());
+  }
   return items;
 }
 

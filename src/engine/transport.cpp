@@ -5,14 +5,34 @@
 
 namespace ropesweep {
 
+MpiTransport::~MpiTransport() {
+  // Every message of the protocol is received before the ranks leave it.
+  for (Pending& pending : pending_) MPI_Wait(&pending.request, MPI_STATUS_IGNORE);
+}
+
 void MpiTransport::send(int destination, const Message& message) {
-  const std::vector<std::uint64_t> words = encode(message);
-  check_mpi(MPI_Send(words.data(), int(words.size()), MPI_UINT64_T, destination, int(message.kind),
-                     comm_.get()),
-            "MPI_Send");
+  complete_sent();
+  Pending pending{MPI_REQUEST_NULL, encode(message)};
+  check_mpi(MPI_Isend(pending.words.data(), int(pending.words.size()), MPI_UINT64_T, destination,
+                      int(message.kind), comm_.get(), &pending.request),
+            "MPI_Isend");
+  pending_.push_back(std::move(pending));
+}
+
+void MpiTransport::complete_sent() {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    int complete = 0;
+    check_mpi(MPI_Test(&pending_[i].request, &complete, MPI_STATUS_IGNORE), "MPI_Test");
+    if (complete) continue;
+    if (kept != i) pending_[kept] = std::move(pending_[i]);
+    ++kept;
+  }
+  pending_.resize(kept);
 }
 
 std::optional<Envelope> MpiTransport::poll() {
+  complete_sent();
   MPI_Status status;
   int arrived = 0;
   check_mpi(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_.get(), &arrived, &status), "MPI_Iprobe");

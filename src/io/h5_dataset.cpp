@@ -34,6 +34,18 @@ Dataset::Selection Dataset::points(const std::vector<std::uint64_t>& coordinates
   return {Dataspace::of_shape({count}, where_), std::move(file), count};
 }
 
+Dataset::Selection Dataset::block(const std::vector<std::uint64_t>& start,
+                                  const std::vector<std::uint64_t>& extent) const {
+  Dataspace file = space();
+  file.select_block(start, extent);
+  std::uint64_t count = 1;
+  for (std::uint64_t n : extent) count *= n;
+  if (extent.empty()) return every_element();
+  return {Dataspace::of_shape({count}, where_), std::move(file), count};
+}
+
+std::uint64_t Dataset::stored_bytes() const { return H5Dget_storage_size(id()); }
+
 void Dataset::read_raw(const Handle& memory_type, const Selection& selection, void* data) const {
   where_.check(H5Dread(id(), memory_type.get(), selection.memory.id(), selection.file.id(),
                        H5P_DEFAULT, data),

@@ -50,4 +50,25 @@ void Dataspace::select_points(const std::vector<std::uint64_t>& coordinates) {
                "select points of");
 }
 
+void Dataspace::select_block(const std::vector<std::uint64_t>& start,
+                             const std::vector<std::uint64_t>& extent) {
+  const std::vector<std::uint64_t> shape = this->shape();
+  if (start.size() != shape.size() || extent.size() != shape.size()) {
+    where_.reject("has " + std::to_string(shape.size()) + " dimensions; a block of " +
+                  std::to_string(extent.size()) + " was asked for");
+  }
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    if (start[d] + extent[d] > shape[d]) {
+      where_.reject("has no elements " + std::to_string(start[d]) + " to " +
+                    std::to_string(start[d] + extent[d]) + " in dimension " + std::to_string(d) +
+                    " (of size " + std::to_string(shape[d]) + ")");
+    }
+  }
+  if (shape.empty()) return;  // a scalar's one element
+  const std::vector<hsize_t> first(start.begin(), start.end()), count(extent.begin(), extent.end());
+  where_.check(
+      H5Sselect_hyperslab(id(), H5S_SELECT_SET, first.data(), nullptr, count.data(), nullptr),
+      "select a block of");
+}
+
 }  // namespace ropesweep::h5

@@ -23,16 +23,32 @@ Dataset Group::dataset(const std::string& name) const {
 
 Dataset Group::make_dataset(const std::string& name, const Handle& file_type,
                             const std::vector<std::uint64_t>& shape, const Handle* fill_type,
-                            const void* fill) const {
+                            const void* fill, const std::vector<std::uint64_t>* chunk) const {
   const Location where = where_.child(name);
   const Dataspace space = Dataspace::of_shape(shape, where);
   Handle creation = Handle::borrowed(H5P_DEFAULT);
   if (fill) {
     creation = where.adopt(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "make the creation list of");
     where.check(H5Pset_fill_value(creation.get(), fill_type->get(), fill), "set the fill value of");
-    where.check(H5Pset_alloc_time(creation.get(), H5D_ALLOC_TIME_EARLY),
-                "set the allocation time of");
-    where.check(H5Pset_fill_time(creation.get(), H5D_FILL_TIME_ALLOC), "set the fill time of");
+    // Space is allocated as it is written (chunk by chunk), and the fill value is
+    // written only into chunks being allocated, never ahead of the data. Unallocated
+    // chunks read as the fill value. (The MPI-IO driver of HDF5 1.10 would allocate
+    // every chunk when a file is opened for writing: results files are written by
+    // one process, see results_file.hpp.)
+    where.check(H5Pset_fill_time(creation.get(), H5D_FILL_TIME_IFSET), "set the fill time of");
+    // A chunk as large as the dataset is stored contiguously: allocated when first
+    // written all the same, without a chunk index.
+    if (chunk && !shape.empty() && *chunk != shape) {
+      if (chunk->size() != shape.size()) where.reject("needs a chunk shape of its rank");
+      const std::vector<hsize_t> dims(chunk->begin(), chunk->end());
+      where.check(H5Pset_chunk(creation.get(), int(dims.size()), dims.data()),
+                  "set the chunk shape of");
+      where.check(H5Pset_alloc_time(creation.get(), H5D_ALLOC_TIME_INCR),
+                  "set the allocation time of");
+    } else {
+      where.check(H5Pset_alloc_time(creation.get(), H5D_ALLOC_TIME_LATE),
+                  "set the allocation time of");
+    }
   }
   return Dataset(where.adopt(H5Dcreate2(id(), name.c_str(), file_type.get(), space.id(),
                                         H5P_DEFAULT, creation.get(), H5P_DEFAULT),

@@ -13,17 +13,14 @@
 #include "ropesweep/io/shard_file.hpp"
 #include "ropesweep/sweep/shard.hpp"
 #include "ropesweep/sweep/spec.hpp"
+#include "ropesweep/sweep/storage_blocks.hpp"
 
 namespace ropesweep {
 namespace {
 
-using Masks = std::vector<std::vector<std::uint8_t>>;
-
 struct Input {
   std::string path;
   Shard shard;
-  Masks done;      // as read from the file
-  Masks in_shard;  // the shard's true slice
   RunRecord run;
 };
 
@@ -57,16 +54,28 @@ void check_shard_set(const std::vector<Input>& inputs) {
   }
 }
 
-// The shard's file has computed exactly its slice.
-void check_complete(const Input& input, const Masks& done, const std::string& spec_path) {
+// The shard's file has computed exactly its slice. Reads its `done` masks one
+// storage block at a time.
+void check_complete(const Input& input, const Sweep& sweep, const ShardDealing& dealing) {
+  const h5::File file = open_output(input.path, h5::Access::kRead);
   std::uint64_t expected = 0, missing = 0, outside = 0;
-  for (std::size_t e = 0; e < done.size(); ++e) {
-    for (std::size_t p = 0; p < done[e].size(); ++p) {
-      expected += input.in_shard[e][p];
-      if (input.in_shard[e][p] && !done[e][p]) ++missing;
-      if (!input.in_shard[e][p] && done[e][p]) ++outside;
+  for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
+    const ShardDealing::ExperimentDealing& dealt = dealing.experiments[e];
+    const BlockLayout& layout = dealt.layout;
+    const h5::Dataset done = file.dataset(sweep.experiments[e].name + "/done");
+    for (std::uint64_t b = 0; b < layout.block_count(); ++b) {
+      const std::vector<std::uint8_t> mask =
+          done.read_block<std::uint8_t>(layout.start(b), layout.extent(b));
+      const std::uint64_t first = layout.first_point(b);
+      for (std::uint64_t i = 0; i < mask.size(); ++i) {
+        const bool mine = dealt.holds(first + i, input.shard.index);
+        expected += mine;
+        if (mine && !mask[i]) ++missing;
+        if (!mine && mask[i]) ++outside;
+      }
     }
   }
+  const std::string& spec_path = input.run.spec_path;
   if (outside > 0) {
     throw IoError(input.path, "holds " + std::to_string(outside) + " point(s) outside shard " +
                                   input.shard.str() + "; it was not made by `run --shard`");
@@ -81,35 +90,55 @@ void check_complete(const Input& input, const Masks& done, const std::string& sp
   }
 }
 
-// The merged metric datasets and done masks: each point from the shard that holds it.
+// The merged metric datasets and done masks: each point from the shard that holds
+// it, one storage block at a time, so that memory does not grow with the grid.
 std::uint64_t merge_datasets(const Sweep& sweep, const std::vector<Input>& inputs,
-                             const std::string& output) {
+                             const ShardDealing& dealing, const std::string& output) {
   h5::File target = h5::File::open(output, h5::Access::kReadWrite);
   std::vector<h5::File> sources;
-  for (const Input& input : inputs)
+  for (const Input& input : inputs) {
     sources.push_back(h5::File::open(input.path, h5::Access::kRead));
+  }
   std::uint64_t points = 0;
   for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
     const ExperimentGrid& grid = sweep.experiments[e];
+    const ShardDealing::ExperimentDealing& dealt = dealing.experiments[e];
+    const BlockLayout& layout = dealt.layout;
     for (const std::string& name : metric_dataset_names(*grid.experiment)) {
       const std::string path = grid.name + "/" + name;
-      std::vector<double> merged(grid.point_count(), std::numeric_limits<double>::quiet_NaN());
-      for (std::size_t s = 0; s < inputs.size(); ++s) {
-        const h5::Dataset source = sources[s].dataset(path);
-        if (source.shape() != grid.shape()) source.where().reject("does not have the grid's shape");
-        const std::vector<double> part = source.read<double>();
-        const std::vector<std::uint8_t>& mine = inputs[s].in_shard[e];
-        for (std::size_t p = 0; p < merged.size(); ++p) {
-          if (mine[p]) merged[p] = part[p];
+      std::vector<h5::Dataset> parts;
+      for (const h5::File& source : sources) {
+        parts.push_back(source.dataset(path));
+        if (parts.back().shape() != grid.shape()) {
+          parts.back().where().reject("does not have the grid's shape");
         }
       }
-      target.dataset(path).write(merged);
+      const h5::Dataset merged = target.dataset(path);
+      for (std::uint64_t b = 0; b < layout.block_count(); ++b) {
+        const std::vector<std::uint64_t> start = layout.start(b), extent = layout.extent(b);
+        if (dealt.by_blocks) {  // inputs are sorted by shard index
+          merged.write_block(start, extent,
+                             parts[dealt.owner[b]].read_block<double>(start, extent));
+          continue;
+        }
+        const std::uint64_t first = layout.first_point(b);
+        std::vector<double> values(layout.point_count(b), std::numeric_limits<double>::quiet_NaN());
+        for (std::size_t s = 0; s < inputs.size(); ++s) {
+          std::vector<double> part;
+          for (std::uint64_t i = 0; i < values.size(); ++i) {
+            if (!dealt.holds(first + i, inputs[s].shard.index)) continue;
+            if (part.empty()) part = parts[s].read_block<double>(start, extent);
+            values[i] = part[i];
+          }
+        }
+        merged.write_block(start, extent, values);
+      }
     }
-    std::vector<std::uint8_t> done(grid.point_count(), 0);
-    for (const Input& input : inputs) {
-      for (std::size_t p = 0; p < done.size(); ++p) done[p] |= input.in_shard[e][p];
+    const h5::Dataset done = target.dataset(grid.name + "/done");
+    for (std::uint64_t b = 0; b < layout.block_count(); ++b) {
+      done.write_block(layout.start(b), layout.extent(b),
+                       std::vector<std::uint8_t>(layout.point_count(b), 1));
     }
-    target.dataset(grid.name + "/done").write(done);
     points += grid.point_count();
   }
   target.set_attribute("merged_shards", std::uint64_t(inputs.size()));
@@ -135,15 +164,16 @@ MergeSummary merge_shards(const std::vector<std::string>& paths, const std::stri
   for (const std::string& path : paths) {
     Input input;
     input.path = path;
-    input.done = read_done_masks(path, sweep);  // ours, and the same sweep
+    check_same_sweep(path, sweep);
     input.shard = read_file_shard(path);
     input.run = read_run_record(path);
     inputs.push_back(std::move(input));
   }
   check_shard_set(inputs);
+  const ShardDealing dealing = deal_shards(sweep, inputs.front().shard.count);
   for (Input& input : inputs) {
-    input.in_shard = shard_masks(sweep, input.shard);
-    check_complete(input, input.done, input.run.spec_path);
+    check_shard_dealing(input.path, sweep, input.shard);
+    check_complete(input, sweep, dealing);
     if (input.run.end_time.empty()) {
       throw IoError(input.path, "shard " + input.shard.str() +
                                     " has every point but no end_time; "
@@ -174,7 +204,7 @@ MergeSummary merge_shards(const std::vector<std::string>& paths, const std::stri
   summary.shards = inputs.size();
   try {
     create_output(building, sweep, provenance);
-    summary.points = merge_datasets(sweep, inputs, building);
+    summary.points = merge_datasets(sweep, inputs, dealing, building);
     finish_output(building, end_time, ranks);
     run_finishing_steps(building);
   } catch (...) {

@@ -3,19 +3,25 @@
 #include <hdf5.h>
 #include <mpi.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <set>
 #include <sstream>
+#include <thread>
 
+#include "ropesweep/core/build_info.hpp"
+#include "ropesweep/core/format.hpp"
 #include "ropesweep/experiments/model_table.hpp"
 #include "ropesweep/sweep/spec.hpp"
-#include "ropesweep/core/build_info.hpp"
+#include "ropesweep/sweep/storage_blocks.hpp"
 
 namespace ropesweep {
 
@@ -96,19 +102,21 @@ void build_experiment(const h5::File& file, const ExperimentGrid& grid) {
     if (!coordinates.empty()) dataset.set_attribute("coordinates", coordinates);
   };
 
-  // Allocated and filled at creation: later writes from any rank touch raw data
-  // only, never the file's metadata.
+  // Stored in chunks of one storage block each, allocated as the results are
+  // written: the file grows with the work done. Unwritten points read as NaN
+  // (metrics) and 0 (`done`), the datasets' fill values.
   const std::vector<std::uint64_t> shape = grid.shape();
+  const std::vector<std::uint64_t> chunk = BlockLayout(shape).chunk();
   for (const MetricInfo& metric : grid.experiment->metrics()) {
     for (const MetricField& field : metric_fields(metric)) {
-      const h5::Dataset dataset = group.create_filled_dataset(
-          field.name, shape, std::numeric_limits<double>::quiet_NaN());
+      const h5::Dataset dataset = group.create_chunked_dataset(
+          field.name, shape, chunk, std::numeric_limits<double>::quiet_NaN());
       dataset.set_attribute("units", field.units);
       dataset.set_attribute("description", field.description);
       label(dataset);
     }
   }
-  const h5::Dataset done = group.create_filled_dataset("done", shape, std::uint8_t{0});
+  const h5::Dataset done = group.create_chunked_dataset("done", shape, chunk, std::uint8_t{0});
   done.set_attribute("description", "1 where the point's results are written");
   label(done);
 }
@@ -248,7 +256,7 @@ StoredExperiment stored_experiment(const h5::Group& group, const std::string& na
 
 }  // namespace
 
-std::uint64_t skeleton_bytes(const Sweep& sweep) {
+std::uint64_t complete_file_bytes(const Sweep& sweep) {
   double bytes = 64 * 1024;  // superblock, root attributes, spec text, heaps
   for (const ExperimentGrid& grid : sweep.experiments) {
     double points = 1;
@@ -258,6 +266,7 @@ std::uint64_t skeleton_bytes(const Sweep& sweep) {
     }
     const double datasets = double(metric_dataset_names(*grid.experiment).size());
     bytes += points * (8 * datasets + 1) + 2048 * (datasets + 1);
+    bytes += std::ceil(points / double(kBlockPoints)) * (datasets + 1) * 64;  // chunk index
   }
   return std::uint64_t(bytes);
 }
@@ -318,20 +327,33 @@ h5::File open_output(const std::string& path, h5::Access mode) {
   return file;
 }
 
-std::vector<std::vector<std::uint8_t>> read_done_masks(const std::string& path,
-                                                       const Sweep& sweep) {
-  const h5::File file = open_output(path, h5::Access::kRead);
+namespace {
+
+h5::File open_output_of(const std::string& path, const Sweep& sweep) {
+  h5::File file = open_output(path, h5::Access::kRead);
   const std::string difference =
       first_difference(canonical_form(stored_sweep(file)), canonical_form(sweep));
   if (!difference.empty()) {
     throw SweepMismatch(path, "was written for a different sweep (" + difference +
                                   "); resume needs the same spec, or use --overwrite");
   }
-  std::vector<std::vector<std::uint8_t>> masks;
   for (const ExperimentGrid& grid : sweep.experiments) {
     const h5::Dataset done = file.dataset(grid.name + "/done");
     if (done.shape() != grid.shape()) done.where().reject("does not have the grid's shape");
-    masks.push_back(done.read<std::uint8_t>());
+  }
+  return file;
+}
+
+}  // namespace
+
+void check_same_sweep(const std::string& path, const Sweep& sweep) { open_output_of(path, sweep); }
+
+std::vector<std::vector<std::uint8_t>> read_done_masks(const std::string& path,
+                                                       const Sweep& sweep) {
+  const h5::File file = open_output_of(path, sweep);
+  std::vector<std::vector<std::uint8_t>> masks;
+  for (const ExperimentGrid& grid : sweep.experiments) {
+    masks.push_back(file.dataset(grid.name + "/done").read<std::uint8_t>());
   }
   return masks;
 }
@@ -343,9 +365,8 @@ void finish_output(const std::string& path, const std::string& end_time, int ran
   file.close();
 }
 
-ResultWriter::ResultWriter(const std::string& path, const Sweep& sweep, MPI_Comm comm)
-    : sweep_(&sweep), file_(h5::File::open_parallel(path, comm)) {
-  // Opening groups and datasets is collective: every rank opens the same, in order.
+ResultWriter::ResultWriter(const std::string& path, const Sweep& sweep)
+    : path_(path), sweep_(&sweep), file_(h5::File::open_live(path)) {
   for (const ExperimentGrid& grid : sweep.experiments) {
     h5::Group group = file_.group(grid.name);
     const std::vector<MetricInfo>& metrics = grid.experiment->metrics();
@@ -369,6 +390,8 @@ void ResultWriter::write(std::size_t experiment, const std::vector<std::uint64_t
   const std::size_t count = points.size();
   if (values.size() != count * metrics) throw Error("result count does not match the metrics");
 
+  require_room(experiment, points);
+
   std::vector<std::uint64_t> coordinates;
   coordinates.reserve(count * grid.dimensions.size());
   for (std::uint64_t point : points) {
@@ -376,10 +399,37 @@ void ResultWriter::write(std::size_t experiment, const std::vector<std::uint64_t
   }
   std::vector<double> buffer(count);
   for (const ExperimentDatasets::Column& column : datasets.columns) {
-    for (std::size_t i = 0; i < count; ++i) buffer[i] = values[i * metrics + column.metric].*column.field;
+    for (std::size_t i = 0; i < count; ++i) {
+      buffer[i] = values[i * metrics + column.metric].*column.field;
+    }
     column.dataset.write_points(coordinates, buffer);
   }
+  // The numbers reach the file (chunks and chunk index) before `done` does, and
+  // `done` before the next results: a killed run leaves no point marked done
+  // without its numbers.
+  file_.flush();
   datasets.done.write_points(coordinates, std::vector<std::uint8_t>(count, 1));
+  file_.flush();
+}
+
+void ResultWriter::require_room(std::size_t experiment,
+                                const std::vector<std::uint64_t>& points) const {
+  const ExperimentDatasets& datasets = experiments_.at(experiment);
+  const BlockLayout layout(sweep_->experiments[experiment].shape());
+  std::set<std::uint64_t> blocks;
+  for (std::uint64_t point : points) blocks.insert(layout.block_of(point));
+  // At most: every block touched allocated anew in every dataset, plus the chunk index.
+  const double needed =
+      double(blocks.size()) * double(kBlockPoints) * (8.0 * double(datasets.columns.size()) + 1.0) +
+      64.0 * 1024;
+  struct statvfs space {};
+  if (statvfs(path_.c_str(), &space) != 0) return;  // unknown: let the write report
+  const double available = double(space.f_bavail) * double(space.f_frsize);
+  if (available < needed) {
+    throw IoError(path_, "not enough space for the next storage blocks: about " +
+                             format_bytes(needed) + " needed, " + format_bytes(available) +
+                             " free (No space left on device)");
+  }
 }
 
 void ResultWriter::close() {
@@ -395,7 +445,9 @@ RunRecord read_run_record(const std::string& path) {
   return run_record(open_output(path, h5::Access::kRead));
 }
 
-OutputSummary read_output_summary(const std::string& path) {
+namespace {
+
+OutputSummary summary_of(const std::string& path) {
   const h5::File file = open_output(path, h5::Access::kRead);
   OutputSummary summary;
   summary.run = run_record(file);
@@ -408,6 +460,25 @@ OutputSummary read_output_summary(const std::string& path) {
     }
   }
   return summary;
+}
+
+}  // namespace
+
+OutputSummary read_output_summary(const std::string& path) {
+  // A file that a run is writing changes under its reader: the chunk index read
+  // now can point past the end of the file the reader saw when it opened it. A
+  // failed read is therefore tried again a few times before it is reported.
+  constexpr int kAttempts = 10;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return summary_of(path);
+    } catch (const ForeignFile&) {
+      throw;
+    } catch (const IoError&) {
+      if (attempt == kAttempts || !h5::File::is_hdf5(path)) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
 }
 
 }  // namespace ropesweep

@@ -2,6 +2,7 @@
 
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/io/results_file.hpp"
+#include "ropesweep/sweep/storage_blocks.hpp"
 
 namespace ropesweep {
 namespace {
@@ -27,11 +28,26 @@ Shard read_file_shard(const std::string& path) {
   return Shard{};
 }
 
-void claim_shard_file(const std::string& path, const Shard& shard,
+void check_shard_dealing(const std::string& path, const Sweep& sweep, const Shard& held) {
+  if (held.whole()) return;
+  bool by_blocks = false;
+  for (const ExperimentGrid& grid : sweep.experiments) by_blocks |= deals_blocks(grid, held.count);
+  if (!by_blocks) return;  // dealt point by point, as every version did
+  const h5::File file = open_output(path, h5::Access::kRead);
+  if (file.attribute<std::uint64_t>(kShardBlockPoints) != kBlockPoints) {
+    throw IoError(path, "holds shard " + held.str() +
+                            " dealt point by point (an earlier ropesweep); this sweep's shards "
+                            "are now dealt in storage blocks: finish and merge them with the "
+                            "version that began them, or run the shards again");
+  }
+}
+
+void claim_shard_file(const std::string& path, const Sweep& sweep, const Shard& shard,
                       const std::vector<std::vector<std::uint8_t>>& done,
                       const std::vector<std::vector<std::uint8_t>>& in_shard) {
   const Shard held = read_file_shard(path);
   if (!held.whole()) {
+    check_shard_dealing(path, sweep, held);
     if (held == shard) return;
     if (shard.whole()) {
       throw IoError(path, "holds shard " + held.str() + " of the sweep; continue it with --shard " +
@@ -50,6 +66,7 @@ void claim_shard_file(const std::string& path, const Shard& shard,
   h5::File file = open_output(path, h5::Access::kReadWrite);
   file.set_attribute("shard_index", shard.index);
   file.set_attribute("shard_count", shard.count);
+  file.set_attribute(kShardBlockPoints, kBlockPoints);
   file.close();
 }
 

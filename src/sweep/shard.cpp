@@ -39,31 +39,66 @@ Shard parse_shard(const std::string& text) {
   return shard;
 }
 
-std::vector<std::vector<std::uint8_t>> shard_masks(const Sweep& sweep, const Shard& shard) {
-  std::vector<std::vector<std::uint8_t>> masks;
-  for (const ExperimentGrid& grid : sweep.experiments) {
-    masks.emplace_back(grid.point_count(), shard.whole() ? 1 : 0);
-  }
-  if (shard.whole()) return masks;
+bool ShardDealing::ExperimentDealing::holds(std::uint64_t point, std::uint64_t shard) const {
+  return owner[by_blocks ? layout.block_of(point) : point] == shard;
+}
 
+bool deals_blocks(const ExperimentGrid& grid, std::uint64_t count) {
+  return count > 1 && BlockLayout(grid.shape()).block_count() >= kBlocksPerShard * count;
+}
+
+ShardDealing deal_shards(const Sweep& sweep, std::uint64_t count) {
+  ShardDealing dealing;
+  dealing.count = count;
   const std::vector<std::uint64_t> offsets = experiment_offsets(sweep);
-  std::vector<std::pair<double, std::uint64_t>> points;  // (work, global id)
-  points.reserve(offsets.back());
+  struct Unit {
+    double work = 0;
+    std::uint64_t first = 0;  // global id of its first point
+    std::size_t experiment = 0;
+    std::uint64_t index = 0;  // block or point within the experiment
+  };
+  std::vector<Unit> units;
   for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
     const ExperimentGrid& grid = sweep.experiments[e];
-    for (std::uint64_t p = 0; p < grid.point_count(); ++p) {
-      points.emplace_back(grid.experiment->work(grid.point(p)), offsets[e] + p);
+    ShardDealing::ExperimentDealing experiment{
+        deals_blocks(grid, count), BlockLayout(grid.shape()), {}};
+    const std::uint64_t unit_count =
+        experiment.by_blocks ? experiment.layout.block_count() : grid.point_count();
+    experiment.owner.assign(unit_count, 0);
+    const std::size_t first_unit = units.size();
+    for (std::uint64_t u = 0; u < unit_count; ++u) {
+      const std::uint64_t first = experiment.by_blocks ? experiment.layout.first_point(u) : u;
+      units.push_back({0.0, offsets[e] + first, e, u});
     }
+    for (std::uint64_t p = 0; p < grid.point_count(); ++p) {
+      const std::uint64_t u = experiment.by_blocks ? experiment.layout.block_of(p) : p;
+      units[first_unit + u].work += grid.experiment->work(grid.point(p));
+    }
+    dealing.experiments.push_back(std::move(experiment));
   }
   // Largest first, ties by id: a total order, so every process deals the same hand.
-  std::sort(points.begin(), points.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  std::sort(units.begin(), units.end(), [](const Unit& a, const Unit& b) {
+    return a.work != b.work ? a.work > b.work : a.first < b.first;
   });
-  for (std::size_t rank = shard.index; rank < points.size(); rank += shard.count) {
-    const std::uint64_t id = points[rank].second;
-    const std::size_t e =
-        std::size_t(std::upper_bound(offsets.begin(), offsets.end(), id) - offsets.begin()) - 1;
-    masks[e][id - offsets[e]] = 1;
+  for (std::size_t rank = 0; rank < units.size(); ++rank) {
+    dealing.experiments[units[rank].experiment].owner[units[rank].index] = rank % count;
+  }
+  return dealing;
+}
+
+std::vector<std::vector<std::uint8_t>> shard_masks(const Sweep& sweep, const Shard& shard) {
+  std::vector<std::vector<std::uint8_t>> masks;
+  if (shard.whole()) {
+    for (const ExperimentGrid& grid : sweep.experiments) masks.emplace_back(grid.point_count(), 1);
+    return masks;
+  }
+  const ShardDealing dealing = deal_shards(sweep, shard.count);
+  for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
+    std::vector<std::uint8_t> mask(sweep.experiments[e].point_count());
+    for (std::uint64_t p = 0; p < mask.size(); ++p) {
+      mask[p] = dealing.experiments[e].holds(p, shard.index) ? 1 : 0;
+    }
+    masks.push_back(std::move(mask));
   }
   return masks;
 }

@@ -76,3 +76,15 @@ foreach(case "kill-rank;20" "kill-job;65" "term;40" "corrupt;50" "kill-timed;35"
                        FIXTURES_REQUIRED engine_slow RESOURCE_LOCK engine_cores TIMEOUT 300)
   ropesweep_python_tests(engine.resume_after_${mode})
 endforeach()
+
+# The results file grows with the work done: an interrupted run's file is small,
+# shard files are about 1/N of the whole; resumed and merged, bitwise one run.
+foreach(mode interrupted shards)
+  add_test(NAME engine.file_grows_${mode}
+           COMMAND bash ${ENGINE_DIR}/grows_with_work.sh ${mode} ${ROPESWEEP_EXE}
+                   ${ROPESWEEP_MPIEXEC_RANKS} ${ROPESWEEP_PYTHON} ${ENGINE_DIR}/decay_million.yaml
+                   ${ENGINE_DIR}/check_outputs.py ${ENGINE_WORK}/grows_${mode})
+  set_tests_properties(engine.file_grows_${mode} PROPERTIES LABELS "engine;mpi"
+                       RESOURCE_LOCK engine_cores TIMEOUT 600)
+  ropesweep_python_tests(engine.file_grows_${mode})
+endforeach()

@@ -3,10 +3,12 @@
 // scheduler's guided chunks to every rank that asks, feeds its own compute
 // thread from the same scheduler, and counts progress. Every other rank is a
 // worker: it asks for its next chunk while its last point is still computing
-// (hiding the round trip), reports what it finished about once a second, and
+// (hiding the round trip), sends its results to rank 0 (which writes them into
+// the results file) and reports what it finished about once a second, and
 // leaves with a Done message that rank 0 acknowledges, so that no message is
 // left unreceived. A stop request on any rank stops them all; every rank then
-// flushes what it computed. The messages: engine/message.hpp.
+// flushes what it computed, a worker before its Done. The messages:
+// engine/message.hpp.
 #include <chrono>
 #include <functional>
 

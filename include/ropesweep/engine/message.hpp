@@ -8,6 +8,8 @@
 //   kRequest   worker -> 0   give me work                          none
 //   kWork      0 -> worker   a chunk; an empty one: no more work   id, seconds per item
 //   kProgress  worker -> 0   points finished since the last report points, seconds
+//   kResults   worker -> 0   results for rank 0 to write           experiment, count, ids,
+//                                                                  4 words per metric value
 //   kDone      worker -> 0   the rest; the worker leaves           points, seconds, interrupted
 //   kStop      0 -> worker   stop now: the run is interrupted      none
 //   kAck       0 -> worker   the last message to a worker that left  none
@@ -15,10 +17,11 @@
 #include <vector>
 
 #include "ropesweep/engine/scheduler.hpp"
+#include "ropesweep/experiments/experiment.hpp"
 
 namespace ropesweep {
 
-enum class MessageKind : int { kRequest = 101, kWork, kProgress, kDone, kStop, kAck };
+enum class MessageKind : int { kRequest = 101, kWork, kProgress, kDone, kStop, kAck, kResults };
 
 // Points finished and their predicted seconds: what progress counts.
 struct Tally {
@@ -32,11 +35,19 @@ struct Tally {
   }
 };
 
+// Results of points of one experiment, values point-major (values[i * metrics + m]).
+struct ResultBatch {
+  std::size_t experiment = 0;
+  std::vector<std::uint64_t> points;
+  std::vector<MetricValue> values;
+};
+
 struct Message {
   MessageKind kind = MessageKind::kRequest;
   std::vector<WorkItem> chunk;  // kWork
   Tally finished;               // kProgress, kDone
   bool interrupted = false;     // kDone: the worker stopped on a stop request
+  ResultBatch results;          // kResults
 
   static Message request();
   static Message work(std::vector<WorkItem> chunk);
@@ -44,6 +55,7 @@ struct Message {
   static Message done(Tally finished, bool interrupted);
   static Message stop();
   static Message ack();
+  static Message results_of(ResultBatch results);
 };
 
 std::vector<std::uint64_t> encode(const Message& message);

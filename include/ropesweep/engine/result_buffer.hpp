@@ -1,16 +1,19 @@
 #pragma once
 // Where a rank's computed points go. ResultBuffer keeps them until a flush is
 // due (every `flush_seconds` or `flush_points`), then appends them to the rank's
-// journal and writes them into the shared results file: journal first, so
-// whatever the HDF5 file holds, the journal holds too.
-#include <mpi.h>
-
+// journal and hands them on: rank 0 writes them into the results file, which it
+// alone holds open (io/results_file.hpp), every other rank sends them to rank 0,
+// which writes them as they arrive. Journal first, so whatever the HDF5 file
+// holds, a journal holds too.
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ropesweep/engine/compute_thread.hpp"
+#include "ropesweep/engine/message.hpp"
 #include "ropesweep/io/journal.hpp"
 #include "ropesweep/io/results_file.hpp"
 
@@ -22,17 +25,22 @@ class ResultSink {
   virtual void keep(Completed result) = 0;
   virtual void flush_if_due() = 0;
   virtual void flush() = 0;
+  // Rank 0: results another rank sent.
+  virtual void store(const ResultBatch& batch) = 0;
 };
 
 class ResultBuffer : public ResultSink {
  public:
-  // Opens the results file on every rank of `comm` (collective).
-  ResultBuffer(const std::string& path, const Sweep& sweep, MPI_Comm comm, double flush_seconds,
-               std::uint64_t flush_points);
+  // Sends a batch to rank 0.
+  using Sender = std::function<void(ResultBatch)>;
+  // Rank 0 (no `send_to_root`) opens the results file; the others send to rank 0.
+  ResultBuffer(const std::string& path, const Sweep& sweep, double flush_seconds,
+               std::uint64_t flush_points, Sender send_to_root = nullptr);
   void keep(Completed result) override;
   void flush_if_due() override;
   void flush() override;
-  // Closes the results file (collective); flush first.
+  void store(const ResultBatch& batch) override;
+  // Closes the results file; flush first.
   void close();
 
  private:
@@ -40,7 +48,8 @@ class ResultBuffer : public ResultSink {
   const Sweep& sweep_;
   const double flush_seconds_;
   const std::uint64_t flush_points_;
-  ResultWriter writer_;
+  std::optional<ResultWriter> writer_;  // rank 0
+  Sender send_to_root_;                 // the other ranks
   JournalWriter journal_;
   std::vector<std::vector<std::uint64_t>> pending_points_;  // per experiment
   std::vector<std::vector<MetricValue>> pending_values_;    // per experiment, point-major

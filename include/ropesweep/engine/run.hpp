@@ -6,9 +6,9 @@
 // Rank 0 orders the work largest-first by the cost model and hands out guided
 // chunks on request (engine/dispatch.hpp); every rank, rank 0 included, computes
 // on a thread of its own (engine/compute_thread.hpp) while its main thread does
-// all MPI and HDF5 calls (MPI_THREAD_FUNNELED) and writes its own results into
-// the shared file every `flush_seconds` or `flush_points`
-// (engine/result_buffer.hpp). SIGTERM/SIGINT stop the run after flushing (exit
+// all MPI and HDF5 calls (MPI_THREAD_FUNNELED) and hands its results on every
+// `flush_seconds` or `flush_points`: rank 0 writes every rank's results into the
+// file (engine/result_buffer.hpp). SIGTERM/SIGINT stop the run after flushing (exit
 // code 75; engine/stop_signal.hpp).
 #include <cstdint>
 #include <optional>

@@ -1,14 +1,16 @@
 #pragma once
 // Work distribution: every grid point still to do, ordered largest-first by the
-// cost model, handed out in guided chunks (each chunk a fixed fraction of the
-// remaining predicted work, shrinking as the sweep drains, never below one point),
-// so long points start early and the tail is fine-grained. simulate() replays
-// the same policy with predicted costs for `ropesweep plan`.
+// cost model (in a grid of several storage blocks, block by block, largest block
+// first, so that the results file grows with the work done: sweep/storage_blocks.hpp), handed out
+// in guided chunks (each chunk a fixed fraction of the remaining predicted work, shrinking as the
+// sweep drains, never below one point), so long points start early and the tail is fine-grained.
+// simulate() replays the same policy with predicted costs for `ropesweep plan`.
 #include <cstdint>
 #include <vector>
 
 #include "ropesweep/engine/cost_model.hpp"
 #include "ropesweep/sweep/grid.hpp"
+#include "ropesweep/sweep/storage_blocks.hpp"
 
 namespace ropesweep {
 
@@ -17,15 +19,19 @@ struct WorkItem {
   double seconds = 0;    // predicted
 };
 
-// Points with done[e][point] == 0 (all points when `done` is empty), largest first;
-// equal costs keep id order so the list is the same on every run.
+// Points with done[e][point] == 0 (all points when `done` is empty), largest first:
+// grids of one block point by point, grids of several blocks block by block (the
+// block with the most expensive point first, each block largest first); equal
+// costs keep id order so the list is the same on every run.
 std::vector<WorkItem> build_work_list(const Sweep& sweep, const CostModel& model,
                                       const std::vector<std::vector<std::uint8_t>>& done = {});
 
 struct ChunkPolicy {
-  double fraction = 0.5;            // chunk = fraction * remaining work / ranks
-  std::uint64_t max_points = 4096;  // bounds message size and lost work on a failure
-  double max_seconds = 600;         // bounds how long a rank holds predicted work
+  double fraction = 0.5;  // chunk = fraction * remaining work / ranks
+  // Bounds message size and lost work on a failure; one storage block, so that a
+  // chunk of work touches one or two blocks of the file.
+  std::uint64_t max_points = kBlockPoints;
+  double max_seconds = 600;  // bounds how long a rank holds predicted work
 };
 
 class GuidedScheduler {

@@ -4,6 +4,7 @@
 // unit tests put the ranks on threads of one process and pass messages in memory.
 // Either way, messages between two ranks arrive in the order they were sent.
 #include <optional>
+#include <vector>
 
 #include "ropesweep/engine/message.hpp"
 #include "ropesweep/engine/mpi.hpp"
@@ -27,10 +28,16 @@ class Transport {
   virtual Envelope receive() = 0;
 };
 
-// Blocking sends and probed receives on `comm`, from the main thread only.
+// Sends that do not wait for the receiver and probed receives on `comm`, from the
+// main thread only. A send must not wait: a worker sending its results and rank 0
+// sending that worker a chunk of work at the same moment would otherwise wait for
+// each other. The destructor waits until every message sent has been received.
 class MpiTransport : public Transport {
  public:
   explicit MpiTransport(const Communicator& comm) : comm_(comm) {}
+  ~MpiTransport() override;
+  MpiTransport(const MpiTransport&) = delete;
+  MpiTransport& operator=(const MpiTransport&) = delete;
   int ranks() const override { return comm_.size(); }
   void send(int destination, const Message& message) override;
   std::optional<Envelope> poll() override;
@@ -38,8 +45,15 @@ class MpiTransport : public Transport {
 
  private:
   Envelope receive_probed(const MPI_Status& status);
+  // Forgets the sends that have completed.
+  void complete_sent();
 
+  struct Pending {
+    MPI_Request request;
+    std::vector<std::uint64_t> words;  // the buffer MPI sends from until it completes
+  };
   const Communicator& comm_;
+  std::vector<Pending> pending_;
 };
 
 }  // namespace ropesweep

@@ -35,6 +35,16 @@ class Dataset : public Object {
   void write_points(const std::vector<std::uint64_t>& coordinates,
                     const std::vector<T>& values) const;
 
+  // The hyper-rectangle of `extent` elements from `start` on, in C order.
+  template <typename T>
+  std::vector<T> read_block(const std::vector<std::uint64_t>& start,
+                            const std::vector<std::uint64_t>& extent) const;
+  template <typename T>
+  void write_block(const std::vector<std::uint64_t>& start,
+                   const std::vector<std::uint64_t>& extent, const std::vector<T>& values) const;
+  // Bytes of the file its elements take (chunks allocated so far).
+  std::uint64_t stored_bytes() const;
+
   // Makes this 1-D dataset the dimension scale called `name`.
   void make_scale(const std::string& name) const;
   bool is_scale() const;
@@ -53,6 +63,8 @@ class Dataset : public Object {
   };
   Selection every_element() const;
   Selection points(const std::vector<std::uint64_t>& coordinates, std::uint64_t count) const;
+  Selection block(const std::vector<std::uint64_t>& start,
+                  const std::vector<std::uint64_t>& extent) const;
   std::uint64_t point_count(const std::vector<std::uint64_t>& coordinates) const;
   void read_raw(const Handle& memory_type, const Selection& selection, void* data) const;
   void write_raw(const Handle& memory_type, const Selection& selection, const void* data) const;
@@ -101,6 +113,29 @@ void Dataset::write_points(const std::vector<std::uint64_t>& coordinates,
   static_assert(!kIsText<T>, "h5 reads and writes text only whole");
   if (values.empty()) return;
   write_raw(memory_type<T>(where_), points(coordinates, values.size()), values.data());
+}
+
+template <typename T>
+std::vector<T> Dataset::read_block(const std::vector<std::uint64_t>& start,
+                                   const std::vector<std::uint64_t>& extent) const {
+  static_assert(!kIsText<T>, "h5 reads and writes text only whole");
+  const Selection selection = block(start, extent);
+  std::vector<T> values(selection.count);
+  read_raw(memory_type<T>(where_), selection, values.data());
+  return values;
+}
+
+template <typename T>
+void Dataset::write_block(const std::vector<std::uint64_t>& start,
+                          const std::vector<std::uint64_t>& extent,
+                          const std::vector<T>& values) const {
+  static_assert(!kIsText<T>, "h5 reads and writes text only whole");
+  const Selection selection = block(start, extent);
+  if (values.size() != selection.count) {
+    where_.reject("has " + std::to_string(selection.count) + " elements in the block; " +
+                  std::to_string(values.size()) + " values were given");
+  }
+  write_raw(memory_type<T>(where_), selection, values.data());
 }
 
 }  // namespace ropesweep::h5

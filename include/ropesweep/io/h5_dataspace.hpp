@@ -20,6 +20,9 @@ class Dataspace {
   // Selects the elements at `coordinates`, rank() numbers per point, point after
   // point (replacing the selection of every element).
   void select_points(const std::vector<std::uint64_t>& coordinates);
+  // Selects the hyper-rectangle of `extent` elements from `start` on.
+  void select_block(const std::vector<std::uint64_t>& start,
+                    const std::vector<std::uint64_t>& extent);
 
  private:
   Handle handle_;

@@ -21,16 +21,17 @@ class Group : public Object {
   // Contiguous, of `shape` (scalar when empty), space allocated when first written.
   template <typename T>
   Dataset create_dataset(const std::string& name, const std::vector<std::uint64_t>& shape) const {
-    return make_dataset(name, file_type<T>(where_.child(name)), shape, nullptr, nullptr);
+    return make_dataset(name, file_type<T>(where_.child(name)), shape, nullptr, nullptr, nullptr);
   }
-  // Contiguous, allocated and holding `fill` everywhere from creation on, so that
-  // writes into it change raw data only, never the file's metadata.
+  // Of `shape`, stored in chunks of `chunk` (same rank), each allocated when first
+  // written; elements never written read as `fill`. A scalar, or a dataset that
+  // is one chunk, is contiguous, allocated when written, and reads as `fill` until then.
   template <typename T>
-  Dataset create_filled_dataset(const std::string& name, const std::vector<std::uint64_t>& shape,
-                                const T& fill) const {
+  Dataset create_chunked_dataset(const std::string& name, const std::vector<std::uint64_t>& shape,
+                                 const std::vector<std::uint64_t>& chunk, const T& fill) const {
     static_assert(!kIsText<T>, "h5 fills datasets of numbers only");
     const Handle fill_type = memory_type<T>(where_);
-    return make_dataset(name, file_type<T>(where_.child(name)), shape, &fill_type, &fill);
+    return make_dataset(name, file_type<T>(where_.child(name)), shape, &fill_type, &fill, &chunk);
   }
   // A copy of the dataset at `source` (in the same file) as `name`, without its
   // attributes.
@@ -50,7 +51,7 @@ class Group : public Object {
  private:
   Dataset make_dataset(const std::string& name, const Handle& file_type,
                        const std::vector<std::uint64_t>& shape, const Handle* fill_type,
-                       const void* fill) const;
+                       const void* fill, const std::vector<std::uint64_t>* chunk) const;
 };
 
 }  // namespace ropesweep::h5

@@ -1,11 +1,18 @@
 #pragma once
-// The results file (layout: docs/file-format.md). Rank 0 builds the complete
-// skeleton serially -- attributes, one group per experiment, axes as dimension
-// scales (variable-length strings cannot be written collectively), every metric
-// dataset allocated and filled with NaN, `done` masks of 0 -- then every rank
-// reopens it through the MPI-IO driver and writes its own points independently.
-// After the skeleton exists only raw data changes until the run ends, so a
-// killed run leaves a readable file whose `done` masks say what was written.
+// The results file (layout: docs/file-format.md). Rank 0 builds the skeleton
+// serially -- attributes, one group per experiment, axes as dimension scales,
+// every metric dataset and `done` mask chunked by storage blocks
+// (sweep/storage_blocks.hpp) with NaN and 0 as fill values and no space for
+// points yet -- and is the one process that writes results into it: the other
+// ranks send theirs to rank 0 (engine/result_buffer.hpp). A chunk's space is
+// allocated when its first point is written, so the file grows with the work
+// done. (HDF5 1.10's MPI-IO driver allocates and fills every chunk of a dataset
+// when a file is opened for writing, and chunks allocated by independent writes
+// on several ranks lose data, so parallel writes would need the whole file up
+// front.) Every write is flushed, numbers before `done`, so a killed run leaves a
+// file whose `done` masks say what was written; the journal covers a kill during
+// a flush. The writer takes no file lock, so `info` can read the file during a
+// run (it sees the file as of the last flush).
 #include <mpi.h>
 
 #include <cstdint>
@@ -40,9 +47,9 @@ struct Provenance {
 // value, then <name>_se and <name>_n when stochastic.
 std::vector<std::string> metric_dataset_names(const Experiment& experiment);
 
-
-// Size of the file create_output() writes, from its layout (a slight overestimate).
-std::uint64_t skeleton_bytes(const Sweep& sweep);
+// Size of the complete results file (every point written), from its layout (a
+// slight overestimate): the space a run needs before it starts.
+std::uint64_t complete_file_bytes(const Sweep& sweep);
 
 // Serial. Writes the skeleton to a temporary file next to `path` and renames it
 // into place, so `path` is never a half-built file.
@@ -69,6 +76,9 @@ Sweep read_stored_sweep(const std::string& path);
 // `done` mask (row-major).
 std::vector<std::vector<std::uint8_t>> read_done_masks(const std::string& path, const Sweep& sweep);
 
+// Serial. The checks of read_done_masks without reading the masks.
+void check_same_sweep(const std::string& path, const Sweep& sweep);
+
 // Serial. Opens an existing results file after checking it is one of ours
 // (IoError naming the path otherwise; ForeignFile for HDF5 files of others).
 h5::File open_output(const std::string& path, h5::Access mode);
@@ -76,16 +86,15 @@ h5::File open_output(const std::string& path, h5::Access mode);
 // Serial. Stamps end_time (empty while incomplete) and the rank count of the last run.
 void finish_output(const std::string& path, const std::string& end_time, int ranks);
 
-// Opens `path` on every rank of `comm` (collective) for independent writes of results.
+// Opens `path` (serially: one process writes a results file) to write results.
 class ResultWriter {
  public:
-  ResultWriter(const std::string& path, const Sweep& sweep, MPI_Comm comm);
-  // Independent: points of one experiment and their results, values laid out
-  // point-major (values[i * metrics + m]). Metric datasets are written before
-  // `done`, so a point marked done always has its numbers on disk.
+  ResultWriter(const std::string& path, const Sweep& sweep);
+  // Points of one experiment and their results, values laid out point-major
+  // (values[i * metrics + m]). Metric datasets are written before `done`, and
+  // the file is flushed, so a point marked done has its numbers on disk.
   void write(std::size_t experiment, const std::vector<std::uint64_t>& points,
              const std::vector<MetricValue>& values);
-  // Collective.
   void close();
 
  private:
@@ -101,6 +110,12 @@ class ResultWriter {
     h5::Dataset done;
     std::size_t metrics = 0;
   };
+  // HDF5 1.10 cannot close a file whose write failed for want of space (and
+  // crashes trying), so a write that may need new blocks the file system cannot
+  // hold is refused before HDF5 sees it: an IoError, the file intact.
+  void require_room(std::size_t experiment, const std::vector<std::uint64_t>& points) const;
+
+  std::string path_;
   const Sweep* sweep_;
   h5::File file_;
   std::vector<ExperimentDatasets> experiments_;

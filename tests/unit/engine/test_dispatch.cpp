@@ -74,6 +74,8 @@ class KeptResults : public ResultSink {
   }
   void flush_if_due() override {}
   void flush() override { flushed = kept.size(); }
+  // Workers here keep their results: nothing is sent to rank 0 to store.
+  void store(const ResultBatch&) override { ADD_FAILURE() << "no rank sends results here"; }
 
   std::vector<Completed> kept;
   std::size_t flushed = 0;  // results kept when last flushed
@@ -554,7 +556,9 @@ TEST_F(Dispatch, AWorkerAsksAgainUntilAnEmptyChunkThenLeaves) {
   EXPECT_EQ(mailboxes.undelivered(), 0u);
 }
 
-TEST_F(Dispatch, AStoppedWorkerSaysSoAndKeepsThePointInProgress) {
+// A worker's results reach the file through rank 0, so it finishes and hands on
+// the point in progress before it says Done: nothing may follow its Done.
+TEST_F(Dispatch, AStoppedWorkerFlushesThePointInProgressThenSaysSo) {
   gate().hold_from(kHeldFrom);
   Mailboxes mailboxes(2);
   InMemoryTransport rank_zero(mailboxes, 0);
@@ -564,11 +568,12 @@ TEST_F(Dispatch, AStoppedWorkerSaysSoAndKeepsThePointInProgress) {
   rank_zero.send(1, Message::work({{10, 1.0}, {11, 1.0}}));
   gate().wait_for_a_held_point();
   rank_zero.send(1, Message::stop());
+  // No Done while point 10 is still computing.
+  EXPECT_FALSE(mailboxes.wait_for(0, std::chrono::milliseconds(200)).has_value());
+  gate().release();
   const Message done = next_message(mailboxes, 0).message;
   ASSERT_EQ(done.kind, MessageKind::kDone);
   EXPECT_TRUE(done.interrupted);
-  EXPECT_EQ(done.finished.points, 0u);
-  gate().release();
   rank_zero.send(1, Message::ack());
   const RankOutcome outcome = worker.join();
   EXPECT_TRUE(outcome.interrupted);
@@ -577,6 +582,8 @@ TEST_F(Dispatch, AStoppedWorkerSaysSoAndKeepsThePointInProgress) {
   ASSERT_FALSE(outcome.kept.empty());
   EXPECT_EQ(outcome.kept.front().item.id, 10u);
   EXPECT_LE(outcome.kept.size(), 2u);
+  EXPECT_EQ(done.finished.points, outcome.kept.size());
+  EXPECT_EQ(outcome.flushed, outcome.kept.size());
   EXPECT_EQ(mailboxes.undelivered(), 0u);
 }
 

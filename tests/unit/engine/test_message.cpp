@@ -26,6 +26,34 @@ TEST(Message, KindsAreTheTagsOfTheWire) {
   EXPECT_EQ(int(MessageKind::kDone), 104);
   EXPECT_EQ(int(MessageKind::kStop), 105);
   EXPECT_EQ(int(MessageKind::kAck), 106);
+  EXPECT_EQ(int(MessageKind::kResults), 107);
+}
+
+TEST(Message, EncodesResultsAsIdsThenFourWordsPerValue) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  ResultBatch batch{
+      2,
+      {5, 9},
+      {{1.5, 0.0, 1.0, 1.5}, {-0.0, nan, 7.0, 0.25}, {3.0, 0.5, 2.0, nan}, {4.0, 0.0, 1.0, 4.0}}};
+  const Words words = encode(Message::results_of(batch));
+  Words expected{2, 2, 5, 9};
+  for (const MetricValue& value : batch.values) {
+    for (double field : {value.value, value.se, value.n, value.upper}) {
+      expected.push_back(bits_of(field));
+    }
+  }
+  EXPECT_EQ(words, expected);
+  const Message back = decode(int(MessageKind::kResults), words);
+  EXPECT_EQ(back.kind, MessageKind::kResults);
+  EXPECT_EQ(back.results.experiment, 2u);
+  EXPECT_EQ(back.results.points, (Words{5, 9}));
+  ASSERT_EQ(back.results.values.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    const MetricValue& a = batch.values[i];
+    const MetricValue& b = back.results.values[i];
+    EXPECT_EQ((Words{bits_of(a.value), bits_of(a.se), bits_of(a.n), bits_of(a.upper)}),
+              (Words{bits_of(b.value), bits_of(b.se), bits_of(b.n), bits_of(b.upper)}));
+  }
 }
 
 TEST(Message, EncodesWorkAsIdAndSecondsBitsPerItem) {
@@ -94,7 +122,11 @@ TEST(Message, RoundTripKeepsEveryBitOfTheSeconds) {
 
 TEST(Message, DecodeRejectsWhatNoRankSends) {
   EXPECT_THROW(decode(100, {}), MpiError);
-  EXPECT_THROW(decode(107, {}), MpiError);
+  EXPECT_THROW(decode(108, {}), MpiError);
+  EXPECT_THROW(decode(int(MessageKind::kResults), {0}), MpiError);
+  EXPECT_THROW(decode(int(MessageKind::kResults), {0, 3, 1, 2}), MpiError);        // 3 ids, 2 given
+  EXPECT_THROW(decode(int(MessageKind::kResults), {0, 1, 4, 1, 2, 3}), MpiError);  // 3 fields
+  EXPECT_THROW(decode(int(MessageKind::kResults), {0, 2, 4, 5, 1, 2, 3, 4}), MpiError);
   EXPECT_THROW(decode(int(MessageKind::kWork), {1, 2, 3}), MpiError);
   EXPECT_THROW(decode(int(MessageKind::kProgress), {1}), MpiError);
   EXPECT_THROW(decode(int(MessageKind::kProgress), {1, 2, 3}), MpiError);

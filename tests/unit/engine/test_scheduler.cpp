@@ -7,6 +7,7 @@
 #include "ropesweep/engine/cost_model.hpp"
 #include "ropesweep/engine/scheduler.hpp"
 #include "ropesweep/sweep/spec.hpp"
+#include "ropesweep/sweep/storage_blocks.hpp"
 #include "toy_experiment.hpp"
 
 namespace ropesweep {
@@ -83,6 +84,42 @@ TEST(Scheduler, WorkListIsLargestFirstAndSkipsDonePoints) {
   std::set<std::uint64_t> ids;
   for (const WorkItem& item : rest) ids.insert(item.id);
   EXPECT_EQ(ids, (std::set<std::uint64_t>{0, 1, 2, 3, 4, 7}));
+}
+
+TEST(Scheduler, LargeGridsGoOutBlockByBlock) {
+  // 300 x 30 toy points: 136 rows of 30 to a block, 3 blocks (136, 136 and 28 rows).
+  // Work is samples * length, so the last block holds the most expensive point.
+  const SpecResult parsed = parse_sweep(R"(seed: 3
+experiments:
+  toy:
+    axes:
+      samples: {range: [1, 301, 1]}
+      length: {range: [4, 34, 1]}
+)",
+                                        "t.yaml");
+  for (const SpecError& problem : parsed.problems) ADD_FAILURE() << problem.what();
+  ASSERT_TRUE(parsed.ok());
+  const ExperimentGrid& grid = parsed.sweep.experiments[0];
+  const BlockLayout layout(grid.shape());
+  ASSERT_EQ(layout.block_count(), 3u);
+  CostModel model;
+  model.seconds_per_work["toy"] = 1.0;
+  std::vector<std::vector<std::uint8_t>> done{std::vector<std::uint8_t>(grid.point_count(), 0)};
+  done[0][layout.first_point(2)] = 1;  // skipped
+  const std::vector<WorkItem> items = build_work_list(parsed.sweep, model, done);
+  ASSERT_EQ(items.size(), grid.point_count() - 1);
+  // Blocks 2, 1, 0 (by their most expensive point), each largest first.
+  std::vector<std::uint64_t> blocks;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::uint64_t block = layout.block_of(items[i].id);
+    if (blocks.empty() || blocks.back() != block) {
+      blocks.push_back(block);
+    } else {
+      EXPECT_GE(items[i - 1].seconds, items[i].seconds) << i;
+    }
+  }
+  EXPECT_EQ(blocks, (std::vector<std::uint64_t>{2, 1, 0}));
+  EXPECT_EQ(items.front().id, grid.point_count() - 1);  // samples 300, length 33
 }
 
 TEST(Scheduler, GuidedChunksCoverEveryPointOnceAndShrink) {

@@ -6,6 +6,7 @@
 #include "ropesweep/engine/scheduler.hpp"
 #include "ropesweep/sweep/shard.hpp"
 #include "ropesweep/sweep/spec.hpp"
+#include "ropesweep/sweep/storage_blocks.hpp"
 #include "toy_experiment.hpp"
 
 namespace ropesweep {
@@ -118,6 +119,70 @@ TEST(Shard, EqualWorkIsDealtByPointIdAcrossExperiments) {
     const std::size_t e = id >= offsets[1] ? 1 : 0;
     const auto masks = shard_masks(sweep, Shard{position % count, count});
     EXPECT_EQ(masks[e][id - offsets[e]], 1) << "position " << position << ", id " << id;
+  }
+}
+
+// 1000 x 100 toy points: rows of 100, 40 rows to a storage block of 4000 points,
+// 25 blocks; work grows with both samples and length, so blocks differ in work.
+Sweep large_toy_sweep() {
+  const SpecResult result = parse_sweep(R"(seed: 3
+experiments:
+  toy:
+    axes:
+      samples: {range: [1, 1001, 1]}
+      length: {range: [4, 104, 1]}
+  small:
+    kind: toy
+    fixed: {length: 16}
+    axes:
+      base: [100, 1000, 10000, 100000]
+)",
+                                        "t.yaml");
+  EXPECT_TRUE(result.ok());
+  return result.sweep;
+}
+
+TEST(Shard, LargeGridsAreDealtInWholeStorageBlocks) {
+  const Sweep sweep = large_toy_sweep();
+  const ExperimentGrid& toy = sweep.experiments[0];
+  const BlockLayout layout(toy.shape());
+  ASSERT_EQ(layout.block_count(), 25u);
+  // 25 blocks are at least 8 per shard for up to 3 shards; the 4 points of "small"
+  // are dealt one by one.
+  EXPECT_TRUE(deals_blocks(toy, 2));
+  EXPECT_TRUE(deals_blocks(toy, 3));
+  EXPECT_FALSE(deals_blocks(toy, 4));
+  EXPECT_FALSE(deals_blocks(sweep.experiments[1], 2));
+  for (std::uint64_t count : {2u, 3u}) {
+    std::vector<double> work(count, 0);
+    std::vector<int> owners(toy.point_count(), 0);
+    double largest_block = 0;
+    for (std::uint64_t b = 0; b < layout.block_count(); ++b) {
+      double block_work = 0;
+      for (std::uint64_t i = 0; i < layout.point_count(b); ++i) {
+        block_work += work_of(sweep, 0, layout.first_point(b) + i);
+      }
+      largest_block = std::max(largest_block, block_work);
+    }
+    for (std::uint64_t k = 0; k < count; ++k) {
+      const auto masks = shard_masks(sweep, Shard{k, count});
+      for (std::uint64_t b = 0; b < layout.block_count(); ++b) {
+        // A block is wholly in the shard or wholly outside it.
+        const std::uint8_t first = masks[0][layout.first_point(b)];
+        for (std::uint64_t i = 0; i < layout.point_count(b); ++i) {
+          const std::uint64_t p = layout.first_point(b) + i;
+          ASSERT_EQ(masks[0][p], first) << count << " shards, block " << b;
+          owners[p] += masks[0][p];
+          if (masks[0][p]) work[k] += work_of(sweep, 0, p);
+        }
+      }
+    }
+    for (int owner_count : owners) ASSERT_EQ(owner_count, 1) << count << " shards";
+    // Dealt largest first in turn: shard 0 has the most, and no two differ by
+    // more than one block.
+    for (std::uint64_t k = 1; k < count; ++k) EXPECT_GE(work[0], work[k]) << count << " shards";
+    const auto [least, most] = std::minmax_element(work.begin(), work.end());
+    EXPECT_LE(*most - *least, largest_block) << count << " shards";
   }
 }
 

@@ -206,11 +206,12 @@ TEST_F(H5Test, WrongCountsAreRefusedBeforeHdfFiveSeesThem) {
 TEST_F(H5Test, PointSelectionsTouchOnlyTheirPoints) {
   const h5::File file = h5::File::create(path_);
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  const h5::Dataset dataset = file.create_filled_dataset("d", {3, 4}, nan);
-  // Allocated and filled at creation, as the results file needs.
+  const h5::Dataset dataset = file.create_chunked_dataset("d", {3, 4}, {2, 2}, nan);
+  // Nothing allocated at creation: the file grows as chunks are written.
   H5D_space_status_t status;
   ASSERT_GE(H5Dget_space_status(dataset.id(), &status), 0);
-  EXPECT_EQ(status, H5D_SPACE_STATUS_ALLOCATED);
+  EXPECT_EQ(status, H5D_SPACE_STATUS_NOT_ALLOCATED);
+  EXPECT_EQ(dataset.stored_bytes(), 0u);
 
   // Points (2, 1), (0, 3), (1, 0), out of order.
   dataset.write_points<double>({2, 1, 0, 3, 1, 0}, {21.0, 3.0, 10.0});
@@ -226,12 +227,35 @@ TEST_F(H5Test, PointSelectionsTouchOnlyTheirPoints) {
   }
   EXPECT_EQ(dataset.read_points<double>({1, 0, 2, 1}), (std::vector<double>{10.0, 21.0}));
   EXPECT_TRUE(dataset.read_points<double>({}).empty());
+  // Three of the four 2x2 chunks hold a point; the fourth (rows 2-3, columns 2-3)
+  // has no space yet.
+  EXPECT_EQ(dataset.stored_bytes(), 3u * 4u * sizeof(double));
 
-  // A scalar's one point has no coordinates.
-  const h5::Dataset scalar = file.create_filled_dataset("scalar", {}, std::uint8_t{0});
+  // A scalar's one point has no coordinates; it reads as the fill until written.
+  const h5::Dataset scalar = file.create_chunked_dataset("scalar", {}, {}, std::uint8_t{7});
+  EXPECT_EQ(scalar.read<std::uint8_t>(), std::vector<std::uint8_t>{7});
   scalar.write_points<std::uint8_t>({}, {1});
   EXPECT_EQ(scalar.read<std::uint8_t>(), std::vector<std::uint8_t>{1});
   EXPECT_EQ(scalar.read_points<std::uint8_t>({}), std::vector<std::uint8_t>{1});
+}
+
+TEST_F(H5Test, BlocksAreReadAndWrittenInCOrder) {
+  const h5::File file = h5::File::create(path_);
+  const h5::Dataset dataset = file.create_chunked_dataset("d", {3, 4}, {1, 4}, -1.0);
+  dataset.write_block<double>({1, 1}, {2, 2}, {11.0, 12.0, 21.0, 22.0});
+  EXPECT_EQ(dataset.read<double>(),
+            (std::vector<double>{-1, -1, -1, -1, -1, 11, 12, -1, -1, 21, 22, -1}));
+  EXPECT_EQ(dataset.read_block<double>({2, 0}, {1, 3}), (std::vector<double>{-1, 21, 22}));
+  // Rows 1 and 2 are written, row 0 is not allocated.
+  EXPECT_EQ(dataset.stored_bytes(), 2u * 4u * sizeof(double));
+  EXPECT_EQ(failure_of([&] {
+              dataset.read_block<double>({2, 0}, {2, 1});
+            }),
+            path_ + ": '/d' has no elements 2 to 4 in dimension 0 (of size 3)");
+  EXPECT_EQ(failure_of([&] {
+              dataset.write_block<double>({0, 0}, {1, 2}, {1.0});
+            }),
+            path_ + ": '/d' has 2 elements in the block; 1 values were given");
 }
 
 TEST_F(H5Test, DimensionScalesAreAttachedAndFound) {
