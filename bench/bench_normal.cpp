@@ -137,9 +137,7 @@ BENCHMARK(BM_SleefSse2)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
 
 int main(int argc, char** argv) {
   using namespace ropesweep;
-  if (const char* key = std::getenv("ROPESWEEP_SIMD"); key != nullptr && *key != '\0') {
-    use_vector_path(vector_path_keyed(key));
-  }
+  use_vector_path_from_environment();
   benchmark::AddCustomContext("vector_path", vector_path_name(vector_path()));
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
