@@ -2,31 +2,9 @@
 // xsimd_avx512f.cpp), compiled for the build's baseline.
 #include <xsimd/xsimd.hpp>
 
-#include "product_job.hpp"
+#include "xsimd_kernels.hpp"
 
 namespace ropesweep::bench {
-
-struct XsimdProduct {
-  template <class Arch>
-  void operator()(Arch, const ProductJob& job) const;
-};
-struct XsimdSinCos {
-  template <class Arch>
-  void operator()(Arch, const double* angles, std::int64_t count, double* cos_out,
-                  double* sin_out) const;
-};
-#define ROPESWEEP_XSIMD_SINCOS(arch)                                                    \
-  extern template void XsimdSinCos::operator()<xsimd::arch>(xsimd::arch, const double*, \
-                                                            std::int64_t, double*, double*) const;
-ROPESWEEP_XSIMD_SINCOS(sse4_2)
-ROPESWEEP_XSIMD_SINCOS(avx2)
-ROPESWEEP_XSIMD_SINCOS(avx512f)
-#undef ROPESWEEP_XSIMD_SINCOS
-extern template void XsimdProduct::operator()<xsimd::sse4_2>(xsimd::sse4_2,
-                                                             const ProductJob&) const;
-extern template void XsimdProduct::operator()<xsimd::avx2>(xsimd::avx2, const ProductJob&) const;
-extern template void XsimdProduct::operator()<xsimd::avx512f>(xsimd::avx512f,
-                                                              const ProductJob&) const;
 
 using XsimdArchs = xsimd::arch_list<xsimd::avx512f, xsimd::avx2, xsimd::sse4_2>;
 

@@ -8,26 +8,20 @@
 #include <xsimd/xsimd.hpp>
 
 #include "product_job.hpp"
+#include "xsimd_kernels.hpp"
 
 namespace ropesweep::bench {
 
-struct XsimdProduct {
-  template <class Arch>
-  void operator()(Arch, const ProductJob& job) const;
-};
-
-struct XsimdSinCos {
-  template <class Arch>
-  void operator()(Arch, const double* angles, std::int64_t count, double* cos_out,
-                  double* sin_out) const {
-    using Batch = xsimd::batch<double, Arch>;
-    for (std::int64_t i = 0; i < count; i += static_cast<std::int64_t>(Batch::size)) {
-      const auto [sin, cos] = xsimd::sincos(Batch::load_unaligned(angles + i));
-      cos.store_unaligned(cos_out + i);
-      sin.store_unaligned(sin_out + i);
-    }
+template <class Arch>
+void XsimdSinCos::operator()(Arch, const double* angles, std::int64_t count, double* cos_out,
+                             double* sin_out) const {
+  using Batch = xsimd::batch<double, Arch>;
+  for (std::int64_t i = 0; i < count; i += static_cast<std::int64_t>(Batch::size)) {
+    const auto [sin, cos] = xsimd::sincos(Batch::load_unaligned(angles + i));
+    cos.store_unaligned(cos_out + i);
+    sin.store_unaligned(sin_out + i);
   }
-};
+}
 
 namespace xsimd_detail {
 
