@@ -9,6 +9,24 @@
 namespace ropesweep {
 namespace {
 
+struct VectorPathNames {
+  VectorPath path;
+  const char* key;   // what ROPESWEEP_SIMD takes
+  const char* name;  // what files and messages show
+};
+
+constexpr VectorPathNames kVectorPathNames[] = {{VectorPath::kGeneric, "generic", "generic C++"},
+                                                {VectorPath::kSse2, "sse2", "SSE2"},
+                                                {VectorPath::kAvx2, "avx2", "AVX2"},
+                                                {VectorPath::kAvx512, "avx512", "AVX-512F"}};
+
+const VectorPathNames& vector_path_names(VectorPath path) {
+  for (const VectorPathNames& names : kVectorPathNames) {
+    if (names.path == path) return names;
+  }
+  return kVectorPathNames[0];
+}
+
 // The fastest path unless a test or ROPESWEEP_SIMD chose another (use_vector_path).
 VectorPath& chosen_vector_path() {
   static VectorPath path = available_vector_paths().back();
@@ -45,31 +63,9 @@ void use_vector_path(VectorPath path) {
 
 VectorPath vector_path() { return chosen_vector_path(); }
 
-const char* vector_path_name(VectorPath path) {
-  switch (path) {
-    case VectorPath::kSse2:
-      return "SSE2";
-    case VectorPath::kAvx2:
-      return "AVX2";
-    case VectorPath::kAvx512:
-      return "AVX-512F";
-    default:
-      return "generic C++";
-  }
-}
+const char* vector_path_name(VectorPath path) { return vector_path_names(path).name; }
 
-const char* vector_path_key(VectorPath path) {
-  switch (path) {
-    case VectorPath::kSse2:
-      return "sse2";
-    case VectorPath::kAvx2:
-      return "avx2";
-    case VectorPath::kAvx512:
-      return "avx512";
-    default:
-      return "generic";
-  }
-}
+const char* vector_path_key(VectorPath path) { return vector_path_names(path).key; }
 
 VectorPath vector_path_keyed(const std::string& key) {
   std::string known;
