@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 #include <string>
 
+#include "probe_path.hpp"
 #include "ropesweep/physics/vector_path.hpp"
 #include "vector_target.hpp"
 
@@ -15,14 +16,12 @@ std::string kernel_instruction_sets() {
   const VectorPath path = vector_path();
   const VectorPath walks =
       path == VectorPath::kAvx512 ? VectorPath::kAvx2 : path;  // no AVX-512 walk
-  const char* probe = path == VectorPath::kAvx512 ? "Eigen built for AVX-512F, AVX2 and FMA"
-                      : path == VectorPath::kAvx2 ? "Eigen built for AVX2 and FMA"
-                                                  : "Eigen built for the compile flags' target";
-  return std::string("vector path ") + vector_path_key(path) + " (ROPESWEEP_SIMD=" +
-         vector_path_key(path) + " takes it again); decay and bmin walks: " +
-         vector_path_name(walks) + "; pairwise block kernel, sincos and normal draws: " +
-         vector_path_name(path) +
-         " (the same bits on every path); probe products and attention: " + probe +
+  return std::string("vector path ") + vector_path_key(path) +
+         " (ROPESWEEP_SIMD=" + vector_path_key(path) +
+         " takes it again); decay and bmin walks: " + vector_path_name(walks) +
+         "; pairwise block kernel, sincos and normal draws: " + vector_path_name(path) +
+         " (the same bits on every path); probe products and attention: " +
+         probe_path().instruction_sets +
          " (the bits of this path); everything else: the compile flags' target";
 #else
   return "decay and bmin walks, pairwise block kernel, sincos and normal draws: generic C++, no "

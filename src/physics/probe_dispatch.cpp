@@ -4,7 +4,6 @@
 #include "vector_target.hpp"
 
 namespace ropesweep {
-namespace {
 
 const ProbePath& probe_path() {
 #if ROPESWEEP_X86_KERNELS
@@ -19,8 +18,6 @@ const ProbePath& probe_path() {
 #endif
   return ropesweep_probe_path_baseline;
 }
-
-}  // namespace
 
 std::vector<ProbeReadout> ProbeForward::run(const std::vector<int>& base_tokens,
                                             const std::vector<ProbeVariant>& variants,

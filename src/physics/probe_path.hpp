@@ -23,12 +23,16 @@ ProbeResult run_probe_compiled(const ProbeConfig& config, std::uint64_t seed, st
 }  // namespace detail
 
 struct ProbePath {
+  const char* instruction_sets;  // what this copy's Eigen was compiled for (provenance)
   ProbeResult (*run_probe)(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point);
   std::vector<ProbeReadout> (*forward)(const ProbeForward& forward,
                                        const std::vector<int>& base_tokens,
                                        const std::vector<ProbeVariant>& variants,
                                        bool share_prefix);
 };
+
+// The copy the program's vector path takes.
+const ProbePath& probe_path();
 
 }  // namespace ropesweep
 

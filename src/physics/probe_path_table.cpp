@@ -19,5 +19,15 @@ std::vector<ProbeReadout> forward_compiled(const ProbeForward& forward,
 }  // namespace
 }  // namespace ropesweep
 
+// Read from the compiler's own target macros, so the record cannot disagree with the flags.
+#if defined(__AVX512F__)
+#define ROPESWEEP_PROBE_INSTRUCTION_SETS "Eigen built for AVX-512F, AVX2 and FMA"
+#elif defined(__AVX2__) && defined(__FMA__)
+#define ROPESWEEP_PROBE_INSTRUCTION_SETS "Eigen built for AVX2 and FMA"
+#else
+#define ROPESWEEP_PROBE_INSTRUCTION_SETS "Eigen built for the compile flags' target"
+#endif
+
 extern "C" const ropesweep::ProbePath ROPESWEEP_PROBE_PATH_TABLE = {
-    &ropesweep::detail::run_probe_compiled, &ropesweep::forward_compiled};
+    ROPESWEEP_PROBE_INSTRUCTION_SETS, &ropesweep::detail::run_probe_compiled,
+    &ropesweep::forward_compiled};
