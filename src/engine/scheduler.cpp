@@ -10,7 +10,8 @@
 namespace ropesweep {
 
 std::vector<WorkItem> build_work_list(const Sweep& sweep, const CostModel& model,
-                                      const std::vector<std::vector<std::uint8_t>>& done) {
+                                      const std::vector<std::vector<std::uint8_t>>& done,
+                                      const PartialPoints* computed) {
   const std::vector<std::uint64_t> offsets = experiment_offsets(sweep);
   auto by_cost = [](const WorkItem& a, const WorkItem& b) { return a.seconds > b.seconds; };
   // The points that go out together: a storage block of a grid of several blocks,
@@ -27,13 +28,18 @@ std::vector<WorkItem> build_work_list(const Sweep& sweep, const CostModel& model
     Unit unit;
     for (std::uint64_t point = 0; point < grid.point_count(); ++point) {
       if (!done.empty() && done[e][point]) continue;
-      const double seconds = model.seconds(grid, grid.point(point));
+      const Parameters parameters = grid.point(point);
+      const double seconds = model.seconds(grid, parameters);
       if (grouped && !unit.items.empty() &&
           layout.block_of(point) != layout.block_of(unit.items.front().id - offsets[e])) {
         units.push_back(std::move(unit));
         unit = {};
       }
-      unit.items.push_back({offsets[e] + point, seconds});
+      const std::int64_t batches = grid.experiment->batch_count(parameters);
+      for (std::int64_t batch = 0; batch < batches; ++batch) {
+        if (computed && computed->holds(e, point, batch)) continue;
+        unit.items.push_back({offsets[e] + point, batch, seconds / double(batches)});
+      }
       unit.seconds = std::max(unit.seconds, seconds);
       if (!grouped) {
         units.push_back(std::move(unit));
@@ -42,6 +48,7 @@ std::vector<WorkItem> build_work_list(const Sweep& sweep, const CostModel& model
     }
     if (!unit.items.empty()) units.push_back(std::move(unit));
   }
+  // A unit's order is by a point's cost, so a point's batches stay together in batch order.
   std::stable_sort(units.begin(), units.end(),
                    [](const Unit& a, const Unit& b) { return a.seconds > b.seconds; });
   std::vector<WorkItem> items;

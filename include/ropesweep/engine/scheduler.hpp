@@ -9,22 +9,30 @@
 #include <vector>
 
 #include "ropesweep/engine/cost_model.hpp"
+#include "ropesweep/engine/partial_points.hpp"
 #include "ropesweep/sweep/grid.hpp"
 #include "ropesweep/sweep/storage_blocks.hpp"
 
 namespace ropesweep {
 
+// A task: one batch of a point (experiments/experiment.hpp; batch 0 of a point of one
+// batch is the whole point). Consecutive batches of one point in a chunk make a task of
+// several batches.
 struct WorkItem {
-  std::uint64_t id = 0;  // global point id: experiment offset + point index
-  double seconds = 0;    // predicted
+  std::uint64_t id = 0;    // global point id: experiment offset + point index
+  std::int64_t batch = 0;  // of the point
+  double seconds = 0;      // predicted
 };
 
-// Points with done[e][point] == 0 (all points when `done` is empty), largest first:
-// grids of one block point by point, grids of several blocks block by block (the
-// block with the most expensive point first, each block largest first); equal
-// costs keep id order so the list is the same on every run.
+// The batches of the points with done[e][point] == 0 (all points when `done` is empty)
+// that `computed` does not hold yet, largest point first: grids of one block point by
+// point, grids of several blocks block by block (the block with the most expensive point
+// first, each block largest first); equal costs keep id order, and a point's batches
+// batch order, so the list is the same on every run. A batch is predicted to cost its
+// share of the point.
 std::vector<WorkItem> build_work_list(const Sweep& sweep, const CostModel& model,
-                                      const std::vector<std::vector<std::uint8_t>>& done = {});
+                                      const std::vector<std::vector<std::uint8_t>>& done = {},
+                                      const PartialPoints* computed = nullptr);
 
 struct ChunkPolicy {
   double fraction = 0.5;  // chunk = fraction * remaining work / ranks

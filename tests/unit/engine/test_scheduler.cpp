@@ -163,7 +163,7 @@ TEST(Scheduler, SimulationRespectsLowerBoundsAndBalances) {
   std::vector<WorkItem> items;
   // Costs spread over three decades, like lengths on a geometric axis.
   for (std::uint64_t i = 0; i < 2000; ++i)
-    items.push_back({i, 0.01 * double(1 + (i * 7919) % 1000)});
+    items.push_back({i, 0, 0.01 * double(1 + (i * 7919) % 1000)});
   std::stable_sort(items.begin(), items.end(),
                    [](const WorkItem& a, const WorkItem& b) { return a.seconds > b.seconds; });
   for (int ranks : {2, 8, 64}) {
