@@ -1,4 +1,5 @@
 // `ropesweep plan SPEC --ranks 1,64,4096`: predicted cost and makespan, without running the sweep.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -73,32 +74,38 @@ CommandAction setup_plan(CLI::App& app) {
       return 0;
     }
 
+    // A task is one batch of a point; batch 0 counts the point.
+    auto is_point = [](const WorkItem& item) { return item.batch == 0; };
     std::printf("sweep '%s': %llu points\n", sweep.name.c_str(),
                 static_cast<unsigned long long>(sweep.point_count()));
     if (!shard.whole()) {
       std::printf("shard %s: %llu points\n", shard.str().c_str(),
-                  static_cast<unsigned long long>(items.size()));
+                  static_cast<unsigned long long>(std::count_if(items.begin(), items.end(), is_point)));
     }
     const auto offsets = experiment_offsets(sweep);
     for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
       const ExperimentGrid& grid = sweep.experiments[e];
       double seconds = 0;
-      std::uint64_t points = 0;
+      std::uint64_t points = 0, tasks = 0;
       for (const WorkItem& item : items) {
         if (item.id >= offsets[e] && item.id < offsets[e + 1]) {
           seconds += item.seconds;
-          ++points;
+          points += is_point(item) ? 1 : 0;
+          ++tasks;
         }
       }
-      std::printf("  %-16s %-10s %10llu points  %10.4g core-hours  (%.3g s/work unit)\n",
+      std::printf("  %-16s %-10s %10llu points %10llu tasks  %10.4g core-hours  (%.3g s/work unit)\n",
                   grid.name.c_str(), grid.kind.c_str(), static_cast<unsigned long long>(points),
-                  seconds / 3600, model.seconds_per_work_of(grid.kind));
+                  static_cast<unsigned long long>(tasks), seconds / 3600,
+                  model.seconds_per_work_of(grid.kind));
     }
     std::printf("cost model: %s\n",
                 model.calibrated ? "calibrated on this machine" : "uncalibrated");
-    std::printf("estimated total: %.4g core-hours (%s on one core); largest point %s\n",
+    double largest_task = 0;
+    for (const WorkItem& item : items) largest_task = std::max(largest_task, item.seconds);
+    std::printf("estimated total: %.4g core-hours (%s on one core); largest task %s\n",
                 total / 3600, format_duration(total).c_str(),
-                format_duration(items.empty() ? 0 : items.front().seconds).c_str());
+                format_duration(largest_task).c_str());
     std::printf("%8s  %12s  %10s  %8s\n", "ranks", "makespan", "efficiency", "chunks");
     for (int n : *ranks) {
       const ScheduleSimulation sim = simulate(items, n);
