@@ -243,8 +243,8 @@ Prepared prepare(const RunOptions& options, int ranks) {
   if (resuming) carry_batches(path, sweep, done, skip, prepared.computed);
   prepared.total_points = count_set(in_shard);
   prepared.already_done = count_set(done);
-  prepared.work = build_work_list(sweep, model, skip, &prepared.computed);
-  if (options.reversed_order) std::reverse(prepared.work.begin(), prepared.work.end());
+  prepared.work = WorkList(sweep, model, std::move(skip), prepared.computed);
+  if (options.reversed_order) prepared.work.reverse();
   return prepared;
 }
 

@@ -80,15 +80,15 @@ std::unique_ptr<Progress> start_progress(const Communicator& comm, const RunOpti
                sweep.name.c_str(), static_cast<unsigned long long>(sweep.point_count()),
                sweep.experiments.size(), plural(sweep.experiments.size()),
                static_cast<unsigned long long>(prepared.total_points - prepared.already_done),
-               prepared.work.size(), plural(prepared.work.size()), comm.size(),
+               static_cast<std::size_t>(prepared.work.tasks()),
+               plural(static_cast<std::size_t>(prepared.work.tasks())), comm.size(),
                plural(std::size_t(comm.size())));
   if (!options.shard.whole()) {
     std::fprintf(stderr, "ropesweep: shard %s: %llu of the points\n", options.shard.str().c_str(),
                  static_cast<unsigned long long>(prepared.total_points));
   }
-  double predicted = 0;
-  for (const WorkItem& item : prepared.work) predicted += item.seconds;
-  return std::make_unique<Progress>(prepared.total_points, prepared.already_done, predicted, stderr,
+  return std::make_unique<Progress>(prepared.total_points, prepared.already_done,
+                                    prepared.work.total_seconds(), stderr,
                                     isatty(STDERR_FILENO) != 0, options.progress_seconds);
 }
 

@@ -85,6 +85,9 @@ class PairwiseExperiment final
     const PairwiseConfig config = config_of(point);
     return 8.0 * double(config.samples) * config.encoding.head_dim;
   }
+  std::vector<std::string> cost_parameters() const override {
+    return {"samples", "batch_samples", "head_dim", "model"};
+  }
 
  private:
   std::int64_t batches(const PairwiseConfig& config) const override {

@@ -106,6 +106,10 @@ class ProbeExperiment final : public BatchedExperiment<ProbeConfig, ProbeResult,
   }
 
   double work(const Parameters& point) const override { return probe_work(config_of(point)); }
+  std::vector<std::string> cost_parameters() const override {
+    return {"heads", "layers", "head_dim", "length", "vocab", "mlp", "samples", "batch_samples",
+            "model"};
+  }
 
  private:
   std::int64_t batches(const ProbeConfig& config) const override {

@@ -2,7 +2,9 @@
 // A test experiment computed in batches: a point of `batches` batches; batch b
 // contributes the single number b + 1, and the reduction reads the batches as the
 // digits of one number (base 100) in the order given, so a result shows in which order
-// its batches were reduced: batches 0, 1, 2 give 10203. work = batches.
+// its batches were reduced: batches 0, 1, 2 give 10203. work = batches * weight; the
+// declared cost parameters leave `weight` out on purpose, so a grid along it shows that
+// the work list checks the declaration.
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,12 +34,17 @@ class TallyExperiment : public Experiment {
     for (const BatchMoments& batch : batches) digits = digits * 100 + batch.at(0);
     return {{digits, 0.0, double(batches.size())}};
   }
-  double work(const Parameters& point) const override { return double(point.integer("batches")); }
+  double work(const Parameters& point) const override {
+    return double(point.integer("batches")) * point.number("weight");
+  }
+  std::vector<std::string> cost_parameters() const override { return {"batches"}; }
 
  private:
   std::vector<ParameterInfo> parameters_ = {
       {"x", ValueKind::kNumber, Value{0.0}, {}, {}, "any"},
-      {"batches", ValueKind::kInteger, Value{1.0}, {}, {}, "batches per point"}};
+      {"y", ValueKind::kNumber, Value{0.0}, {}, {}, "any"},
+      {"batches", ValueKind::kInteger, Value{1.0}, {}, {}, "batches per point"},
+      {"weight", ValueKind::kNumber, Value{1.0}, {}, {}, "scales the work (undeclared)"}};
   std::vector<MetricInfo> metrics_ = {{"digits", true, "1", "the batches in reduction order"}};
 };
 

@@ -17,7 +17,7 @@ namespace ropesweep {
 
 struct Prepared {
   Sweep sweep;
-  std::vector<WorkItem> work;      // the batches still to do, largest point first
+  WorkList work;                   // the batches still to do, largest point first
   PartialPoints computed;          // batches of unfinished points, from the journal
   std::uint64_t total_points = 0;  // of the sweep, or of the shard
   std::uint64_t already_done = 0;

@@ -89,6 +89,10 @@ class Experiment {
   // Relative cost of one point in abstract work units (flop-like); the cost model
   // turns it into seconds with a calibration measured at run time.
   virtual double work(const Parameters& point) const = 0;
+  // The parameters work() and batch_count() read (presets included: a `model` that sets
+  // them counts): points that agree on these cost the same, so a huge grid is priced once
+  // per combination of its cost axes. Empty: every parameter may matter.
+  virtual std::vector<std::string> cost_parameters() const { return {}; }
 };
 
 // A whole point's values as the numbers of its one batch (value, se, n, upper per metric),
