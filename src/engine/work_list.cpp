@@ -116,7 +116,7 @@ GridCosts price_grid(const ExperimentGrid& grid, const CostModel& model, std::ui
 struct WorkUnit {
   std::uint32_t experiment = 0;
   std::uint64_t first = 0, last = 0;
-  double max_seconds = 0;  // of its points still to do
+  double max_seconds = 0;  // its largest task still to do
 };
 
 struct WorkList::Plan {
@@ -181,7 +181,7 @@ WorkList::WorkList(const Sweep& sweep, const CostModel& model, PointMasks done,
       totals.tasks += std::uint64_t(to_do);
       totals.seconds += share * double(to_do);
       plan->largest_task = std::max(plan->largest_task, share);
-      unit.max_seconds = std::max(unit.max_seconds, seconds);
+      unit.max_seconds = std::max(unit.max_seconds, share);
       unit_has_work = true;
     }
     close_unit(points);

@@ -2,12 +2,13 @@
 // The work of a run in the order it is handed out, made as it is consumed: a 10^8-point
 // grid is never a list of 10^8 items on rank 0.
 //
-// The order: grids of several storage blocks block by block (sweep/storage_blocks.hpp),
-// the block with the most expensive point first, its points in index order; grids of one
-// block point by point; all of these units largest first across the sweep (equal costs
-// keep id order, so the order is the same on every run). Each point gives one item per
-// batch it still needs (experiments/experiment.hpp), in batch order, each predicted to
-// cost its share of the point.
+// Each point gives one item (task) per batch it still needs (experiments/experiment.hpp),
+// in batch order, each predicted to cost its share of the point. The order: grids of
+// several storage blocks block by block (sweep/storage_blocks.hpp), their points in index
+// order; grids of one block point by point; all of these units by their largest task,
+// largest first across the sweep (equal costs keep id order, so the order is the same on
+// every run). Largest task, not largest point: a point of 280 one-second batches must not
+// go before a point that is one ten-minute task, or that task ends the run late.
 //
 // Costs come from cost classes: the points of a grid that agree on the dimensions holding
 // the experiment's cost parameters (Experiment::cost_parameters) cost the same and have

@@ -80,13 +80,16 @@ TEST(PartialPoints, TheWorkListHoldsEachMissingBatchOnceAtItsShareOfTheCost) {
     EXPECT_DOUBLE_EQ(item.seconds, 1.0) << item.id;  // work = batches, shared among them
   }
   EXPECT_EQ(tasks.size(), 1u + 2u + 2u + 3u);
+  ASSERT_EQ(items.size(), tasks.size());
   EXPECT_EQ(tasks.count({3, 1}), 0u);
   EXPECT_EQ(tasks.count({2, 0}), 0u);
-  // Largest point first; its batches together, in batch order.
-  EXPECT_EQ(items[0].id, 3u);
-  EXPECT_EQ(items[0].batch, 0);
-  EXPECT_EQ(items[1].batch, 2);
-  EXPECT_EQ(items[2].batch, 3);
+  // Every task costs the same (1 s): points in id order, each point's batches together
+  // and in batch order.
+  const std::vector<std::pair<std::uint64_t, std::int64_t>> order = {
+      {0, 0}, {1, 0}, {1, 1}, {2, 1}, {2, 2}, {3, 0}, {3, 2}, {3, 3}};
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    EXPECT_EQ(std::make_pair(items[i].id, items[i].batch), order[i]) << i;
+  }
 }
 
 TEST(PartialPoints, TheComputeThreadReturnsABatchOfAPointOfSeveral) {
