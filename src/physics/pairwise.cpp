@@ -897,13 +897,7 @@ PairwiseMoments pairwise_batch(const PairwiseConfig& config, std::uint64_t seed,
 
 PairwiseResult pairwise_result(const PairwiseConfig& config,
                                const std::vector<PairwiseMoments>& batches) {
-  PairwiseMoments merged;
-  for (const PairwiseMoments& batch : batches) {
-    merged.position_inversion.merge(batch.position_inversion);
-    merged.position_aliasing.merge(batch.position_aliasing);
-    merged.token_inversion.merge(batch.token_inversion);
-    merged.token_aliasing.merge(batch.token_aliasing);
-  }
+  const PairwiseMoments merged = merge_in_order(batches);
   const double per_block = samples_per_block(config);
   PairwiseResult result;
   result.position_inversion = merged.position_inversion.estimate(per_block, false);

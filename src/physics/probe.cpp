@@ -478,19 +478,7 @@ std::int64_t probe_batch_count(const ProbeConfig& config) {
 }
 
 ProbeResult probe_result(const std::vector<ProbeMoments>& batches) {
-  ProbeMoments merged;
-  for (const ProbeMoments& batch : batches) {
-    merged.position_inversion.merge(batch.position_inversion);
-    merged.position_inversion_head.merge(batch.position_inversion_head);
-    merged.token_inversion.merge(batch.token_inversion);
-    merged.token_inversion_head.merge(batch.token_inversion_head);
-    merged.position_aliasing.merge(batch.position_aliasing);
-    merged.position_aliasing_head.merge(batch.position_aliasing_head);
-    merged.token_aliasing.merge(batch.token_aliasing);
-    merged.token_aliasing_head.merge(batch.token_aliasing_head);
-    merged.needle_weight_r1.merge(batch.needle_weight_r1);
-    merged.needle_weight_r2.merge(batch.needle_weight_r2);
-  }
+  const ProbeMoments merged = merge_in_order(batches);
   // A sample is one unit: samples are independent (a fresh model and sequence set each),
   // so the samples that saw a rare event count as its trials.
   ProbeResult result;

@@ -8,8 +8,12 @@
 // "Tasks"). The batches of a point are always the same, chosen from the point alone, and
 // are merged in batch order, so the estimate's bits do not depend on who computed which
 // batch or when. A point of one batch gives exactly the bits of a computation in one piece.
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <vector>
 
 #include "ropesweep/core/estimate.hpp"
 
@@ -34,5 +38,23 @@ struct SampleMoments {
   // the rate from the units that saw the event.
   Estimate estimate(double samples_per_unit, bool rare) const;
 };
+
+// The batches of one point merged in order, field by field: `Moments` is a struct whose
+// members are all SampleMoments (one per estimator).
+template <typename Moments>
+Moments merge_in_order(const std::vector<Moments>& batches) {
+  static_assert(std::is_trivially_copyable_v<Moments> &&
+                    sizeof(Moments) % sizeof(SampleMoments) == 0,
+                "a struct of SampleMoments only");
+  using Fields = std::array<SampleMoments, sizeof(Moments) / sizeof(SampleMoments)>;
+  Fields merged{}, batch_fields;
+  for (const Moments& batch : batches) {
+    std::memcpy(&batch_fields, &batch, sizeof batch);
+    for (std::size_t i = 0; i < merged.size(); ++i) merged[i].merge(batch_fields[i]);
+  }
+  Moments result;
+  std::memcpy(&result, &merged, sizeof result);
+  return result;
+}
 
 }  // namespace ropesweep

@@ -92,5 +92,25 @@ TEST(SampleMoments, EstimateIsMeanAndStandardErrorOfTheUnits) {
   EXPECT_EQ(none.n, 0.0);
 }
 
+TEST(SampleMoments, MergeInOrderMergesEveryFieldOfABatch) {
+  struct Two {
+    SampleMoments first, second;
+  };
+  const std::vector<double> a = draws(40, 4), b = draws(40, 5);
+  std::vector<Two> batches;
+  for (std::size_t k = 0; k < 40; k += 10) {
+    batches.push_back({SampleMoments::of(a.data() + k, 10), SampleMoments::of(b.data() + k, 10)});
+  }
+  const Two merged = merge_in_order(batches);
+  SampleMoments first, second;
+  for (const Two& batch : batches) {
+    first.merge(batch.first);
+    second.merge(batch.second);
+  }
+  EXPECT_EQ(std::memcmp(&merged.first, &first, sizeof first), 0);
+  EXPECT_EQ(std::memcmp(&merged.second, &second, sizeof second), 0);
+  EXPECT_EQ(merged.second.count, 40.0);
+}
+
 }  // namespace
 }  // namespace ropesweep
