@@ -16,7 +16,13 @@ chance about 0.3% of the time per metric; the mean squared z (about 1 for honest
 errors and independent samples) is printed as well. Builds that draw from the same uniforms
 (the Gaussian draws differ only by the rounding of log, sin and cos) give z far below 1.
 
-Usage: bench/compare_sampling.py OLD_EXE NEW_EXE [--samples N] [--probe-samples N] [--keep DIR]
+With --batches, the new run computes every point in batches (batch_samples: 1024 for the
+pairwise points, 20 batches each, and 1 for the probe's, one batch per sample) and the old run
+in one piece; give the same executable twice to check that merging batches estimates what a
+point in one piece does (they share every sample, so z is far below 1).
+
+Usage: bench/compare_sampling.py OLD_EXE NEW_EXE [--samples N] [--probe-samples N] [--batches]
+                                 [--keep DIR]
 """
 import argparse
 import math
@@ -27,6 +33,7 @@ import tempfile
 
 import h5py
 import numpy as np
+import yaml
 
 SPEC = """name: sampling_check
 seed: 20261125
@@ -117,6 +124,7 @@ def main():
     parser.add_argument("new")
     parser.add_argument("--samples", type=int, default=20000)
     parser.add_argument("--probe-samples", type=int, default=16)
+    parser.add_argument("--batches", action="store_true")
     parser.add_argument("--keep")
     args = parser.parse_args()
     work = args.keep or tempfile.mkdtemp()
@@ -124,10 +132,18 @@ def main():
     spec = os.path.join(work, "sampling_check.yaml")
     with open(spec, "w") as f:
         f.write(SPEC.format(samples=args.samples, probe_samples=args.probe_samples))
+    specs = {"old": spec, "new": spec}
+    if args.batches:
+        sweep = yaml.safe_load(SPEC.format(samples=args.samples, probe_samples=args.probe_samples))
+        for group in sweep["experiments"].values():
+            group["fixed"]["batch_samples"] = 1 if group["kind"] == "probe" else 1024
+        specs["new"] = os.path.join(work, "sampling_check_batches.yaml")
+        with open(specs["new"], "w") as f:
+            yaml.safe_dump(sweep, f, sort_keys=False)
     files = {}
     for name, exe in (("old", args.old), ("new", args.new)):
         files[name] = os.path.join(work, name + ".h5")
-        run(exe, spec, files[name])
+        run(exe, specs[name], files[name])
     old, new = h5py.File(files["old"], "r"), h5py.File(files["new"], "r")
     failures, configurations, z2 = 0, 0, []
     for group in ("plain", "plain_bases", "plain_encodings", "conditional", "conditional_dims",

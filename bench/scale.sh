@@ -6,7 +6,7 @@
 #   plan, plan -nc   `plan --ranks 2` with and without --no-calibrate: wall time and
 #                    peak RSS (/usr/bin/time -f '%e %M')
 #   run              `run` on 2 ranks (default options, --progress-interval 0.05):
-#                    set-up: launch to rank 0's first line ("... to do on 2 ranks"),
+#                    set-up: launch to rank 0's first line ("... to do (N tasks) on 2 ranks"),
 #                      printed once the work list is built and the file created;
 #                    first point: launch to rank 0's first progress line counting a
 #                      point done (an upper bound: lines are 0.05 s apart);
@@ -116,7 +116,7 @@ run_to_one_percent() {
       [[ $(wc -w <<<"$ranks") -ge 2 ]] && rank0=$(head -n 1 <<<"$ranks")
     fi
     [[ -n $rank0 ]] && kib=$(hwm_kib "$rank0") && [[ -n $kib ]] && hwm=$kib
-    if [[ $setup == timeout ]] && read -r stamp _ < <(grep -m 1 ' to do on ' "$log" 2>/dev/null); then
+    if [[ $setup == timeout ]] && read -r stamp _ < <(grep -m 1 ' to do ' "$log" 2>/dev/null); then
       setup=$(minus "$stamp" "$start")
     fi
     # The last progress line: "STAMP ropesweep: DONE/TOTAL points (P%), ..."

@@ -9,7 +9,8 @@
 #   --bench  adds PyTorch and OpenBLAS for bench/compare.sh's reference figures, and
 #            selects OpenBLAS as libblas.so.3 / liblapack.so.3 (update-alternatives),
 #            which NumPy and PyTorch load: the reference BLAS is ~10x slower; and
-#            Google Highway and xsimd for bench/simd_libraries.cpp (docs/simd-library.md).
+#            Google Highway and xsimd for bench/simd_libraries.cpp (docs/simd-library.md);
+#            and strace for bench/write_calls.sh.
 set -euo pipefail
 
 packages=(
@@ -27,7 +28,7 @@ for option in "$@"; do
   case $option in
     --slurm) packages+=(slurm-wlm munge) ;;
     --mpich) packages+=(mpich libmpich-dev libhdf5-mpich-dev) ;;
-    --bench) packages+=(python3-torch libopenblas0-pthread libhwy-dev libxsimd-dev); bench=1 ;;
+    --bench) packages+=(python3-torch libopenblas0-pthread libhwy-dev libxsimd-dev strace); bench=1 ;;
     *) echo "usage: $0 [--slurm] [--mpich] [--bench]" >&2; exit 2 ;;
   esac
 done

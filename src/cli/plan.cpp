@@ -62,46 +62,40 @@ CommandAction setup_plan(CLI::App& app) {
     throw_if_invalid(result, *path);
     const Sweep& sweep = result.sweep;
     const CostModel model = *no_calibrate ? default_cost_model() : calibrate(sweep);
-    const std::vector<WorkItem> items =
-        shard.whole()
-            ? build_work_list(sweep, model)
-            : build_work_list(sweep, model, done_or_outside(shard_masks(sweep, shard), {}));
-    double total = 0;
-    for (const WorkItem& item : items) total += item.seconds;
+    const WorkList work = shard.whole()
+                              ? WorkList(sweep, model)
+                              : WorkList(sweep, model, done_or_outside(shard_masks(sweep, shard), {}));
     if (*format == "slurm-time") {
-      std::printf("%s\n", slurm_time_limit(simulate(items, ranks->front()).makespan).c_str());
+      std::printf("%s\n", slurm_time_limit(simulate(work, ranks->front()).makespan).c_str());
       return 0;
     }
 
     std::printf("sweep '%s': %llu points\n", sweep.name.c_str(),
                 static_cast<unsigned long long>(sweep.point_count()));
+    std::uint64_t points = 0;
+    for (const WorkList::Totals& totals : work.totals()) points += totals.points;
     if (!shard.whole()) {
       std::printf("shard %s: %llu points\n", shard.str().c_str(),
-                  static_cast<unsigned long long>(items.size()));
+                  static_cast<unsigned long long>(points));
     }
-    const auto offsets = experiment_offsets(sweep);
+    // A task is one batch of a point (docs/architecture.md, "Tasks and batches").
     for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
       const ExperimentGrid& grid = sweep.experiments[e];
-      double seconds = 0;
-      std::uint64_t points = 0;
-      for (const WorkItem& item : items) {
-        if (item.id >= offsets[e] && item.id < offsets[e + 1]) {
-          seconds += item.seconds;
-          ++points;
-        }
-      }
-      std::printf("  %-16s %-10s %10llu points  %10.4g core-hours  (%.3g s/work unit)\n",
-                  grid.name.c_str(), grid.kind.c_str(), static_cast<unsigned long long>(points),
-                  seconds / 3600, model.seconds_per_work_of(grid.kind));
+      const WorkList::Totals& totals = work.totals()[e];
+      std::printf("  %-16s %-10s %10llu points %10llu tasks  %10.4g core-hours  (%.3g s/work unit)\n",
+                  grid.name.c_str(), grid.kind.c_str(),
+                  static_cast<unsigned long long>(totals.points),
+                  static_cast<unsigned long long>(totals.tasks), totals.seconds / 3600,
+                  model.seconds_per_work_of(grid.kind));
     }
     std::printf("cost model: %s\n",
                 model.calibrated ? "calibrated on this machine" : "uncalibrated");
-    std::printf("estimated total: %.4g core-hours (%s on one core); largest point %s\n",
-                total / 3600, format_duration(total).c_str(),
-                format_duration(items.empty() ? 0 : items.front().seconds).c_str());
+    std::printf("estimated total: %.4g core-hours (%s on one core); largest task %s\n",
+                work.total_seconds() / 3600, format_duration(work.total_seconds()).c_str(),
+                format_duration(work.largest_task_seconds()).c_str());
     std::printf("%8s  %12s  %10s  %8s\n", "ranks", "makespan", "efficiency", "chunks");
     for (int n : *ranks) {
-      const ScheduleSimulation sim = simulate(items, n);
+      const ScheduleSimulation sim = simulate(work, n);
       std::printf("%8d  %12s  %9.1f%%  %8llu\n", n, format_duration(sim.makespan).c_str(),
                   100 * sim.efficiency, static_cast<unsigned long long>(sim.chunks));
     }

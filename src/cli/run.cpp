@@ -42,11 +42,19 @@ CommandAction setup_run(CLI::App& app) {
   command->add_flag("--no-calibrate", *no_calibrate,
                     "Skip the cost-model calibration (order work by uncalibrated estimates)");
   command->add_flag("-q,--quiet", options->quiet, "No progress output");
+  auto order = std::make_shared<std::string>("cost");
+  command
+      ->add_option("--task-order", *order,
+                   "cost: largest first (fastest); reversed: cheapest first, to check that "
+                   "results do not depend on the order")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"cost", "reversed"}));
   auto shard = std::make_shared<std::string>();
   command->add_option("--shard", *shard,
                       "Compute only slice K of N (K/N, from 0) into its own file; "
                       "combine the N files with `ropesweep merge`");
-  return [options, max_points, no_calibrate, shard] {
+  return [options, max_points, no_calibrate, shard, order] {
+    options->reversed_order = *order == "reversed";
     if (*max_points) options->max_points = *max_points;
     if (!shard->empty()) options->shard = parse_shard(*shard);
     options->calibrate = !*no_calibrate;

@@ -78,7 +78,9 @@ void ComputeThread::loop() {
         completed_.push_back(std::move(result));
       } else {
         failure_ = "experiment '" + sweep_.experiments[result.experiment].name + "' point " +
-                   std::to_string(result.point) + ": " + trouble;
+                   std::to_string(result.point) +
+                   (result.whole() ? "" : " batch " + std::to_string(result.item.batch)) + ": " +
+                   trouble;
         quit_ = true;
       }
     }
@@ -90,7 +92,14 @@ void ComputeThread::loop() {
 std::string ComputeThread::compute(Completed& result) const {
   const ExperimentGrid& grid = sweep_.experiments[result.experiment];
   try {
-    result.values = grid.experiment->compute(grid.point(result.point), sweep_.seed, result.point);
+    const Parameters point = grid.point(result.point);
+    result.batches = grid.experiment->batch_count(point);
+    if (!result.whole()) {
+      result.batch =
+          grid.experiment->compute_batch(point, sweep_.seed, result.point, result.item.batch);
+      return {};
+    }
+    result.values = grid.experiment->compute(point, sweep_.seed, result.point);
   } catch (const std::exception& error) {
     return error.what();
   }

@@ -66,6 +66,9 @@ class Dispatcher {
       case MessageKind::kResults:
         rank_.results.store(message.results);
         break;
+      case MessageKind::kBatches:
+        rank_.results.store(message.batches);
+        break;
       case MessageKind::kDone:
         count(message.finished);
         if (message.interrupted) stop_everyone();
@@ -178,7 +181,7 @@ class Worker {
 Tally collect(LocalRank& rank) {
   Tally finished;
   for (Completed& result : rank.compute.take()) {
-    ++finished.points;
+    finished.points += 1.0 / double(result.batches);
     finished.seconds += result.item.seconds;
     rank.results.keep(std::move(result));
   }

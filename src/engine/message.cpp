@@ -65,20 +65,27 @@ Message Message::results_of(ResultBatch results) {
   return message;
 }
 
+Message Message::batches_of(BatchSet batches) {
+  Message message = of_kind(MessageKind::kBatches);
+  message.batches = std::move(batches);
+  return message;
+}
+
 std::vector<std::uint64_t> encode(const Message& message) {
   std::vector<std::uint64_t> words;
   switch (message.kind) {
     case MessageKind::kWork:
       for (const WorkItem& item : message.chunk) {
         words.push_back(item.id);
+        words.push_back(std::uint64_t(item.batch));
         words.push_back(to_bits(item.seconds));
       }
       break;
     case MessageKind::kProgress:
-      words = {message.finished.points, to_bits(message.finished.seconds)};
+      words = {to_bits(message.finished.points), to_bits(message.finished.seconds)};
       break;
     case MessageKind::kDone:
-      words = {message.finished.points, to_bits(message.finished.seconds),
+      words = {to_bits(message.finished.points), to_bits(message.finished.seconds),
                message.interrupted ? 1u : 0u};
       break;
     case MessageKind::kResults: {
@@ -88,6 +95,19 @@ std::vector<std::uint64_t> encode(const Message& message) {
       for (const MetricValue& value : batch.values) {
         for (double field : {value.value, value.se, value.n, value.upper}) {
           words.push_back(to_bits(field));
+        }
+      }
+      break;
+    }
+    case MessageKind::kBatches: {
+      const BatchSet& set = message.batches;
+      const std::size_t per_batch = set.per_batch();
+      words = {set.experiment, set.points.size(), per_batch};
+      for (std::size_t k = 0; k < set.points.size(); ++k) {
+        words.push_back(set.points[k]);
+        words.push_back(std::uint64_t(set.batches[k]));
+        for (std::size_t i = 0; i < per_batch; ++i) {
+          words.push_back(to_bits(set.numbers[k * per_batch + i]));
         }
       }
       break;
@@ -104,18 +124,19 @@ Message decode(int tag, const std::vector<std::uint64_t>& words) {
   const auto kind = MessageKind(tag);
   switch (kind) {
     case MessageKind::kWork: {
-      if (words.size() % 2 != 0) throw malformed(tag, words.size());
+      if (words.size() % 3 != 0) throw malformed(tag, words.size());
       std::vector<WorkItem> chunk;
-      for (std::size_t i = 0; i < words.size(); i += 2)
-        chunk.push_back({words[i], from_bits(words[i + 1])});
+      for (std::size_t i = 0; i < words.size(); i += 3) {
+        chunk.push_back({words[i], std::int64_t(words[i + 1]), from_bits(words[i + 2])});
+      }
       return Message::work(std::move(chunk));
     }
     case MessageKind::kProgress:
       if (words.size() != 2) throw malformed(tag, words.size());
-      return Message::progress({words[0], from_bits(words[1])});
+      return Message::progress({from_bits(words[0]), from_bits(words[1])});
     case MessageKind::kDone:
       if (words.size() != 3 || words[2] > 1) throw malformed(tag, words.size());
-      return Message::done({words[0], from_bits(words[1])}, words[2] == 1);
+      return Message::done({from_bits(words[0]), from_bits(words[1])}, words[2] == 1);
     case MessageKind::kResults: {
       if (words.size() < 2 || words[1] > words.size() - 2) throw malformed(tag, words.size());
       const std::uint64_t count = words[1];
@@ -131,6 +152,21 @@ Message decode(int tag, const std::vector<std::uint64_t>& words) {
                                 from_bits(words[i + 2]), from_bits(words[i + 3])});
       }
       return Message::results_of(std::move(batch));
+    }
+    case MessageKind::kBatches: {
+      if (words.size() < 3) throw malformed(tag, words.size());
+      const std::uint64_t count = words[1], per_batch = words[2];
+      if (per_batch > words.size() || count * (2 + per_batch) != words.size() - 3) {
+        throw malformed(tag, words.size());
+      }
+      BatchSet set;
+      set.experiment = words[0];
+      for (std::size_t i = 3; i < words.size(); i += 2 + per_batch) {
+        set.points.push_back(words[i]);
+        set.batches.push_back(std::int64_t(words[i + 1]));
+        for (std::size_t j = 0; j < per_batch; ++j) set.numbers.push_back(from_bits(words[i + 2 + j]));
+      }
+      return Message::batches_of(std::move(set));
     }
     case MessageKind::kRequest:
     case MessageKind::kStop:

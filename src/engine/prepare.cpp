@@ -10,6 +10,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "ropesweep/core/format.hpp"
@@ -175,6 +176,44 @@ Masks create_new_output(const RunOptions& options, const Sweep& sweep, const Pro
   return done;
 }
 
+// --resume: the batches the journal holds of points still to do (`skip` 0), kept in
+// `computed`. The points they complete are written into the file now and set in `done`
+// and `skip`. A batch that does not fit this sweep's point drops that point's batches:
+// they are computed again.
+void carry_batches(const std::string& path, const Sweep& sweep, Masks& done, Masks& skip,
+                   PartialPoints& computed) {
+  std::vector<std::vector<std::uint64_t>> points(sweep.experiments.size());
+  std::vector<std::vector<MetricValue>> values(sweep.experiments.size());
+  for (JournalBatch& batch : read_journal_batches(path)) {
+    const std::size_t e = batch.experiment;
+    if (e >= sweep.experiments.size() || batch.point >= sweep.experiments[e].point_count()) continue;
+    if (!skip.empty() && skip[e][batch.point]) continue;
+    try {
+      std::optional<std::vector<MetricValue>> complete =
+          computed.add(sweep, e, batch.point, batch.batch, std::move(batch.numbers));
+      if (!complete) continue;
+      points[e].push_back(batch.point);
+      values[e].insert(values[e].end(), complete->begin(), complete->end());
+    } catch (const Error&) {
+      computed.forget(e, batch.point);
+    }
+  }
+  bool any = false;
+  for (const auto& list : points) any = any || !list.empty();
+  if (!any) return;
+  ResultWriter writer(path, sweep);
+  for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
+    writer.write(e, points[e], values[e]);
+    for (const std::uint64_t point : points[e]) {
+      if (done.empty()) done.assign(sweep.experiments.size(), {});
+      if (done[e].empty()) done[e].assign(sweep.experiments[e].point_count(), 0);
+      done[e][point] = 1;
+      if (!skip.empty()) skip[e][point] = 1;
+    }
+  }
+  writer.close();
+}
+
 std::uint64_t count_set(const Masks& masks) {
   std::uint64_t count = 0;
   for (const auto& mask : masks) count += std::count(mask.begin(), mask.end(), 1);
@@ -197,13 +236,15 @@ Prepared prepare(const RunOptions& options, int ranks) {
   const Provenance provenance = provenance_of(options, model, ranks);
   // A shard run computes only its slice, into a file that holds only that slice.
   const Masks in_shard = shard_masks(sweep, options.shard);
-  const Masks done = exists && options.resume
-                         ? reopen_output(options, sweep, provenance, in_shard)
-                         : create_new_output(options, sweep, provenance, in_shard);
+  const bool resuming = exists && options.resume;
+  Masks done = resuming ? reopen_output(options, sweep, provenance, in_shard)
+                        : create_new_output(options, sweep, provenance, in_shard);
+  Masks skip = options.shard.whole() ? done : done_or_outside(in_shard, done);
+  if (resuming) carry_batches(path, sweep, done, skip, prepared.computed);
   prepared.total_points = count_set(in_shard);
   prepared.already_done = count_set(done);
-  prepared.work =
-      build_work_list(sweep, model, options.shard.whole() ? done : done_or_outside(in_shard, done));
+  prepared.work = WorkList(sweep, model, std::move(skip), prepared.computed);
+  if (options.reversed_order) prepared.work.reverse();
   return prepared;
 }
 

@@ -25,17 +25,18 @@ Progress::Progress(std::uint64_t total, std::uint64_t already_done, double predi
       terminal_(terminal),
       interval_(terminal ? 0.5 : interval) {}
 
-void Progress::add(std::uint64_t points, double predicted_seconds) {
+void Progress::add(double points, double predicted_seconds) {
   done_ += points;
   predicted_done_ += predicted_seconds;
 }
 
 ProgressSnapshot Progress::snapshot() const {
   ProgressSnapshot s;
-  s.done = already_done_ + done_;
+  // Whole points only; the tolerance absorbs the rounding of summed 1/B batch shares.
+  s.done = already_done_ + static_cast<std::uint64_t>(std::floor(done_ + 1e-6));
   s.total = total_;
   s.elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-  s.rate = s.elapsed > 0 ? double(done_) / s.elapsed : 0;
+  s.rate = s.elapsed > 0 ? done_ / s.elapsed : 0;
   // Points are handed out largest-first, so the ETA scales elapsed time by the
   // predicted work left rather than by the count of points left.
   if (s.done >= s.total) {

@@ -74,18 +74,21 @@ std::unique_ptr<Progress> start_progress(const Communicator& comm, const RunOpti
                                          const Prepared& prepared) {
   if (!comm.is_root() || options.quiet) return nullptr;
   const Sweep& sweep = prepared.sweep;
-  std::fprintf(stderr, "ropesweep: %s: %llu points in %zu experiment%s, %llu to do on %d rank%s\n",
+  std::fprintf(stderr,
+               "ropesweep: %s: %llu points in %zu experiment%s, %llu to do (%zu task%s) on %d "
+               "rank%s\n",
                sweep.name.c_str(), static_cast<unsigned long long>(sweep.point_count()),
                sweep.experiments.size(), plural(sweep.experiments.size()),
-               static_cast<unsigned long long>(prepared.work.size()), comm.size(),
+               static_cast<unsigned long long>(prepared.total_points - prepared.already_done),
+               static_cast<std::size_t>(prepared.work.tasks()),
+               plural(static_cast<std::size_t>(prepared.work.tasks())), comm.size(),
                plural(std::size_t(comm.size())));
   if (!options.shard.whole()) {
     std::fprintf(stderr, "ropesweep: shard %s: %llu of the points\n", options.shard.str().c_str(),
                  static_cast<unsigned long long>(prepared.total_points));
   }
-  double predicted = 0;
-  for (const WorkItem& item : prepared.work) predicted += item.seconds;
-  return std::make_unique<Progress>(prepared.total_points, prepared.already_done, predicted, stderr,
+  return std::make_unique<Progress>(prepared.total_points, prepared.already_done,
+                                    prepared.work.total_seconds(), stderr,
                                     isatty(STDERR_FILENO) != 0, options.progress_seconds);
 }
 
@@ -97,12 +100,10 @@ bool compute_on_this_rank(const Communicator& comm, const RunOptions& options, P
   MpiTransport transport(comm);
   ResultBuffer::Sender send_to_root;
   if (!comm.is_root()) {
-    send_to_root = [&transport](ResultBatch batch) {
-      transport.send(0, Message::results_of(std::move(batch)));
-    };
+    send_to_root = [&transport](Message message) { transport.send(0, message); };
   }
   ResultBuffer results(options.output_path, prepared.sweep, options.flush_seconds,
-                       options.flush_points, std::move(send_to_root));
+                       options.flush_points, std::move(send_to_root), std::move(prepared.computed));
   ComputeThread compute(prepared.sweep);
   LocalRank rank{compute, results, stop_signalled};
   const bool interrupted = comm.is_root() ? run_dispatcher(transport, rank, *scheduler, progress)

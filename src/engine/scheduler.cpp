@@ -5,80 +5,41 @@
 #include <queue>
 #include <utility>
 
-#include "ropesweep/sweep/storage_blocks.hpp"
 
 namespace ropesweep {
 
-std::vector<WorkItem> build_work_list(const Sweep& sweep, const CostModel& model,
-                                      const std::vector<std::vector<std::uint8_t>>& done) {
-  const std::vector<std::uint64_t> offsets = experiment_offsets(sweep);
-  auto by_cost = [](const WorkItem& a, const WorkItem& b) { return a.seconds > b.seconds; };
-  // The points that go out together: a storage block of a grid of several blocks,
-  // otherwise a single point. Each in id order, then ordered by its largest cost.
-  struct Unit {
-    double seconds = 0;  // its most expensive point's
-    std::vector<WorkItem> items;
-  };
-  std::vector<Unit> units;
-  for (std::size_t e = 0; e < sweep.experiments.size(); ++e) {
-    const ExperimentGrid& grid = sweep.experiments[e];
-    const BlockLayout layout(grid.shape());
-    const bool grouped = layout.block_count() > 1;
-    Unit unit;
-    for (std::uint64_t point = 0; point < grid.point_count(); ++point) {
-      if (!done.empty() && done[e][point]) continue;
-      const double seconds = model.seconds(grid, grid.point(point));
-      if (grouped && !unit.items.empty() &&
-          layout.block_of(point) != layout.block_of(unit.items.front().id - offsets[e])) {
-        units.push_back(std::move(unit));
-        unit = {};
-      }
-      unit.items.push_back({offsets[e] + point, seconds});
-      unit.seconds = std::max(unit.seconds, seconds);
-      if (!grouped) {
-        units.push_back(std::move(unit));
-        unit = {};
-      }
-    }
-    if (!unit.items.empty()) units.push_back(std::move(unit));
-  }
-  std::stable_sort(units.begin(), units.end(),
-                   [](const Unit& a, const Unit& b) { return a.seconds > b.seconds; });
-  std::vector<WorkItem> items;
-  for (Unit& unit : units) {
-    std::stable_sort(unit.items.begin(), unit.items.end(), by_cost);
-    items.insert(items.end(), unit.items.begin(), unit.items.end());
-  }
-  return items;
-}
-
-GuidedScheduler::GuidedScheduler(std::vector<WorkItem> items, int ranks, ChunkPolicy policy)
-    : items_(std::move(items)), ranks_(std::max(1, ranks)), policy_(policy) {
-  for (const WorkItem& item : items_) remaining_seconds_ += item.seconds;
-}
+GuidedScheduler::GuidedScheduler(WorkList work, int ranks, ChunkPolicy policy)
+    : work_(std::move(work)),
+      total_(work_.tasks()),
+      ranks_(std::max(1, ranks)),
+      policy_(policy),
+      remaining_seconds_(work_.total_seconds()) {}
 
 std::vector<WorkItem> GuidedScheduler::next_chunk() {
   std::vector<WorkItem> chunk;
   const double target =
       std::min(policy_.max_seconds, policy_.fraction * remaining_seconds_ / ranks_);
   double taken = 0;
-  while (next_ < items_.size() && chunk.size() < policy_.max_points) {
-    // Always at least one point; then fill up to the target without overshooting it.
-    if (!chunk.empty() && taken + items_[next_].seconds > target) break;
-    taken += items_[next_].seconds;
-    chunk.push_back(items_[next_++]);
+  while (chunk.size() < policy_.max_points) {
+    const WorkItem* next = work_.peek();
+    if (!next) break;
+    // Always at least one task; then fill up to the target without overshooting it.
+    if (!chunk.empty() && taken + next->seconds > target) break;
+    taken += next->seconds;
+    chunk.push_back(*work_.next());
   }
+  handed_out_ += chunk.size();
   remaining_seconds_ = std::max(0.0, remaining_seconds_ - taken);
-  if (next_ == items_.size()) remaining_seconds_ = 0;
+  if (handed_out_ == total_) remaining_seconds_ = 0;
   return chunk;
 }
 
-ScheduleSimulation simulate(const std::vector<WorkItem>& items, int ranks, ChunkPolicy policy,
-                            double dispatch_seconds, double service_seconds) {
+ScheduleSimulation simulate(WorkList work, int ranks, ChunkPolicy policy, double dispatch_seconds,
+                            double service_seconds) {
   ScheduleSimulation result;
   result.ranks = std::max(1, ranks);
-  for (const WorkItem& item : items) result.total_seconds += item.seconds;
-  GuidedScheduler scheduler(items, result.ranks, policy);
+  result.total_seconds = work.total_seconds();
+  GuidedScheduler scheduler(std::move(work), result.ranks, policy);
   // Ranks ordered by the time they next ask for work (ties: lowest rank first).
   using Entry = std::pair<double, int>;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> free_at;

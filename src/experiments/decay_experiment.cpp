@@ -100,6 +100,9 @@ class DecayExperiment final : public BoundExperiment<DecayPoint, DecayResult> {
     const double searched = std::min(double(p.cap), 4.0 * length + 1.0);
     return (length + 1.0 + searched) * 0.5 * p.encoding.head_dim;
   }
+  std::vector<std::string> cost_parameters() const override {
+    return {"length", "cap", "head_dim", "model"};
+  }
 
  private:
   DecayResult run(const DecayPoint& p, std::uint64_t /*seed*/,
@@ -198,6 +201,9 @@ class MinimalBaseExperiment final : public BoundExperiment<MinimalBasePoint, Min
     if (p.extent == MarchExtent::kPockets) walks = 30.0 * std::pow(blocks, 1.9);
     if (p.extent == MarchExtent::kAllAbove) walks = 150.0 * std::pow(blocks, 1.8);
     return (walks + 10.0) * 1024.0 * 0.5 * p.encoding.head_dim;
+  }
+  std::vector<std::string> cost_parameters() const override {
+    return {"length", "extent", "head_dim", "model"};
   }
 
  private:

@@ -42,6 +42,35 @@ std::vector<MetricField> metric_fields(const MetricInfo& metric) {
   return fields;
 }
 
+BatchMoments values_as_numbers(const std::vector<MetricValue>& values) {
+  BatchMoments numbers;
+  numbers.reserve(4 * values.size());
+  for (const MetricValue& v : values) numbers.insert(numbers.end(), {v.value, v.se, v.n, v.upper});
+  return numbers;
+}
+
+std::vector<MetricValue> values_of_numbers(const BatchMoments& numbers, std::size_t metrics) {
+  if (numbers.size() != 4 * metrics) {
+    throw Error("a point's values hold " + std::to_string(numbers.size()) + " numbers, not " +
+                std::to_string(4 * metrics));
+  }
+  std::vector<MetricValue> values(metrics);
+  for (std::size_t m = 0; m < metrics; ++m) {
+    values[m] = {numbers[4 * m], numbers[4 * m + 1], numbers[4 * m + 2], numbers[4 * m + 3]};
+  }
+  return values;
+}
+
+std::vector<MetricValue> Experiment::compute(const Parameters& point, std::uint64_t seed,
+                                             std::uint64_t point_index) const {
+  std::vector<BatchMoments> batches;
+  const std::int64_t count = batch_count(point);
+  for (std::int64_t batch = 0; batch < count; ++batch) {
+    batches.push_back(compute_batch(point, seed, point_index, batch));
+  }
+  return reduce_batches(point, batches);
+}
+
 FinishingStepRegistrar::FinishingStepRegistrar(const char* name, FinishingStep step) {
   registry().finishing_steps[name] = step;
 }

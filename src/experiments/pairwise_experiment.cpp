@@ -12,7 +12,8 @@
 namespace ropesweep {
 namespace {
 
-class PairwiseExperiment final : public BoundExperiment<PairwiseConfig, PairwiseResult> {
+class PairwiseExperiment final
+    : public BatchedExperiment<PairwiseConfig, PairwiseResult, PairwiseMoments> {
  public:
   PairwiseExperiment() {
     using C = PairwiseConfig;
@@ -33,6 +34,7 @@ class PairwiseExperiment final : public BoundExperiment<PairwiseConfig, Pairwise
         .add(integer_parameter("samples", 20000, at_least(2), "samples",
                                "samples per metric (rounded up to whole replicate blocks)"),
              &C::samples)
+        .add(batch_samples_parameter(), &C::batch_samples)
         .then([](PairwiseConfig& config) {
           config.encoding.context_length = static_cast<double>(config.length);
         });
@@ -83,11 +85,21 @@ class PairwiseExperiment final : public BoundExperiment<PairwiseConfig, Pairwise
     const PairwiseConfig config = config_of(point);
     return 8.0 * double(config.samples) * config.encoding.head_dim;
   }
+  std::vector<std::string> cost_parameters() const override {
+    return {"samples", "batch_samples", "head_dim", "model"};
+  }
 
  private:
-  PairwiseResult run(const PairwiseConfig& config, std::uint64_t seed,
-                     std::uint64_t point_index) const override {
-    return pairwise_metrics(config, seed, point_index);
+  std::int64_t batches(const PairwiseConfig& config) const override {
+    return pairwise_batch_count(config);
+  }
+  PairwiseMoments run_batch(const PairwiseConfig& config, std::uint64_t seed,
+                            std::uint64_t point_index, std::int64_t batch) const override {
+    return pairwise_batch(config, seed, point_index, batch);
+  }
+  PairwiseResult reduce(const PairwiseConfig& config,
+                        const std::vector<PairwiseMoments>& batches) const override {
+    return pairwise_result(config, batches);
   }
 };
 

@@ -14,7 +14,7 @@ namespace {
 // Bounds far beyond any model keep validation itself small (see shared_parameters).
 constexpr double kMaxCount = 65536;
 
-class ProbeExperiment final : public BoundExperiment<ProbeConfig, ProbeResult> {
+class ProbeExperiment final : public BatchedExperiment<ProbeConfig, ProbeResult, ProbeMoments> {
  public:
   ProbeExperiment() {
     using C = ProbeConfig;
@@ -38,6 +38,7 @@ class ProbeExperiment final : public BoundExperiment<ProbeConfig, ProbeResult> {
                                "independent samples (a fresh model and sequence set each); two or "
                                "more for a standard error"),
              &C::samples)
+        .add(batch_samples_parameter(), &C::batch_samples)
         .add(integer_parameter("vocab", 4096, at_least(3), "tokens", "vocabulary size V"),
              &C::vocab)
         .add(flag_parameter("mlp", false, "1: an MLP block after each attention block"), &C::mlp)
@@ -105,11 +106,22 @@ class ProbeExperiment final : public BoundExperiment<ProbeConfig, ProbeResult> {
   }
 
   double work(const Parameters& point) const override { return probe_work(config_of(point)); }
+  std::vector<std::string> cost_parameters() const override {
+    return {"heads", "layers", "head_dim", "length", "vocab", "mlp", "samples", "batch_samples",
+            "model"};
+  }
 
  private:
-  ProbeResult run(const ProbeConfig& config, std::uint64_t seed,
-                  std::uint64_t point_index) const override {
-    return run_probe(config, seed, point_index);
+  std::int64_t batches(const ProbeConfig& config) const override {
+    return probe_batch_count(config);
+  }
+  ProbeMoments run_batch(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point_index,
+                         std::int64_t batch) const override {
+    return run_probe_batch(config, seed, point_index, batch);
+  }
+  ProbeResult reduce(const ProbeConfig& /*config*/,
+                     const std::vector<ProbeMoments>& batches) const override {
+    return probe_result(batches);
   }
 };
 

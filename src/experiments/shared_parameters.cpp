@@ -177,4 +177,11 @@ ParameterInfo separation_parameter() {
                         "g: position pairs need r2 - r1 >= max(1, ceil(g L))");
 }
 
+ParameterInfo batch_samples_parameter() {
+  return integer_parameter(
+      "batch_samples", 0, at_least(0), "samples",
+      "samples per batch, the part of a point one task computes (0: chosen from the point's "
+      "cost); the last bits of an estimate merged from several batches depend on it");
+}
+
 }  // namespace ropesweep

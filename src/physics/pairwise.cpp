@@ -10,7 +10,6 @@
 #include "ropesweep/core/format.hpp"
 #include "ropesweep/physics/gaussian.hpp"
 #include "ropesweep/physics/normal_draws.hpp"
-#include "ropesweep/physics/rare_events.hpp"
 #include "ropesweep/physics/separation.hpp"
 #include "ropesweep/physics/sincos.hpp"
 #include "ropesweep/physics/vector_path.hpp"
@@ -536,37 +535,26 @@ void validate(const PairwiseConfig& config) {
   if (config.samples < 2) {
     throw Error("samples must be >= 2 (got " + std::to_string(config.samples) + ")");
   }
+  if (config.batch_samples < 0) {
+    throw Error("batch_samples must be >= 0 (got " + std::to_string(config.batch_samples) + ")");
+  }
 }
 
 namespace {
 
-// Mean of the block means and its standard error sd(block means) / sqrt(B):
-// blocks are independent and equally sized, so this is honest whatever the
-// dependence between the samples inside a block (shared queries and distances).
-// For rare events (aliasing) the estimate also carries an upper bound from the
-// number of blocks that saw the event at all.
-enum class Rarity { kCommon, kRare };
+// The moments of the block means of replicate blocks [first, last): blocks are
+// independent and equally sized, so their spread gives an honest standard error whatever
+// the dependence between the samples inside a block (shared queries and distances), and
+// the blocks that saw an event bound a rare event's rate (sample_moments.hpp).
+struct BlockRange {
+  std::int64_t first = 0, last = 0;
+};
 
 template <typename BlockMean>
-Estimate over_blocks(const detail::BlockPlan& plan, Rarity rarity, BlockMean&& block_mean) {
-  double mean = 0.0, m2 = 0.0;
-  std::int64_t blocks_with_events = 0;
-  for (std::int64_t k = 0; k < plan.blocks; ++k) {
-    const double value = block_mean(k);
-    if (value > 0.0) ++blocks_with_events;
-    const double delta = value - mean;
-    mean += delta / static_cast<double>(k + 1);
-    m2 += delta * (value - mean);
-  }
-  Estimate estimate;
-  estimate.value = mean;
-  estimate.n = plan.blocks * plan.per_block();
-  estimate.se =
-      plan.blocks > 1
-          ? std::sqrt(m2 / static_cast<double>(plan.blocks - 1) / static_cast<double>(plan.blocks))
-          : std::nan("");
-  if (rarity == Rarity::kRare) estimate.upper = rate_upper_bound(blocks_with_events, plan.blocks);
-  return estimate;
+SampleMoments over_blocks(BlockRange range, BlockMean&& block_mean) {
+  SampleMoments moments;
+  for (std::int64_t k = range.first; k < range.last; ++k) moments.add(block_mean(k));
+  return moments;
 }
 
 // The conditional estimators are exact only in exact arithmetic; under rounding
@@ -638,9 +626,9 @@ void token_scores(detail::BlockKernel& kernel, BlockContent& content, std::int64
   irrelevant.assign(content.paired_scores.begin() + half, content.paired_scores.end());
 }
 
-Estimate estimate_position_inversion(const PairwiseConfig& config, const Encoding& encoding,
+SampleMoments moments_position_inversion(const PairwiseConfig& config, const Encoding& encoding,
                                      std::uint64_t seed, std::uint64_t point_index,
-                                     const SharedTables& tables) {
+                                     BlockRange range, const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t gap = minimum_gap(config.length, config.separation);
   const std::int64_t nq = plan.queries, nr = plan.distances;
@@ -653,7 +641,7 @@ Estimate estimate_position_inversion(const PairwiseConfig& config, const Encodin
   BlockContent content;
   std::vector<std::int64_t> distances;
   std::vector<double> values;
-  return over_blocks(plan, Rarity::kCommon, [&](std::int64_t block) {
+  return over_blocks(range, [&](std::int64_t block) {
     RandomStream stream =
         detail::cluster_stream(seed, point_index, kStreamPositionInversion, block);
     content.draw(stream, d, rho, nq, false);
@@ -696,9 +684,9 @@ Estimate estimate_position_inversion(const PairwiseConfig& config, const Encodin
   });
 }
 
-Estimate estimate_position_aliasing(const PairwiseConfig& config, const Encoding& encoding,
+SampleMoments moments_position_aliasing(const PairwiseConfig& config, const Encoding& encoding,
                                     std::uint64_t seed, std::uint64_t point_index,
-                                    const SharedTables& tables) {
+                                    BlockRange range, const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t nq = plan.queries, nr = plan.distances;
   const int d = encoding.head_dim();
@@ -706,7 +694,7 @@ Estimate estimate_position_aliasing(const PairwiseConfig& config, const Encoding
   BlockContent content;
   std::vector<std::int64_t> distances(2 * nr);
   std::vector<double> values;
-  return over_blocks(plan, Rarity::kRare, [&](std::int64_t block) {
+  return over_blocks(range, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamPositionAliasing, block);
     content.draw(stream, d, config.rho, nq, false);
     for (std::int64_t j = 0; j < nr; ++j) {
@@ -725,9 +713,9 @@ Estimate estimate_position_aliasing(const PairwiseConfig& config, const Encoding
   });
 }
 
-Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& encoding,
+SampleMoments moments_token_inversion(const PairwiseConfig& config, const Encoding& encoding,
                                   std::uint64_t seed, std::uint64_t point_index,
-                                  const SharedTables& tables) {
+                                  BlockRange range, const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t nq = plan.queries, nr = plan.distances;
   const int d = encoding.head_dim();
@@ -739,7 +727,7 @@ Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& 
   BlockContent content;
   std::vector<std::int64_t> distances(nr + 1);  // the block's distances, then 0
   std::vector<double> relevant, irrelevant;
-  return over_blocks(plan, Rarity::kCommon, [&](std::int64_t block) {
+  return over_blocks(range, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenInversion, block);
     content.draw(stream, d, rho, nq, true);
     for (std::int64_t j = 0; j < nr; ++j) {
@@ -790,9 +778,9 @@ Estimate estimate_token_inversion(const PairwiseConfig& config, const Encoding& 
   });
 }
 
-Estimate estimate_token_aliasing(const PairwiseConfig& config, const Encoding& encoding,
+SampleMoments moments_token_aliasing(const PairwiseConfig& config, const Encoding& encoding,
                                  std::uint64_t seed, std::uint64_t point_index,
-                                 const SharedTables& tables) {
+                                 BlockRange range, const SharedTables& tables) {
   const detail::BlockPlan plan = detail::plan_blocks(config.samples);
   const std::int64_t nq = plan.queries, nr = plan.distances;
   const int d = encoding.head_dim();
@@ -801,7 +789,7 @@ Estimate estimate_token_aliasing(const PairwiseConfig& config, const Encoding& e
   BlockContent content;
   std::vector<std::int64_t> distances(nr);
   std::vector<double> relevant, irrelevant;
-  return over_blocks(plan, Rarity::kRare, [&](std::int64_t block) {
+  return over_blocks(range, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenAliasing, block);
     content.draw(stream, d, config.rho, nq, true);
     for (std::int64_t j = 0; j < nr; ++j) {
@@ -815,34 +803,56 @@ Estimate estimate_token_aliasing(const PairwiseConfig& config, const Encoding& e
   });
 }
 
+// Every replicate block of the point.
+BlockRange all_blocks(const PairwiseConfig& config) {
+  return {0, detail::plan_blocks(config.samples).blocks};
+}
+
+// fp64 shares one set of angle-addition tables between the four estimators; the
+// finite path computes its fp32 angles directly.
+SharedTables tables_for(const PairwiseConfig& config, const Encoding& encoding) {
+  if (config.precision != Precision::kFp64) return nullptr;
+  return std::make_shared<const detail::AngleAdditionTables>(encoding, config.length);
+}
+
+double samples_per_block(const PairwiseConfig& config) {
+  return static_cast<double>(detail::plan_blocks(config.samples).per_block());
+}
+
 }  // namespace
 
 Estimate position_inversion(const PairwiseConfig& config, std::uint64_t seed,
                             std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  return estimate_position_inversion(config, encoding, seed, point_index, nullptr);
+  return moments_position_inversion(config, encoding, seed, point_index, all_blocks(config),
+                                    nullptr)
+      .estimate(samples_per_block(config), false);
 }
 
 Estimate position_aliasing(const PairwiseConfig& config, std::uint64_t seed,
                            std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  return estimate_position_aliasing(config, encoding, seed, point_index, nullptr);
+  return moments_position_aliasing(config, encoding, seed, point_index, all_blocks(config),
+                                   nullptr)
+      .estimate(samples_per_block(config), true);
 }
 
 Estimate token_inversion(const PairwiseConfig& config, std::uint64_t seed,
                          std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  return estimate_token_inversion(config, encoding, seed, point_index, nullptr);
+  return moments_token_inversion(config, encoding, seed, point_index, all_blocks(config), nullptr)
+      .estimate(samples_per_block(config), false);
 }
 
 Estimate token_aliasing(const PairwiseConfig& config, std::uint64_t seed,
                         std::uint64_t point_index) {
   validate(config);
   const Encoding encoding(config.encoding);
-  return estimate_token_aliasing(config, encoding, seed, point_index, nullptr);
+  return moments_token_aliasing(config, encoding, seed, point_index, all_blocks(config), nullptr)
+      .estimate(samples_per_block(config), true);
 }
 
 Estimate aliased_pairs(const Estimate& position_aliasing, std::int64_t length) {
@@ -851,25 +861,61 @@ Estimate aliased_pairs(const Estimate& position_aliasing, std::int64_t length) {
           position_aliasing.upper * pairs};
 }
 
+std::int64_t pairwise_blocks_per_batch(const PairwiseConfig& config) {
+  const std::int64_t batch_samples =
+      config.batch_samples > 0 ? config.batch_samples : kPairwiseBatchSamples;
+  return std::max<std::int64_t>(1, batch_samples / detail::plan_blocks(config.samples).per_block());
+}
+
+std::int64_t pairwise_batch_count(const PairwiseConfig& config) {
+  const std::int64_t per_batch = pairwise_blocks_per_batch(config);
+  return (detail::plan_blocks(config.samples).blocks + per_batch - 1) / per_batch;
+}
+
+PairwiseMoments pairwise_batch(const PairwiseConfig& config, std::uint64_t seed,
+                               std::uint64_t point_index, std::int64_t batch) {
+  validate(config);
+  if (batch < 0 || batch >= pairwise_batch_count(config)) {
+    throw Error("pairwise: batch " + std::to_string(batch) + " is not one of the point's " +
+                std::to_string(pairwise_batch_count(config)));
+  }
+  const Encoding encoding(config.encoding);
+  const SharedTables tables = tables_for(config, encoding);
+  const std::int64_t per_batch = pairwise_blocks_per_batch(config);
+  const BlockRange range{batch * per_batch,
+                         std::min((batch + 1) * per_batch, all_blocks(config).last)};
+  PairwiseMoments moments;
+  moments.position_inversion =
+      moments_position_inversion(config, encoding, seed, point_index, range, tables);
+  moments.position_aliasing =
+      moments_position_aliasing(config, encoding, seed, point_index, range, tables);
+  moments.token_inversion =
+      moments_token_inversion(config, encoding, seed, point_index, range, tables);
+  moments.token_aliasing = moments_token_aliasing(config, encoding, seed, point_index, range, tables);
+  return moments;
+}
+
+PairwiseResult pairwise_result(const PairwiseConfig& config,
+                               const std::vector<PairwiseMoments>& batches) {
+  const PairwiseMoments merged = merge_in_order(batches);
+  const double per_block = samples_per_block(config);
+  PairwiseResult result;
+  result.position_inversion = merged.position_inversion.estimate(per_block, false);
+  result.position_aliasing = merged.position_aliasing.estimate(per_block, true);
+  result.aliased_pairs = aliased_pairs(result.position_aliasing, config.length);
+  result.token_inversion = merged.token_inversion.estimate(per_block, false);
+  result.token_aliasing = merged.token_aliasing.estimate(per_block, true);
+  return result;
+}
+
 PairwiseResult pairwise_metrics(const PairwiseConfig& config, std::uint64_t seed,
                                 std::uint64_t point_index) {
   validate(config);
-  const Encoding encoding(config.encoding);
-  // One set of angle-addition tables for the four estimators (fp64 only: the
-  // finite path computes its fp32 angles directly).
-  SharedTables tables;
-  if (config.precision == Precision::kFp64) {
-    tables = std::make_shared<const detail::AngleAdditionTables>(encoding, config.length);
+  std::vector<PairwiseMoments> batches;
+  for (std::int64_t batch = 0; batch < pairwise_batch_count(config); ++batch) {
+    batches.push_back(pairwise_batch(config, seed, point_index, batch));
   }
-  PairwiseResult result;
-  result.position_inversion =
-      estimate_position_inversion(config, encoding, seed, point_index, tables);
-  result.position_aliasing =
-      estimate_position_aliasing(config, encoding, seed, point_index, tables);
-  result.aliased_pairs = aliased_pairs(result.position_aliasing, config.length);
-  result.token_inversion = estimate_token_inversion(config, encoding, seed, point_index, tables);
-  result.token_aliasing = estimate_token_aliasing(config, encoding, seed, point_index, tables);
-  return result;
+  return pairwise_result(config, batches);
 }
 
 }  // namespace ropesweep

@@ -9,7 +9,6 @@
 #include "probe_path.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/physics/normal_draws.hpp"
-#include "ropesweep/physics/rare_events.hpp"
 #include "ropesweep/physics/separation.hpp"
 
 namespace ropesweep {
@@ -59,35 +58,11 @@ double sign_flip(double difference_near, double difference_far) {
   return (difference_near > 0.0) != (difference_far > 0.0) ? 1.0 : 0.0;
 }
 
-class MeanAccumulator {
+// The values of one metric, one per sample of a batch.
+class SampleValues {
  public:
   void add(double value) { values_.push_back(value); }
-  Estimate estimate() const {
-    Estimate result;
-    const double n = static_cast<double>(values_.size());
-    result.n = n;
-    if (values_.empty()) {
-      result.value = result.se = std::numeric_limits<double>::quiet_NaN();
-      return result;
-    }
-    const double mean = std::accumulate(values_.begin(), values_.end(), 0.0) / n;
-    double squares = 0.0;
-    for (double v : values_) squares += (v - mean) * (v - mean);
-    result.value = mean;
-    result.se = values_.size() > 1 ? std::sqrt(squares / (n - 1.0) / n)
-                                   : std::numeric_limits<double>::quiet_NaN();
-    return result;
-  }
-  // With the upper bound of a rare event: samples are independent (a fresh model
-  // and sequence each), so the samples that saw the event count as trials.
-  Estimate rare_estimate() const {
-    Estimate result = estimate();
-    if (values_.empty()) return result;
-    const auto with_events =
-        std::count_if(values_.begin(), values_.end(), [](double v) { return v > 0.0; });
-    result.upper = rate_upper_bound(with_events, static_cast<std::int64_t>(values_.size()));
-    return result;
-  }
+  SampleMoments moments() const { return SampleMoments::of(values_.data(), values_.size()); }
 
  private:
   std::vector<double> values_;
@@ -105,6 +80,7 @@ void validate(const ProbeConfig& config) {
   if (config.length >= (1 << 24)) fail("length must be < 2^24 (fp32 positions are exact)");
   if (config.vocab < 3) fail("vocab must be >= 3 (probe, distractor, filler)");
   if (config.samples < 1) fail("samples must be >= 1");
+  if (config.batch_samples < 0) fail("batch_samples must be >= 0");
   if (!(config.separation >= 0.0 && config.separation < 1.0)) fail("separation must be in [0, 1)");
   const std::int64_t gap = minimum_gap(config.length, config.separation);
   if (gap > config.length - 2) {
@@ -399,15 +375,19 @@ std::vector<ProbeVariant> probe_variants(const ProbeSample& sample, int length) 
 
 namespace detail {
 
-ProbeResult run_probe_compiled(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point) {
+ProbeMoments run_probe_batch_compiled(const ProbeConfig& config, std::uint64_t seed,
+                                      std::uint64_t point, std::int64_t batch) {
   validate(config);
   const Encoding encoding(config.encoding);
   enum Slot { kNear, kFar, kNeedleAdjacent, kDistractorAdjacent, kNeedleFar, kDistractorFar };
-  MeanAccumulator position_inversion, position_inversion_head, token_inversion,
+  SampleValues position_inversion, position_inversion_head, token_inversion,
       token_inversion_head, position_aliasing, position_aliasing_head, token_aliasing,
       token_aliasing_head, weight_near, weight_far;
   const double heads = config.heads;
-  for (std::int64_t s = 0; s < config.samples; ++s) {
+  const std::int64_t per_batch = probe_samples_per_batch(config);
+  const std::int64_t first = batch * per_batch;
+  const std::int64_t last = std::min(first + per_batch, config.samples);
+  for (std::int64_t s = first; s < last; ++s) {
     const auto sample_index = static_cast<std::uint64_t>(s);
     const ProbeModel model = draw_probe_model(config, seed, point, sample_index);
     const ProbeSample sample = draw_probe_sample(config, seed, point, sample_index);
@@ -446,18 +426,18 @@ ProbeResult run_probe_compiled(const ProbeConfig& config, std::uint64_t seed, st
     weight_near.add(total(kNear) / heads);
     weight_far.add(total(kFar) / heads);
   }
-  ProbeResult result;
-  result.position_inversion = position_inversion.estimate();
-  result.position_inversion_head = position_inversion_head.estimate();
-  result.token_inversion = token_inversion.estimate();
-  result.token_inversion_head = token_inversion_head.estimate();
-  result.position_aliasing = position_aliasing.rare_estimate();
-  result.position_aliasing_head = position_aliasing_head.rare_estimate();
-  result.token_aliasing = token_aliasing.rare_estimate();
-  result.token_aliasing_head = token_aliasing_head.rare_estimate();
-  result.needle_weight_r1 = weight_near.estimate();
-  result.needle_weight_r2 = weight_far.estimate();
-  return result;
+  ProbeMoments moments;
+  moments.position_inversion = position_inversion.moments();
+  moments.position_inversion_head = position_inversion_head.moments();
+  moments.token_inversion = token_inversion.moments();
+  moments.token_inversion_head = token_inversion_head.moments();
+  moments.position_aliasing = position_aliasing.moments();
+  moments.position_aliasing_head = position_aliasing_head.moments();
+  moments.token_aliasing = token_aliasing.moments();
+  moments.token_aliasing_head = token_aliasing_head.moments();
+  moments.needle_weight_r1 = weight_near.moments();
+  moments.needle_weight_r2 = weight_far.moments();
+  return moments;
 }
 
 }  // namespace detail
@@ -483,6 +463,36 @@ double probe_work(const ProbeConfig& config) {
   const double rotations =
       (2.0 * hidden_layers + 1.0) * rows * (130.0 * config.head_dim / 2.0 + 4.0 * width);
   return static_cast<double>(config.samples) * (attention + dense + draws + rotations);
+}
+
+std::int64_t probe_samples_per_batch(const ProbeConfig& config) {
+  if (config.batch_samples > 0) return config.batch_samples;
+  ProbeConfig one_sample = config;
+  one_sample.samples = 1;
+  return std::max<std::int64_t>(1, std::int64_t(kProbeBatchWork / probe_work(one_sample)));
+}
+
+std::int64_t probe_batch_count(const ProbeConfig& config) {
+  const std::int64_t per_batch = probe_samples_per_batch(config);
+  return (config.samples + per_batch - 1) / per_batch;
+}
+
+ProbeResult probe_result(const std::vector<ProbeMoments>& batches) {
+  const ProbeMoments merged = merge_in_order(batches);
+  // A sample is one unit: samples are independent (a fresh model and sequence set each),
+  // so the samples that saw a rare event count as its trials.
+  ProbeResult result;
+  result.position_inversion = merged.position_inversion.estimate(1, false);
+  result.position_inversion_head = merged.position_inversion_head.estimate(1, false);
+  result.token_inversion = merged.token_inversion.estimate(1, false);
+  result.token_inversion_head = merged.token_inversion_head.estimate(1, false);
+  result.position_aliasing = merged.position_aliasing.estimate(1, true);
+  result.position_aliasing_head = merged.position_aliasing_head.estimate(1, true);
+  result.token_aliasing = merged.token_aliasing.estimate(1, true);
+  result.token_aliasing_head = merged.token_aliasing_head.estimate(1, true);
+  result.needle_weight_r1 = merged.needle_weight_r1.estimate(1, false);
+  result.needle_weight_r2 = merged.needle_weight_r2.estimate(1, false);
+  return result;
 }
 
 }  // namespace ropesweep

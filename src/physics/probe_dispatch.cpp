@@ -1,5 +1,9 @@
 // The probe's entry points, on the program's vector path (probe_path.hpp).
 #include "probe_path.hpp"
+
+#include <string>
+
+#include "ropesweep/core/error.hpp"
 #include "ropesweep/physics/vector_path.hpp"
 #include "vector_target.hpp"
 
@@ -25,8 +29,23 @@ std::vector<ProbeReadout> ProbeForward::run(const std::vector<int>& base_tokens,
   return probe_path().forward(*this, base_tokens, variants, share_prefix);
 }
 
+ProbeMoments run_probe_batch(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point,
+                             std::int64_t batch) {
+  validate(config);
+  if (batch < 0 || batch >= probe_batch_count(config)) {
+    throw Error("probe: batch " + std::to_string(batch) + " is not one of the point's " +
+                std::to_string(probe_batch_count(config)));
+  }
+  return probe_path().run_probe_batch(config, seed, point, batch);
+}
+
 ProbeResult run_probe(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point) {
-  return probe_path().run_probe(config, seed, point);
+  validate(config);
+  std::vector<ProbeMoments> batches;
+  for (std::int64_t batch = 0; batch < probe_batch_count(config); ++batch) {
+    batches.push_back(run_probe_batch(config, seed, point, batch));
+  }
+  return probe_result(batches);
 }
 
 }  // namespace ropesweep

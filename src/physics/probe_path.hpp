@@ -18,13 +18,15 @@
 namespace ropesweep {
 
 namespace detail {
-// run_probe on the instruction set of the file it is compiled in.
-ProbeResult run_probe_compiled(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point);
+// run_probe_batch on the instruction set of the file it is compiled in.
+ProbeMoments run_probe_batch_compiled(const ProbeConfig& config, std::uint64_t seed,
+                                      std::uint64_t point, std::int64_t batch);
 }  // namespace detail
 
 struct ProbePath {
   const char* instruction_sets;  // what this copy's Eigen was compiled for (provenance)
-  ProbeResult (*run_probe)(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point);
+  ProbeMoments (*run_probe_batch)(const ProbeConfig& config, std::uint64_t seed,
+                                  std::uint64_t point, std::int64_t batch);
   std::vector<ProbeReadout> (*forward)(const ProbeForward& forward,
                                        const std::vector<int>& base_tokens,
                                        const std::vector<ProbeVariant>& variants,

@@ -29,5 +29,5 @@ std::vector<ProbeReadout> forward_compiled(const ProbeForward& forward,
 #endif
 
 extern "C" const ropesweep::ProbePath ROPESWEEP_PROBE_PATH_TABLE = {
-    ROPESWEEP_PROBE_INSTRUCTION_SETS, &ropesweep::detail::run_probe_compiled,
+    ROPESWEEP_PROBE_INSTRUCTION_SETS, &ropesweep::detail::run_probe_batch_compiled,
     &ropesweep::forward_compiled};

@@ -77,6 +77,20 @@ foreach(case "kill-rank;20" "kill-job;65" "term;40" "corrupt;50" "kill-timed;35"
   ropesweep_python_tests(engine.resume_after_${mode})
 endforeach()
 
+# Points computed in batches: the same bits on 1-4 ranks and in two task orders, and a
+# SIGKILL in the middle of a point resumes from the batches the journal holds.
+add_test(NAME engine.batches_invariant
+         COMMAND bash ${ENGINE_DIR}/batch_invariance.sh ${ROPESWEEP_EXE} ${ROPESWEEP_MPIEXEC_RANKS}
+                 ${ROPESWEEP_PYTHON} ${ENGINE_DIR}/batched.yaml ${ENGINE_WORK}/batches)
+add_test(NAME engine.resume_mid_point
+         COMMAND bash ${ENGINE_DIR}/kill_mid_point.sh ${ROPESWEEP_EXE} ${ROPESWEEP_MPIEXEC_RANKS}
+                 ${ROPESWEEP_PYTHON} ${ENGINE_DIR}/one_long_point.yaml ${ENGINE_WORK}/mid_point)
+foreach(test engine.batches_invariant engine.resume_mid_point)
+  set_tests_properties(${test} PROPERTIES LABELS "engine;mpi" RESOURCE_LOCK engine_cores
+                       TIMEOUT 300)
+  ropesweep_python_tests(${test})
+endforeach()
+
 # The results file grows with the work done: an interrupted run's file is small,
 # shard files are about 1/N of the whole; resumed and merged, bitwise one run.
 foreach(mode interrupted shards)

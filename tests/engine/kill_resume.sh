@@ -21,18 +21,7 @@ progress() {  # prints "done total" from `ropesweep info`, or nothing
 
 flush=(--flush-points 1)
 [[ $mode == kill-timed ]] && flush=(--flush-points 1000000 --flush-seconds 0.3)
-# The ranks are children of Open MPI's mpirun, grandchildren of MPICH's mpiexec
-# (under its hydra_pmi_proxy): every process below the launcher counts as the job.
-descendants() {
-  local child
-  for child in $(pgrep -P "$1"); do echo "$child"; descendants "$child"; done
-}
-find_job() {  # sets job (every process below the launcher) and ranks (`EXE run` among them)
-  job=$(descendants "$launcher")
-  ranks=$(for pid in $job; do
-    if [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == "$exe run "* ]]; then echo "$pid"; fi
-  done)
-}
+source "$here/job_processes.sh"
 
 "$mpiexec" 2 "$exe" run "$spec" -o "$out" "${flush[@]}" -q &
 launcher=$!
@@ -60,17 +49,7 @@ wait "$launcher"
 status=$?
 set -e
 echo "interrupted run exited with $status"
-# The launcher can be gone before the ranks it did not start itself (MPICH's are
-# children of the proxy): resuming while one still runs would race with it.
-running() {
-  local pid state
-  for pid in $job; do
-    state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
-    if [[ -n $state && $state != Z ]]; then echo "$pid"; fi
-  done
-}
-for _ in $(seq 200); do [[ -z $(running) ]] && break; sleep 0.05; done
-[[ -z $(running) ]] || { echo "FAIL: still running 10 s after the launcher ended: $(running)"; exit 1; }
+wait_until_gone
 if [[ $mode == term && $status -ne 75 ]]; then
   echo "FAIL: SIGTERM should give exit code 75"
   exit 1

@@ -66,13 +66,18 @@ class LineExperiment : public Experiment {
   std::string description() const override { return "slope * x"; }
   const std::vector<ParameterInfo>& parameters() const override { return parameters_; }
   const std::vector<MetricInfo>& metrics() const override { return metrics_; }
-  std::vector<MetricValue> compute(const Parameters& point, std::uint64_t,
-                                   std::uint64_t) const override {
+  // A point in one piece.
+  BatchMoments compute_batch(const Parameters& point, std::uint64_t, std::uint64_t,
+                             std::int64_t) const override {
     const double x = point.number("x");
     if (x < 0) throw Error("x must not be negative");
     gate().pass(x);
     std::this_thread::sleep_for(std::chrono::microseconds(g_pace_microseconds.load()));
-    return {{point.number("slope") * x, 0.0, 1.0}};
+    return values_as_numbers({{point.number("slope") * x, 0.0, 1.0}});
+  }
+  std::vector<MetricValue> reduce_batches(const Parameters&,
+                                          const std::vector<BatchMoments>& batches) const override {
+    return values_of_numbers(batches.at(0), metrics_.size());
   }
   double work(const Parameters&) const override { return 1; }
 

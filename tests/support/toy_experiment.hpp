@@ -42,8 +42,22 @@ class ToyExperiment : public Experiment {
     if (point.text("encoding") != "nope") return {};
     return {{"rho", "encoding 'nope' does not take it"}};
   }
-  std::vector<MetricValue> compute(const Parameters& point, std::uint64_t seed,
-                                   std::uint64_t point_index) const override {
+  // A point in one piece.
+  BatchMoments compute_batch(const Parameters& point, std::uint64_t seed,
+                             std::uint64_t point_index, std::int64_t /*batch*/) const override {
+    return values_as_numbers(values(point, seed, point_index));
+  }
+  std::vector<MetricValue> reduce_batches(const Parameters& /*point*/,
+                                          const std::vector<BatchMoments>& batches) const override {
+    return values_of_numbers(batches.at(0), metrics_.size());
+  }
+  double work(const Parameters& point) const override {
+    return double(point.integer("samples")) * double(point.integer("length"));
+  }
+
+ private:
+  std::vector<MetricValue> values(const Parameters& point, std::uint64_t seed,
+                                  std::uint64_t point_index) const {
     RandomStream stream({seed, point_index, kStreamExperimentBase, 0});
     const auto samples = point.integer("samples");
     double sum = 0, sum2 = 0;
@@ -57,11 +71,7 @@ class ToyExperiment : public Experiment {
     return {{mean, std::sqrt(var / samples), double(samples)},
             {std::cos(point.number("length") / point.number("base")), 0.0, 1.0}};
   }
-  double work(const Parameters& point) const override {
-    return double(point.integer("samples")) * double(point.integer("length"));
-  }
 
- private:
   std::vector<ParameterInfo> parameters_;
   std::vector<MetricInfo> metrics_;
 };

@@ -18,12 +18,15 @@
 
 namespace ropesweep {
 
-// A computed point.
+// A computed task: a whole point, or one batch of a point of several batches.
 struct Completed {
   WorkItem item;
   std::size_t experiment = 0;  // index into Sweep::experiments
   std::uint64_t point = 0;     // point index within that experiment
-  std::vector<MetricValue> values;
+  std::int64_t batches = 1;    // of the point
+  std::vector<MetricValue> values;  // a whole point
+  BatchMoments batch;               // one batch (item.batch) of a point of several
+  bool whole() const { return batches == 1; }
 };
 
 class ComputeThread {

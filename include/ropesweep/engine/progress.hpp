@@ -25,7 +25,8 @@ class Progress {
   // `predicted_seconds`: the cost model's total for the points this run has to do.
   Progress(std::uint64_t total, std::uint64_t already_done, double predicted_seconds,
            std::FILE* stream, bool terminal, double interval);
-  void add(std::uint64_t points, double predicted_seconds);
+  // `points` counts a batch of a point of B batches as 1/B.
+  void add(double points, double predicted_seconds);
   void maybe_print();  // prints when due
   void finish(const std::string& closing);
 
@@ -34,7 +35,8 @@ class Progress {
   void print(bool final_line);
 
   using Clock = std::chrono::steady_clock;
-  std::uint64_t total_, already_done_, done_ = 0;
+  std::uint64_t total_, already_done_;
+  double done_ = 0;
   double predicted_total_, predicted_done_ = 0;
   std::FILE* stream_;
   bool terminal_;

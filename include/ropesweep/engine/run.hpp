@@ -32,6 +32,9 @@ struct RunOptions {
   bool calibrate = true;
   bool quiet = false;  // no progress output
   Shard shard;         // the slice of the grid this run computes (default: all of it)
+  // Hands the tasks out cheapest first instead of largest first: slower to finish, and
+  // a check that results do not depend on the order (they must not).
+  bool reversed_order = false;
 };
 
 // Collective over `comm`. Returns the exit code; errors found by rank 0 before

@@ -1,30 +1,18 @@
 #pragma once
-// Work distribution: every grid point still to do, ordered largest-first by the
-// cost model (in a grid of several storage blocks, block by block, largest block
-// first, so that the results file grows with the work done: sweep/storage_blocks.hpp), handed out
-// in guided chunks (each chunk a fixed fraction of the remaining predicted work, shrinking as the
-// sweep drains, never below one point), so long points start early and the tail is fine-grained.
-// simulate() replays the same policy with predicted costs for `ropesweep plan`.
+// Work distribution: the tasks of a WorkList (engine/work_list.hpp: every batch still to
+// do, largest point first, block by block in grids of several storage blocks so that the
+// results file grows with the work done) handed out in guided chunks (each chunk a fixed
+// fraction of the remaining predicted work, shrinking as the sweep drains, never below one
+// task), so long points start early and the tail is fine-grained. simulate() replays the
+// same policy with predicted costs for `ropesweep plan`.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
-#include "ropesweep/engine/cost_model.hpp"
-#include "ropesweep/sweep/grid.hpp"
+#include "ropesweep/engine/work_list.hpp"
 #include "ropesweep/sweep/storage_blocks.hpp"
 
 namespace ropesweep {
-
-struct WorkItem {
-  std::uint64_t id = 0;  // global point id: experiment offset + point index
-  double seconds = 0;    // predicted
-};
-
-// Points with done[e][point] == 0 (all points when `done` is empty), largest first:
-// grids of one block point by point, grids of several blocks block by block (the
-// block with the most expensive point first, each block largest first); equal
-// costs keep id order so the list is the same on every run.
-std::vector<WorkItem> build_work_list(const Sweep& sweep, const CostModel& model,
-                                      const std::vector<std::vector<std::uint8_t>>& done = {});
 
 struct ChunkPolicy {
   double fraction = 0.5;  // chunk = fraction * remaining work / ranks
@@ -36,16 +24,18 @@ struct ChunkPolicy {
 
 class GuidedScheduler {
  public:
-  GuidedScheduler(std::vector<WorkItem> items, int ranks, ChunkPolicy policy = {});
-  // Ids of the next chunk; empty when everything has been handed out.
+  GuidedScheduler(WorkList work, int ranks, ChunkPolicy policy = {});
+  GuidedScheduler(std::vector<WorkItem> items, int ranks, ChunkPolicy policy = {})
+      : GuidedScheduler(WorkList(std::move(items)), ranks, policy) {}
+  // The next chunk of tasks; empty when everything has been handed out.
   std::vector<WorkItem> next_chunk();
-  std::uint64_t remaining_points() const { return items_.size() - next_; }
+  std::uint64_t remaining_points() const { return total_ - handed_out_; }  // tasks
   double remaining_seconds() const { return remaining_seconds_; }
-  std::uint64_t total_points() const { return items_.size(); }
+  std::uint64_t total_points() const { return total_; }
 
  private:
-  std::vector<WorkItem> items_;
-  std::size_t next_ = 0;
+  WorkList work_;
+  std::uint64_t total_ = 0, handed_out_ = 0;
   int ranks_;
   ChunkPolicy policy_;
   double remaining_seconds_ = 0;
@@ -67,8 +57,13 @@ inline constexpr double kDispatchSecondsPerPoint = 2e-8;
 // Replays GuidedScheduler on `ranks` identical ranks (rank 0 computes too): each
 // request costs `dispatch_seconds` of round-trip latency and is served by rank
 // 0's dispatcher one at a time (kDispatchServiceSeconds each).
-ScheduleSimulation simulate(const std::vector<WorkItem>& items, int ranks, ChunkPolicy policy = {},
+ScheduleSimulation simulate(WorkList work, int ranks, ChunkPolicy policy = {},
                             double dispatch_seconds = 50e-6,
                             double service_seconds = kDispatchServiceSeconds);
+inline ScheduleSimulation simulate(const std::vector<WorkItem>& items, int ranks,
+                                   ChunkPolicy policy = {}, double dispatch_seconds = 50e-6,
+                                   double service_seconds = kDispatchServiceSeconds) {
+  return simulate(WorkList(items), ranks, policy, dispatch_seconds, service_seconds);
+}
 
 }  // namespace ropesweep

@@ -26,6 +26,10 @@ struct MetricInfo {
 // A metric's value at one point.
 using MetricValue = Estimate;
 
+// What one batch of a point contributes to its results: numbers only the experiment
+// reads (e.g. the moments of its samples), which travel and are journaled as they are.
+using BatchMoments = std::vector<double>;
+
 // A parameter that one point's configuration does not read, and why.
 struct UnreadParameter {
   std::string name;
@@ -64,13 +68,37 @@ class Experiment {
   virtual std::vector<UnreadParameter> unread_parameters(const Parameters& /*point*/) const {
     return {};
   }
-  // Results for one grid point, in the order of metrics().
-  virtual std::vector<MetricValue> compute(const Parameters& point, std::uint64_t seed,
-                                           std::uint64_t point_index) const = 0;
+  // Results for one grid point, in the order of metrics(): every batch of the point
+  // computed and reduced in batch order, as a run does across ranks.
+  std::vector<MetricValue> compute(const Parameters& point, std::uint64_t seed,
+                                   std::uint64_t point_index) const;
+
+  // Batches: a stochastic experiment splits a point's samples into batches, chosen from
+  // the point alone (never from the rank count), so that one point can be spread over
+  // ranks. Each batch draws from its own random streams, keyed by (seed, point, batch
+  // and what the numbers are for); reducing the batches in batch order gives the same
+  // bits whoever computed them, in whatever order. A point of one batch is computed in
+  // one piece.
+  virtual std::int64_t batch_count(const Parameters& /*point*/) const { return 1; }
+  virtual BatchMoments compute_batch(const Parameters& point, std::uint64_t seed,
+                                     std::uint64_t point_index, std::int64_t batch) const = 0;
+  // The point's results, in the order of metrics(), from all its batches in batch order;
+  // throws Error when a batch's numbers do not fit the point.
+  virtual std::vector<MetricValue> reduce_batches(const Parameters& point,
+                                                  const std::vector<BatchMoments>& batches) const = 0;
   // Relative cost of one point in abstract work units (flop-like); the cost model
   // turns it into seconds with a calibration measured at run time.
   virtual double work(const Parameters& point) const = 0;
+  // The parameters work() and batch_count() read (presets included: a `model` that sets
+  // them counts): points that agree on these cost the same, so a huge grid is priced once
+  // per combination of its cost axes. Empty: every parameter may matter.
+  virtual std::vector<std::string> cost_parameters() const { return {}; }
 };
+
+// A whole point's values as the numbers of its one batch (value, se, n, upper per metric),
+// and back; values_of_numbers throws Error when the count does not fit `metrics`.
+BatchMoments values_as_numbers(const std::vector<MetricValue>& values);
+std::vector<MetricValue> values_of_numbers(const BatchMoments& numbers, std::size_t metrics);
 
 using ExperimentFactory = std::unique_ptr<Experiment> (*)();
 

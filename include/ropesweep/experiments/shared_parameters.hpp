@@ -19,5 +19,7 @@ std::vector<UnreadParameter> unread_encoding_parameters(const Parameters& point)
 
 // g of docs/science.md ("Minimum separation").
 ParameterInfo separation_parameter();
+// How many samples a batch of a point holds (Experiment::batch_count).
+ParameterInfo batch_samples_parameter();
 
 }  // namespace ropesweep

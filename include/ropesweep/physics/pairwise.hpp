@@ -20,6 +20,7 @@
 #include "ropesweep/physics/precision.hpp"
 #include "ropesweep/core/estimate.hpp"
 #include "ropesweep/core/rng.hpp"
+#include "ropesweep/physics/sample_moments.hpp"
 
 namespace ropesweep {
 
@@ -40,6 +41,9 @@ struct PairwiseConfig {
   double separation = 0.25;    // g: position pairs satisfy r2 - r1 >= max(1, ceil(g L))
   Precision precision = Precision::kFp64;
   std::int64_t samples = 20000;  // per metric (rounded up to whole blocks)
+  // Samples per batch, the part of a point one task computes (rounded down to whole
+  // replicate blocks, at least one); 0: kPairwiseBatchSamples.
+  std::int64_t batch_samples = 0;
   EstimatorKind estimator = EstimatorKind::kConditional;
 };
 
@@ -64,8 +68,28 @@ Estimate aliased_pairs(const Estimate& position_aliasing, std::int64_t length);
 struct PairwiseResult {
   Estimate position_inversion, position_aliasing, aliased_pairs, token_inversion, token_aliasing;
 };
+// All of a point's batches, merged in order.
 PairwiseResult pairwise_metrics(const PairwiseConfig& config, std::uint64_t seed,
                                 std::uint64_t point_index);
+
+// Batches: a point's replicate blocks in consecutive runs of equal length (the last may
+// be shorter), so that parts of one point can be computed on different ranks. A batch
+// computes the four estimators on its blocks; the batches merged in order give the
+// point's results, whoever computed them. About 2 million samples (a second or two)
+// per batch by default: a point of fewer samples is one batch and gives the bits of a
+// computation in one piece.
+inline constexpr std::int64_t kPairwiseBatchSamples = std::int64_t(1) << 21;
+struct PairwiseMoments {
+  SampleMoments position_inversion, position_aliasing, token_inversion, token_aliasing;
+};
+std::int64_t pairwise_blocks_per_batch(const PairwiseConfig& config);
+std::int64_t pairwise_batch_count(const PairwiseConfig& config);
+// Batch `batch` (0 <= batch < pairwise_batch_count) of the point; validates the config.
+PairwiseMoments pairwise_batch(const PairwiseConfig& config, std::uint64_t seed,
+                               std::uint64_t point_index, std::int64_t batch);
+// The point's results from its batches, merged in the order given.
+PairwiseResult pairwise_result(const PairwiseConfig& config,
+                               const std::vector<PairwiseMoments>& batches);
 
 namespace detail {
 

@@ -23,6 +23,7 @@
 #include "ropesweep/physics/attention.hpp"
 #include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/physics/precision.hpp"
+#include "ropesweep/physics/sample_moments.hpp"
 
 namespace ropesweep {
 
@@ -36,6 +37,7 @@ struct ProbeConfig {
   bool qk_tied = false;
   double separation = 0.25;  // g: r2 - r1 >= max(1, ceil(g L))
   std::int64_t samples = 16;
+  std::int64_t batch_samples = 0;  // samples per batch; 0: chosen from the cost (see batches)
   EncodingConfig encoding;  // its head_dim must equal head_dim
   Precision precision = Precision::kBf16;
 
@@ -151,20 +153,40 @@ std::vector<ProbeVariant> probe_variants(const ProbeSample& sample, int length);
 
 // Per-grid-point results; model-level uses the weight summed over heads (and, for
 // aliasing, equality of every head's logit), "_head" the mean over heads of each
-// head's own test. Needle weights are head means.
-struct ProbeResult {
-  Estimate position_inversion, position_inversion_head;
-  Estimate token_inversion, token_inversion_head;
-  Estimate position_aliasing, position_aliasing_head;
-  Estimate token_aliasing, token_aliasing_head;
-  Estimate needle_weight_r1, needle_weight_r2;
+// head's own test. Needle weights are head means. ProbeMetrics<Estimate> holds the
+// estimates, ProbeMetrics<SampleMoments> what a batch of samples contributes to them.
+template <typename T>
+struct ProbeMetrics {
+  T position_inversion, position_inversion_head;
+  T token_inversion, token_inversion_head;
+  T position_aliasing, position_aliasing_head;
+  T token_aliasing, token_aliasing_head;
+  T needle_weight_r1, needle_weight_r2;
 };
+using ProbeResult = ProbeMetrics<Estimate>;
+using ProbeMoments = ProbeMetrics<SampleMoments>;
 
 // Runs every sample of one grid point. A sample is one model and one sequence set,
 // independent of every other, so standard errors are the per-sample standard
 // deviation over sqrt(samples) (over random models and sequences together). Runs on the
-// program's vector path, as ProbeForward::run does.
+// program's vector path, as ProbeForward::run does. The same as all of the point's
+// batches merged in order.
 ProbeResult run_probe(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point);
+
+// Batches: a point's samples in consecutive runs of equal length (the last may be
+// shorter), so that the samples of one point can be computed on different ranks. The
+// length is config.batch_samples, or else as many samples as fit in kProbeBatchWork
+// (at least one): one sample of L = 4096, 16 heads x 64, 2 layers, a second or two.
+// The batches merged in order give the point's results whoever computed them; a point of
+// one batch gives the bits of a computation in one piece.
+inline constexpr double kProbeBatchWork = 2e10;
+std::int64_t probe_samples_per_batch(const ProbeConfig& config);
+std::int64_t probe_batch_count(const ProbeConfig& config);
+// Batch `batch` (0 <= batch < probe_batch_count) of the point, on the program's vector path.
+ProbeMoments run_probe_batch(const ProbeConfig& config, std::uint64_t seed, std::uint64_t point,
+                             std::int64_t batch);
+// The point's results from its batches, merged in the order given.
+ProbeResult probe_result(const std::vector<ProbeMoments>& batches);
 
 // Relative cost of run_probe in multiply-adds (for the sweep's cost model).
 double probe_work(const ProbeConfig& config);

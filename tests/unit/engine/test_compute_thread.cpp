@@ -47,7 +47,7 @@ class ComputeThreadTest : public ::testing::Test {
 TEST_F(ComputeThreadTest, ComputesEachPointOfItsExperimentInOrder) {
   const Sweep sweep = two_lines();
   ComputeThread compute(sweep);
-  compute.submit({{6, 0.5}, {1, 2.0}, {4, 1.0}});
+  compute.submit({{6, 0, 0.5}, {1, 0, 2.0}, {4, 0, 1.0}});
   const std::vector<Completed> done = take_all(compute);
   ASSERT_EQ(done.size(), 3u);
   // id 6: second experiment, x = 2; id 1: first, x = 1; id 4: second, x = 0.
@@ -70,7 +70,7 @@ TEST_F(ComputeThreadTest, StopDropsQueuedPointsAndFinishesTheOneInProgress) {
   const Sweep sweep = two_lines();
   gate().hold_from(2);
   ComputeThread compute(sweep);
-  compute.submit({{2, 1.0}, {3, 1.0}});
+  compute.submit({{2, 0, 1.0}, {3, 0, 1.0}});
   gate().wait_for_a_held_point();  // point 2 computes, point 3 waits in the queue
   EXPECT_EQ(compute.queued(), 1u);
   EXPECT_FALSE(compute.idle());
@@ -87,7 +87,7 @@ TEST_F(ComputeThreadTest, StopDropsQueuedPointsAndFinishesTheOneInProgress) {
 TEST_F(ComputeThreadTest, AFailureNamesTheExperimentAndPointAndEndsComputing) {
   const Sweep sweep = two_lines("[1, -1, 5, 7]");
   ComputeThread compute(sweep);
-  compute.submit({{0, 1.0}, {1, 1.0}, {2, 1.0}});
+  compute.submit({{0, 0, 1.0}, {1, 0, 1.0}, {2, 0, 1.0}});
   while (compute.failure().empty()) compute.wait(std::chrono::milliseconds(1));
   EXPECT_EQ(compute.failure(), "experiment 'first' point 1: x must not be negative");
   compute.stop();

@@ -59,7 +59,7 @@ double expected_value(std::uint64_t id) {
 // Every point, one predicted second each (so guided chunk sizes are whole numbers).
 std::vector<WorkItem> one_second_items() {
   std::vector<WorkItem> items;
-  for (std::uint64_t id = 0; id < kPoints; ++id) items.push_back({id, 1.0});
+  for (std::uint64_t id = 0; id < kPoints; ++id) items.push_back({id, 0, 1.0});
   return items;
 }
 
@@ -76,6 +76,7 @@ class KeptResults : public ResultSink {
   void flush() override { flushed = kept.size(); }
   // Workers here keep their results: nothing is sent to rank 0 to store.
   void store(const ResultBatch&) override { ADD_FAILURE() << "no rank sends results here"; }
+  void store(const BatchSet&) override { ADD_FAILURE() << "no rank sends batches here"; }
 
   std::vector<Completed> kept;
   std::size_t flushed = 0;  // results kept when last flushed
@@ -349,7 +350,7 @@ TEST_F(Dispatch, WorkersReportWhatTheyFinishToRankZero) {
   testing::g_pace_microseconds = 1500;
   // Eighths: every sum of predicted seconds is exact in any order.
   std::vector<WorkItem> items;
-  for (std::uint64_t id = 0; id < kPoints; ++id) items.push_back({id, 1.0 + double(id % 8) / 8});
+  for (std::uint64_t id = 0; id < kPoints; ++id) items.push_back({id, 0, 1.0 + double(id % 8) / 8});
   const int ranks = 3;
   const ProtocolRun run = run_protocol(sweep_, items, ranks, never, std::chrono::milliseconds(0));
   for (int worker = 1; worker < ranks; ++worker) {
@@ -539,7 +540,7 @@ TEST_F(Dispatch, AWorkerAsksAgainUntilAnEmptyChunkThenLeaves) {
       }
     }
   };
-  answer_with({{3, 0.5}, {50, 0.25}});
+  answer_with({{3, 0, 0.5}, {50, 0, 0.25}});
   answer_with({});  // the second request comes while point 50 computes
   answer_with({});  // no third request: the Done
   const RankOutcome outcome = worker.join();
@@ -565,7 +566,7 @@ TEST_F(Dispatch, AStoppedWorkerFlushesThePointInProgressThenSaysSo) {
   RankThread worker(sweep_, mailboxes, 1, [] { return false; });
   ASSERT_EQ(next_message(mailboxes, 0).message.kind, MessageKind::kRequest);
   // Point 10 waits at the gate; point 11 is queued behind it.
-  rank_zero.send(1, Message::work({{10, 1.0}, {11, 1.0}}));
+  rank_zero.send(1, Message::work({{10, 0, 1.0}, {11, 0, 1.0}}));
   gate().wait_for_a_held_point();
   rank_zero.send(1, Message::stop());
   // No Done while point 10 is still computing.
@@ -604,7 +605,7 @@ experiments:
   ComputeThread compute(parsed.sweep);
   KeptResults results(kept_everywhere);
   LocalRank rank{compute, results, [] { return false; }};
-  GuidedScheduler scheduler({{0, 1.0}, {1, 1.0}, {2, 1.0}, {3, 1.0}}, 1);
+  GuidedScheduler scheduler({{0, 0, 1.0}, {1, 0, 1.0}, {2, 0, 1.0}, {3, 0, 1.0}}, 1);
   try {
     run_dispatcher(transport, rank, scheduler, nullptr);
     FAIL() << "no error";

@@ -73,7 +73,7 @@ TEST_F(MpiTransportTest, PollFindsNothingWhenNothingWasSent) {
 
 TEST_F(MpiTransportTest, EveryKindArrivesAsSentAndInOrder) {
   const std::vector<Message> sent = {Message::request(),
-                                     Message::work({{3, 0.1}, {900, 2.5}}),
+                                     Message::work({{3, 0, 0.1}, {900, 12, 2.5}}),
                                      Message::work({}),
                                      Message::progress({17, 1.0 / 3.0}),
                                      Message::done({2, 0.75}, true),
@@ -95,6 +95,7 @@ TEST_F(MpiTransportTest, EveryKindArrivesAsSentAndInOrder) {
     ASSERT_EQ(message.chunk.size(), sent[i].chunk.size());
     for (std::size_t k = 0; k < message.chunk.size(); ++k) {
       EXPECT_EQ(message.chunk[k].id, sent[i].chunk[k].id);
+      EXPECT_EQ(message.chunk[k].batch, sent[i].chunk[k].batch);
       EXPECT_EQ(bits_of(message.chunk[k].seconds), bits_of(sent[i].chunk[k].seconds));
     }
     EXPECT_EQ(message.finished.points, sent[i].finished.points);
@@ -105,21 +106,21 @@ TEST_F(MpiTransportTest, EveryKindArrivesAsSentAndInOrder) {
 }
 
 TEST_F(MpiTransportTest, OnTheWireAMessageIsItsTagAndUint64Words) {
-  const Sender sender(transport_, {Message::work({{42, 1.5}}), Message::done({7, 0.25}, false)});
+  const Sender sender(transport_,
+                      {Message::work({{42, 5, 1.5}}), Message::done({7, 0.25}, false)});
   MPI_Status status;
   std::vector<std::uint64_t> words(3);
   MPI_Recv(words.data(), 3, MPI_UINT64_T, 0, MPI_ANY_TAG, MPI_COMM_SELF, &status);
   int count = 0;
   MPI_Get_count(&status, MPI_UINT64_T, &count);
   EXPECT_EQ(status.MPI_TAG, 102);
-  ASSERT_EQ(count, 2);
-  EXPECT_EQ(words[0], 42u);
-  EXPECT_EQ(words[1], bits_of(1.5));
+  ASSERT_EQ(count, 3);
+  EXPECT_EQ(words, (std::vector<std::uint64_t>{42, 5, bits_of(1.5)}));
   MPI_Recv(words.data(), 3, MPI_UINT64_T, 0, MPI_ANY_TAG, MPI_COMM_SELF, &status);
   MPI_Get_count(&status, MPI_UINT64_T, &count);
   EXPECT_EQ(status.MPI_TAG, 104);
   ASSERT_EQ(count, 3);
-  EXPECT_EQ(words, (std::vector<std::uint64_t>{7, bits_of(0.25), 0}));
+  EXPECT_EQ(words, (std::vector<std::uint64_t>{bits_of(7.0), bits_of(0.25), 0}));
 }
 
 }  // namespace

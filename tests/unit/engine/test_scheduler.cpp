@@ -33,7 +33,7 @@ experiments:
 
 std::vector<WorkItem> uniform_items(std::size_t count, double seconds) {
   std::vector<WorkItem> items(count);
-  for (std::size_t i = 0; i < count; ++i) items[i] = {i, seconds};
+  for (std::size_t i = 0; i < count; ++i) items[i] = {i, 0, seconds};
   return items;
 }
 
@@ -108,18 +108,20 @@ experiments:
   done[0][layout.first_point(2)] = 1;  // skipped
   const std::vector<WorkItem> items = build_work_list(parsed.sweep, model, done);
   ASSERT_EQ(items.size(), grid.point_count() - 1);
-  // Blocks 2, 1, 0 (by their most expensive point), each largest first.
+  // Blocks 2, 1, 0 (by their most expensive point), each in point order.
   std::vector<std::uint64_t> blocks;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::uint64_t block = layout.block_of(items[i].id);
     if (blocks.empty() || blocks.back() != block) {
       blocks.push_back(block);
     } else {
-      EXPECT_GE(items[i - 1].seconds, items[i].seconds) << i;
+      EXPECT_LT(items[i - 1].id, items[i].id) << i;
     }
+    // Every point priced as the cost model prices it alone (its cost class is exact).
+    EXPECT_EQ(items[i].seconds, model.seconds(grid, grid.point(items[i].id))) << i;
   }
   EXPECT_EQ(blocks, (std::vector<std::uint64_t>{2, 1, 0}));
-  EXPECT_EQ(items.front().id, grid.point_count() - 1);  // samples 300, length 33
+  EXPECT_EQ(items.front().id, layout.first_point(2) + 1);  // its first point is done
 }
 
 TEST(Scheduler, GuidedChunksCoverEveryPointOnceAndShrink) {
@@ -163,7 +165,7 @@ TEST(Scheduler, SimulationRespectsLowerBoundsAndBalances) {
   std::vector<WorkItem> items;
   // Costs spread over three decades, like lengths on a geometric axis.
   for (std::uint64_t i = 0; i < 2000; ++i)
-    items.push_back({i, 0.01 * double(1 + (i * 7919) % 1000)});
+    items.push_back({i, 0, 0.01 * double(1 + (i * 7919) % 1000)});
   std::stable_sort(items.begin(), items.end(),
                    [](const WorkItem& a, const WorkItem& b) { return a.seconds > b.seconds; });
   for (int ranks : {2, 8, 64}) {

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cmath>
 #include <fstream>
 
+#include "ropesweep/core/error.hpp"
 #include "ropesweep/io/journal.hpp"
 
 namespace ropesweep {
@@ -49,6 +51,49 @@ TEST(Journal, RecordsRoundTripAndTornTailIsDropped) {
   EXPECT_FALSE(std::filesystem::exists(journal_directory(output)));
   EXPECT_EQ(journal_spec(output), "");
   EXPECT_TRUE(read_journal(output).empty());
+}
+
+TEST(Journal, BatchRecordsRoundTripBesidePointRecords) {
+  const std::string output = ::testing::TempDir() + "/journal_batches.h5";
+  start_journal(output, "seed: 2\n");
+  {
+    JournalWriter writer(output);
+    writer.append(1, {4}, {{0.5, 0.1, 10}}, 1);
+    // Three batches of three numbers each, of two points.
+    writer.append_batches(2, {9, 9, 12}, {5, 0, 70000}, {1, 2, 3, 4, 5, 6, -0.0, 1e-300, 7});
+    writer.append(1, {6}, {{0.25, 0.1, 10}}, 1);
+    EXPECT_THROW(writer.append_batches(2, {9}, {-1}, {1.0}), IoError);
+  }
+  const std::vector<JournalRecord> points = read_journal(output);
+  ASSERT_EQ(points.size(), 2u);  // a batch is not a point
+  EXPECT_EQ(points[1].point, 6u);
+  std::vector<JournalBatch> batches = read_journal_batches(output);
+  ASSERT_EQ(batches.size(), 3u);
+  EXPECT_EQ(batches[0].experiment, 2u);
+  EXPECT_EQ(batches[0].point, 9u);
+  EXPECT_EQ(batches[0].batch, 5);
+  EXPECT_EQ(batches[0].numbers, (BatchMoments{1, 2, 3}));
+  EXPECT_EQ(batches[1].batch, 0);
+  EXPECT_EQ(batches[2].point, 12u);
+  EXPECT_EQ(batches[2].batch, 70000);
+  EXPECT_EQ(batches[2].numbers, (BatchMoments{-0.0, 1e-300, 7}));
+  EXPECT_TRUE(std::signbit(batches[2].numbers[0]));
+
+  // A batch cut short by a kill is dropped.
+  {
+    JournalWriter writer(output);
+    writer.append_batches(2, {13}, {1}, {8, 9, 10});
+  }
+  std::filesystem::path last;
+  for (const auto& entry : std::filesystem::directory_iterator(journal_directory(output))) {
+    if (entry.path().extension() == ".bin") last = entry.path();
+  }
+  batches = read_journal_batches(output);
+  EXPECT_EQ(batches.size(), 4u);
+  std::filesystem::resize_file(last, std::filesystem::file_size(last) - 8);
+  batches = read_journal_batches(output);
+  EXPECT_EQ(batches.size(), 3u);
+  remove_journal(output);
 }
 
 }  // namespace

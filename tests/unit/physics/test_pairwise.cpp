@@ -58,7 +58,7 @@ Estimate sheppard_oracle(const PairwiseConfig& config, std::int64_t draws) {
   }
   const double mean = sum / draws;
   const double variance = (sum_sq / draws - mean * mean) * draws / (draws - 1.0);
-  return {mean, std::sqrt(variance / draws), draws};
+  return {mean, std::sqrt(variance / draws), double(draws)};
 }
 
 TEST(Pairwise, SheppardOracleAtRhoZero) {
@@ -764,6 +764,51 @@ TEST(BlockKernel, BlockPlan) {
   }
   EXPECT_EQ(detail::plan_blocks(20000).queries, 4);
   EXPECT_EQ(detail::plan_blocks(20000).distances, 32);
+}
+
+// A point in batches: the batches merged in order are what pairwise_metrics returns,
+// and agree with the point computed in one batch up to the rounding of the merge (the
+// same block means, summed in another order).
+TEST(Pairwise, BatchesMergeToTheWholePoint) {
+  for (const Precision precision : {Precision::kFp64, Precision::kBf16}) {
+    PairwiseConfig whole = make_config(1000.0, 16, 4096, 0.8, EstimatorKind::kConditional, 20000);
+    whole.precision = precision;
+    PairwiseConfig batched = whole;
+    batched.batch_samples = 2048;  // 16 blocks of 128 samples per batch
+    EXPECT_EQ(pairwise_batch_count(whole), 1);
+    EXPECT_EQ(pairwise_blocks_per_batch(batched), 16);
+    const std::int64_t batches = pairwise_batch_count(batched);
+    EXPECT_EQ(batches, (detail::plan_blocks(20000).blocks + 15) / 16);
+    std::vector<PairwiseMoments> moments;
+    for (std::int64_t b = batches - 1; b >= 0; --b) {  // computed in any order...
+      moments.insert(moments.begin(), pairwise_batch(batched, 3, 8, b));
+    }
+    const PairwiseResult merged = pairwise_result(batched, moments);  // ...merged in order
+    const PairwiseResult in_batches = pairwise_metrics(batched, 3, 8);
+    const PairwiseResult in_one = pairwise_metrics(whole, 3, 8);
+    const auto fields = {&PairwiseResult::position_inversion, &PairwiseResult::position_aliasing,
+                         &PairwiseResult::aliased_pairs, &PairwiseResult::token_inversion,
+                         &PairwiseResult::token_aliasing};
+    for (const auto field : fields) {
+      const Estimate& a = merged.*field;
+      const Estimate& b = in_batches.*field;
+      const Estimate& c = in_one.*field;
+      EXPECT_EQ(bits_of(a.value), bits_of(b.value));
+      EXPECT_EQ(bits_of(a.se), bits_of(b.se));
+      EXPECT_EQ(a.n, c.n);
+      EXPECT_NEAR(a.value, c.value, 1e-13 * std::fabs(c.value) + 1e-300);
+      EXPECT_NEAR(a.se, c.se, 1e-9 * c.se + 1e-300);
+      if (!std::isnan(c.upper)) {
+        EXPECT_EQ(a.upper, c.upper);
+      }
+    }
+  }
+  PairwiseConfig config = make_config(1000.0, 16, 4096, 1.0, EstimatorKind::kPlain, 20000);
+  config.batch_samples = 2048;
+  EXPECT_THROW(pairwise_batch(config, 1, 1, pairwise_batch_count(config)), Error);
+  EXPECT_THROW(pairwise_batch(config, 1, 1, -1), Error);
+  config.batch_samples = -1;
+  EXPECT_THROW(validate(config), Error);
 }
 
 }  // namespace

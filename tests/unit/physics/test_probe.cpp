@@ -353,5 +353,43 @@ TEST(Probe, EachVectorPathRunsItsOwnCompiledCopy) {
   }
 }
 
+// A point in batches of one sample each: the same samples, so the merged estimates agree
+// with the point computed in one batch up to the rounding of the merge.
+TEST(Probe, BatchesMergeToTheWholePoint) {
+  ProbeConfig whole = small_config("rope", 2, 2, 8, 200);
+  whole.samples = 5;
+  ProbeConfig batched = whole;
+  batched.batch_samples = 1;
+  EXPECT_EQ(probe_batch_count(whole), 1);
+  EXPECT_EQ(probe_batch_count(batched), 5);
+  batched.batch_samples = 2;
+  EXPECT_EQ(probe_batch_count(batched), 3);  // 2 + 2 + 1
+  const ProbeResult in_one = run_probe(whole, 4, 6);
+  const ProbeResult in_batches = run_probe(batched, 4, 6);
+  std::vector<ProbeMoments> moments;
+  for (std::int64_t b = 0; b < 3; ++b) moments.push_back(run_probe_batch(batched, 4, 6, b));
+  const ProbeResult merged = probe_result(moments);
+  const auto fields = {&ProbeResult::position_inversion, &ProbeResult::token_inversion_head,
+                       &ProbeResult::position_aliasing_head, &ProbeResult::needle_weight_r1,
+                       &ProbeResult::needle_weight_r2};
+  for (const auto field : fields) {
+    EXPECT_EQ((merged.*field).value, (in_batches.*field).value);
+    EXPECT_EQ((merged.*field).se, (in_batches.*field).se);
+    EXPECT_EQ((in_batches.*field).n, 5.0);
+    EXPECT_NEAR((in_batches.*field).value, (in_one.*field).value, 1e-14);
+    EXPECT_NEAR((in_batches.*field).se, (in_one.*field).se, 1e-12);
+  }
+  EXPECT_THROW(run_probe_batch(batched, 4, 6, 3), Error);
+  // The default batch holds as many samples as fit in kProbeBatchWork.
+  ProbeConfig large = whole;
+  large.length = 32768;
+  large.heads = 16;
+  large.head_dim = large.encoding.head_dim = 64;
+  large.layers = 4;
+  large.samples = 10;
+  EXPECT_EQ(probe_samples_per_batch(large), 1);
+  EXPECT_EQ(probe_batch_count(large), 10);
+}
+
 }  // namespace
 }  // namespace ropesweep
