@@ -41,10 +41,10 @@ class TallyExperiment : public Experiment {
 
  private:
   std::vector<ParameterInfo> parameters_ = {
-      {"x", ValueKind::kNumber, Value{0.0}, {}, {}, "any"},
-      {"y", ValueKind::kNumber, Value{0.0}, {}, {}, "any"},
-      {"batches", ValueKind::kInteger, Value{1.0}, {}, {}, "batches per point"},
-      {"weight", ValueKind::kNumber, Value{1.0}, {}, {}, "scales the work (undeclared)"}};
+      {"x", ValueKind::kNumber, Value{0.0}, {}, {}, "any", "", {}},
+      {"y", ValueKind::kNumber, Value{0.0}, {}, {}, "any", "", {}},
+      {"batches", ValueKind::kInteger, Value{1.0}, {}, {}, "batches per point", "", {}},
+      {"weight", ValueKind::kNumber, Value{1.0}, {}, {}, "scales the work (undeclared)", "", {}}};
   std::vector<MetricInfo> metrics_ = {{"digits", true, "1", "the batches in reduction order"}};
 };
 

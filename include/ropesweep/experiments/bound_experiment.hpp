@@ -68,7 +68,7 @@ class BatchedExperiment : public DeclaredExperiment<Config, Result> {
                              std::uint64_t point_index, std::int64_t batch) const final {
     const Moments moments = run_batch(this->config_of(point), seed, point_index, batch);
     BatchMoments numbers(kNumbers);
-    std::memcpy(numbers.data(), &moments, sizeof moments);
+    std::memcpy(numbers.data(), static_cast<const void*>(&moments), sizeof moments);
     return numbers;
   }
   std::vector<MetricValue> reduce_batches(const Parameters& point,
@@ -84,7 +84,7 @@ class BatchedExperiment : public DeclaredExperiment<Config, Result> {
         throw Error("batch " + std::to_string(b) + " holds " + std::to_string(batches[b].size()) +
                     " numbers, not " + std::to_string(kNumbers));
       }
-      std::memcpy(&moments[b], batches[b].data(), sizeof(Moments));
+      std::memcpy(static_cast<void*>(&moments[b]), batches[b].data(), sizeof(Moments));
     }
     return this->metrics_.values(reduce(config, moments));
   }

@@ -47,13 +47,14 @@ Moments merge_in_order(const std::vector<Moments>& batches) {
                     sizeof(Moments) % sizeof(SampleMoments) == 0,
                 "a struct of SampleMoments only");
   using Fields = std::array<SampleMoments, sizeof(Moments) / sizeof(SampleMoments)>;
+  // Copied as bytes (both are plain doubles, trivially copyable; the casts to void say so).
   Fields merged{}, batch_fields;
   for (const Moments& batch : batches) {
-    std::memcpy(&batch_fields, &batch, sizeof batch);
+    std::memcpy(static_cast<void*>(&batch_fields), static_cast<const void*>(&batch), sizeof batch);
     for (std::size_t i = 0; i < merged.size(); ++i) merged[i].merge(batch_fields[i]);
   }
   Moments result;
-  std::memcpy(&result, &merged, sizeof result);
+  std::memcpy(static_cast<void*>(&result), static_cast<const void*>(&merged), sizeof result);
   return result;
 }
 
