@@ -147,7 +147,9 @@ bool time_point(const Experiment& experiment, Parameters point, const FittedCost
   for (;;) {
     repeats.push_back(time_compute(experiment, point));
     elapsed += repeats.back();
-    if (elapsed >= min_seconds || repeats.size() >= 64) break;
+    // At least three repeats: one timing the system preempted must not set the slope
+    // that the most expensive points are extrapolated with.
+    if ((elapsed >= min_seconds && repeats.size() >= 3) || repeats.size() >= 64) break;
     // Grow the sample count geometrically; repeat whole points once it is at full size.
     if (scalable && samples < full_samples) {
       samples = std::min(full_samples, samples * 4);
@@ -185,7 +187,7 @@ CostModel calibrate(const Sweep& sweep, double min_seconds) {
       const Candidate& candidate = list[chosen];
       CostTiming timing;
       if (!time_point(*candidate.grid->experiment, candidate.grid->point(candidate.index),
-                      timings.empty() ? nullptr : &fitted, min_seconds, 6 * min_seconds, timing)) {
+                      timings.empty() ? nullptr : &fitted, min_seconds, 2 * min_seconds, timing)) {
         break;  // the rest cost more still
       }
       timings.push_back(timing);
