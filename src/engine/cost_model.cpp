@@ -149,9 +149,12 @@ bool time_point(const Experiment& experiment, Parameters point, const FittedCost
     elapsed += repeats.back();
     // At least three repeats: one timing the system preempted must not set the slope
     // that the most expensive points are extrapolated with.
-    if ((elapsed >= min_seconds && repeats.size() >= 3) || repeats.size() >= 64) break;
-    // Grow the sample count geometrically; repeat whole points once it is at full size.
-    if (scalable && samples < full_samples) {
+    if (elapsed >= min_seconds) {
+      if (repeats.size() >= 3) break;
+    } else if (repeats.size() >= 64) {
+      break;
+    } else if (scalable && samples < full_samples) {
+      // Grow the sample count geometrically; repeat whole points once it is at full size.
       samples = std::min(full_samples, samples * 4);
       point.set("samples", double(samples));
       elapsed = 0;
