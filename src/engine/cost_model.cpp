@@ -147,8 +147,8 @@ bool time_point(const Experiment& experiment, Parameters point, const FittedCost
   for (;;) {
     repeats.push_back(time_compute(experiment, point));
     elapsed += repeats.back();
-    // At least three repeats: one timing the system preempted must not set the slope
-    // that the most expensive points are extrapolated with.
+    // At least three repeats: a timing the system preempted must not set the slope that
+    // the most expensive points are extrapolated with.
     if (elapsed >= min_seconds) {
       if (repeats.size() >= 3) break;
     } else if (repeats.size() >= 64) {
@@ -161,10 +161,10 @@ bool time_point(const Experiment& experiment, Parameters point, const FittedCost
       repeats.clear();
     }
   }
-  // The median repeat: a repeat the system preempted says nothing about the point.
-  std::nth_element(repeats.begin(), repeats.begin() + std::ptrdiff_t(repeats.size() / 2),
-                   repeats.end());
-  timing = {std::max(experiment.work(point), 1e-300), repeats[repeats.size() / 2]};
+  // The fastest repeat: the system preempting the process only ever adds time, and on a
+  // busy machine it may preempt most repeats.
+  timing = {std::max(experiment.work(point), 1e-300),
+            *std::min_element(repeats.begin(), repeats.end())};
   return true;
 }
 

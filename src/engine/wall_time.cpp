@@ -1,9 +1,11 @@
 #include "ropesweep/engine/wall_time.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include "ropesweep/core/error.hpp"
@@ -33,7 +35,9 @@ class ScratchDirectory {
   explicit ScratchDirectory(const std::string& parent) {
     std::string pattern = (std::filesystem::path(parent) / ".ropesweep-plan-XXXXXX").string();
     if (!mkdtemp(pattern.data())) {
-      throw IoError(parent, "cannot create a temporary directory to time the writes");
+      throw IoError(parent,
+                    std::string("cannot create a temporary directory to time the writes (") +
+                        std::strerror(errno) + ")");
     }
     path_ = pattern;
   }

@@ -71,7 +71,7 @@ std::vector<std::size_t> calibration_choice(const std::vector<double>& works);
 // kind has spent under 2 * min_seconds on them, and fits the kind's two numbers
 // (fit_cost). A point's `samples` (when the experiment has it) is grown from small
 // until one timing takes at least `min_seconds` (min_seconds / 16 for the random
-// points), and a timing is the median of at least three repeats; a point predicted
+// points), and a timing is the fastest of at least three repeats; a point predicted
 // (from the timings so far) to take more than 2 * min_seconds (min_seconds / 2) even
 // so is not timed. Calibration thus takes well under a second per kind, whatever the grid's
 // size.
