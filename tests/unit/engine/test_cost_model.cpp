@@ -1,0 +1,210 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "ropesweep/engine/cost_model.hpp"
+#include "ropesweep/engine/wall_time.hpp"
+#include "ropesweep/experiments/parameter_checks.hpp"
+#include "ropesweep/sweep/spec.hpp"
+#include "toy_experiment.hpp"
+
+namespace ropesweep {
+namespace {
+
+// An experiment whose points take a known time: it waits 2 ms plus 1 ns per work
+// unit, work being `length` (a busy wait, so the clock it is timed by sees it all).
+constexpr double kSpinFixed = 2e-3, kSpinPerWork = 1e-9;
+
+class SpinExperiment : public Experiment {
+ public:
+  SpinExperiment() {
+    parameters_ = {integer_parameter("length", 1000, at_least(1), "units", "work units")};
+    metrics_ = {{"waited", false, "s", "seconds waited"}};
+  }
+  std::string name() const override { return "spin"; }
+  std::string description() const override { return "waits a known time"; }
+  const std::vector<ParameterInfo>& parameters() const override { return parameters_; }
+  const std::vector<MetricInfo>& metrics() const override { return metrics_; }
+  BatchMoments compute_batch(const Parameters& point, std::uint64_t, std::uint64_t,
+                             std::int64_t) const override {
+    const double wait = kSpinFixed + kSpinPerWork * work(point);
+    const auto start = std::chrono::steady_clock::now();
+    while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < wait) {
+    }
+    return values_as_numbers({Estimate::exact(wait)});
+  }
+  std::vector<MetricValue> reduce_batches(const Parameters&,
+                                          const std::vector<BatchMoments>& batches) const override {
+    return values_of_numbers(batches.at(0), metrics_.size());
+  }
+  double work(const Parameters& point) const override { return double(point.integer("length")); }
+
+ private:
+  std::vector<ParameterInfo> parameters_;
+  std::vector<MetricInfo> metrics_;
+};
+
+const ExperimentRegistrar kSpinRegistrar("spin", [] {
+  return std::unique_ptr<Experiment>(new SpinExperiment);
+});
+
+Sweep parse(const std::string& text) {
+  const SpecResult result = parse_sweep(text, "t.yaml");
+  for (const SpecError& problem : result.problems) ADD_FAILURE() << problem.what();
+  return result.sweep;
+}
+
+TEST(FitCost, RecoversALineThroughExactTimings) {
+  std::vector<CostTiming> timings;
+  for (double work : {1e5, 1e6, 3e6, 1e7}) timings.push_back({work, 0.002 + 3e-9 * work});
+  const FittedCost fitted = fit_cost(timings);
+  EXPECT_NEAR(fitted.fixed_seconds, 0.002, 1e-12);
+  EXPECT_NEAR(fitted.seconds_per_work, 3e-9, 1e-18);
+}
+
+TEST(FitCost, KeepsTheMeanOfScatteredTimings) {
+  // Least squares with an intercept: the fitted line's mean over the timings is theirs.
+  const std::vector<CostTiming> timings = {{1e3, 1e-4}, {2e3, 5e-3}, {4e3, 1e-3}, {8e3, 2e-3}};
+  const FittedCost fitted = fit_cost(timings);
+  double predicted = 0, measured = 0;
+  for (const CostTiming& timing : timings) {
+    predicted += fitted.fixed_seconds + fitted.seconds_per_work * timing.work;
+    measured += timing.seconds;
+  }
+  EXPECT_NEAR(predicted, measured, 1e-12);
+}
+
+TEST(FitCost, NeverGoesNegative) {
+  // Time falling with work: all of it is a fixed cost, their mean.
+  const FittedCost falling = fit_cost({{1e3, 3e-3}, {1e6, 1e-3}});
+  EXPECT_DOUBLE_EQ(falling.fixed_seconds, 2e-3);
+  EXPECT_EQ(falling.seconds_per_work, 0.0);
+  // A line through the origin would need a negative fixed cost: all per work.
+  const FittedCost steep = fit_cost({{1e3, 1e-6}, {1e6, 1e-2}});
+  EXPECT_EQ(steep.fixed_seconds, 0.0);
+  EXPECT_NEAR(steep.seconds_per_work, (1e3 * 1e-6 + 1e6 * 1e-2) / (1e6 + 1e12), 1e-20);
+  // One work size: per work, their mean ratio.
+  const FittedCost single = fit_cost({{5e3, 1e-3}, {5e3, 3e-3}});
+  EXPECT_EQ(single.fixed_seconds, 0.0);
+  EXPECT_DOUBLE_EQ(single.seconds_per_work, 2e-3 / 5e3);
+  EXPECT_EQ(fit_cost({}).seconds_per_work, 0.0);
+}
+
+TEST(CalibrationChoice, TakesTheQuartilesOfWorkCheapestFirst) {
+  // Works 0..8 in a shuffled order: quartiles 0, 2, 4, 6, 8.
+  const std::vector<double> works = {4, 8, 0, 6, 1, 3, 2, 7, 5};
+  EXPECT_EQ(calibration_choice(works), (std::vector<std::size_t>{2, 6, 0, 3, 1}));
+  EXPECT_EQ(calibration_choice({7.0}), (std::vector<std::size_t>{0}));
+  EXPECT_EQ(calibration_choice({3.0, 1.0}), (std::vector<std::size_t>{1, 0}));
+  EXPECT_TRUE(calibration_choice({}).empty());
+}
+
+TEST(Calibrate, FindsAPointsFixedCostAndItsCostPerWork) {
+  const Sweep sweep = parse(R"(seed: 1
+experiments:
+  spin:
+    axes:
+      length: {geomspace: [100000, 10000000, 9]}
+)");
+  const CostModel model = calibrate(sweep, 0.01);
+  ASSERT_TRUE(model.calibrated);
+  // A busy machine only makes a wait longer, and preempts a busy wait by whole time
+  // slices: tight bounds below, loose ones above. A calibration on the cheapest point
+  // alone (2.1 ms for 10^5 work units) would put 2e-8 s on each unit, 20 times the truth.
+  EXPECT_GT(model.seconds_per_point_of("spin"), 0.5 * kSpinFixed);
+  EXPECT_LT(model.seconds_per_point_of("spin"), 3 * kSpinFixed);
+  EXPECT_GT(model.seconds_per_work_of("spin"), 0.75 * kSpinPerWork);
+  EXPECT_LT(model.seconds_per_work_of("spin"), 4 * kSpinPerWork);
+  // The most expensive point, 12 ms: at least three quarters of it, at most 3 times.
+  const ExperimentGrid& grid = sweep.experiments[0];
+  const double predicted = model.seconds(grid, grid.point(grid.point_count() - 1));
+  EXPECT_GT(predicted, 0.75 * (kSpinFixed + kSpinPerWork * 1e7));
+  EXPECT_LT(predicted, 3 * (kSpinFixed + kSpinPerWork * 1e7));
+}
+
+TEST(Calibrate, StaysQuickOnAHundredMillionPoints) {
+  const Sweep sweep = parse(R"(seed: 1
+max_points: 100000000
+experiments:
+  toy:
+    axes:
+      length: {range: [2, 10002, 1]}
+      samples: {range: [1, 10001, 1]}
+)");
+  ASSERT_EQ(sweep.point_count(), 100000000u);
+  const auto start = std::chrono::steady_clock::now();
+  const CostModel model = calibrate(sweep);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 3.0);
+  EXPECT_GT(model.seconds_per_work_of("toy") + model.seconds_per_point_of("toy"), 0.0);
+}
+
+TEST(CostModel, SecondsAddTheFixedCostOfTheKind) {
+  const Sweep sweep = parse(R"(seed: 1
+experiments:
+  spin:
+    fixed: {length: 5000}
+)");
+  CostModel model;
+  model.overhead_seconds = 1e-5;
+  model.seconds_per_point["spin"] = 2e-3;
+  model.seconds_per_work["spin"] = 1e-9;
+  const ExperimentGrid& grid = sweep.experiments[0];
+  EXPECT_DOUBLE_EQ(model.seconds(grid, grid.point(0)), 1e-5 + 2e-3 + 1e-9 * 5000);
+  EXPECT_EQ(model.seconds_per_point_of("other"), 0.0);
+}
+
+TEST(WallTime, WritesCountOneWritePerFlushOfEachRank) {
+  const Sweep sweep = parse(R"(seed: 1
+experiments:
+  spin:
+    axes:
+      length: {range: [1, 5001, 1]}
+)");
+  CostModel model;  // every point 1 ms
+  model.overhead_seconds = 1e-3;
+  model.seconds_per_work["spin"] = 0;
+  const WorkList work(sweep, model);
+  ASSERT_EQ(work.tasks(), 5000u);
+  IoCosts costs;
+  costs.write_call_seconds = {0.01};
+  costs.write_point_seconds = {1e-5};
+  costs.journal_call_seconds = 1e-3;
+  costs.journal_point_seconds = 1e-6;
+  // 2 ranks of 2500 tasks each, a flush every 1000: 3 flushes each, none by time
+  // (each rank computes 2.5 s). Rank 0 writes 6 times and all 5000 points, and
+  // journals its 3 flushes of 2500 points.
+  const double expected = 6 * 0.01 + 5000 * 1e-5 + 3 * 1e-3 + 2500 * 1e-6;
+  EXPECT_NEAR(predicted_write_seconds(work, costs, 2, 2.6, {30, 1000}), expected, 1e-12);
+  // Flushing every second instead: floor(2.5) = 2 more flushes on each rank.
+  const double by_time = 10 * 0.01 + 5000 * 1e-5 + 5 * 1e-3 + 2500 * 1e-6;
+  EXPECT_NEAR(predicted_write_seconds(work, costs, 2, 2.6, {1, 1000}), by_time, 1e-12);
+}
+
+TEST(WallTime, IoIsTimedOnATemporaryFileThatIsRemoved) {
+  const Sweep sweep = parse(R"(seed: 1
+experiments:
+  toy:
+    axes:
+      length: [8, 64, 512]
+      samples: [10, 1000]
+)");
+  const std::filesystem::path directory =
+      std::filesystem::temp_directory_path() / ("cost_model_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(directory);
+  const IoCosts costs = measure_io_costs(sweep, directory.string(), true);
+  EXPECT_TRUE(std::filesystem::is_empty(directory));
+  std::filesystem::remove(directory);
+  EXPECT_GT(costs.create_seconds, 0.0);
+  ASSERT_EQ(costs.write_call_seconds.size(), 1u);
+  EXPECT_GT(costs.write_call_seconds[0], 0.0);
+  EXPECT_GE(costs.write_point_seconds[0], 0.0);
+  EXPECT_GT(costs.finish_seconds, 0.0);
+  EXPECT_TRUE(costs.finish_measured);
+  EXPECT_THROW(measure_io_costs(sweep, (directory / "missing").string(), true), IoError);
+}
+
+}  // namespace
+}  // namespace ropesweep
