@@ -94,17 +94,19 @@ std::string ComputeThread::compute(Completed& result) const {
   try {
     const Parameters point = grid.point(result.point);
     result.batches = grid.experiment->batch_count(point);
-    if (!result.whole()) {
-      result.batch =
-          grid.experiment->compute_batch(point, sweep_.seed, result.point, result.item.batch);
-      return {};
+    result.batch =
+        grid.experiment->compute_batch(point, sweep_.seed, result.point, result.item.batch);
+    if (result.whole()) {
+      // A point of one batch is reduced here, as Experiment::compute would, without
+      // asking the experiment for its batch count again.
+      result.values = grid.experiment->reduce_batches(point, {std::move(result.batch)});
+      result.batch.clear();
     }
-    result.values = grid.experiment->compute(point, sweep_.seed, result.point);
   } catch (const std::exception& error) {
     return error.what();
   }
   const std::size_t metrics = grid.experiment->metrics().size();
-  if (result.values.size() != metrics) {
+  if (result.whole() && result.values.size() != metrics) {
     return "returned " + std::to_string(result.values.size()) + " metrics instead of " +
            std::to_string(metrics);
   }
