@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <random>
 #include <vector>
@@ -96,14 +97,14 @@ std::vector<std::size_t> calibration_choice(const std::vector<double>& works) {
   return chosen;
 }
 
-namespace {
-
 double time_compute(const Experiment& experiment, const Parameters& point) {
   const auto start = std::chrono::steady_clock::now();
   // Calibration draws from a seed and point index no sweep point uses for results.
   experiment.compute(point, 0x5eedca11b4a7e000ull, std::numeric_limits<std::uint64_t>::max());
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
+
+namespace {
 
 bool has_parameter(const Experiment& experiment, const std::string& name) {
   for (const ParameterInfo& info : experiment.parameters()) {
@@ -122,65 +123,93 @@ struct Candidate {
   std::uint64_t index = 0;
 };
 
+// One point's timing and what calibration spent on it (all its repeats).
+struct PointTiming {
+  CostTiming timing;
+  double spent = 0;
+};
+
+// The sample count calibration first times a point at: at most 16 (a point's cost is
+// linear in its samples, and the fit is per work unit), the point's own when smaller.
+std::int64_t first_samples(const Experiment& experiment, const Parameters& point) {
+  return has_parameter(experiment, "samples") ? std::min<std::int64_t>(point.integer("samples"), 16)
+                                              : 0;
+}
+
+Parameters with_samples(Parameters point, std::int64_t samples) {
+  if (samples > 0) point.set("samples", double(samples));
+  return point;
+}
+
 // Times `point` (its samples cut down when the experiment has them) until one timing
 // takes `min_seconds` or 64 repeats: the work and seconds of one computation. Nothing
 // when even the smallest version is predicted to take more than `limit_seconds`.
-bool time_point(const Experiment& experiment, Parameters point, const FittedCost* so_far,
-                double min_seconds, double limit_seconds, CostTiming& timing) {
+bool time_point(const Experiment& experiment, const Parameters& full_point,
+                const FittedCost* so_far, double min_seconds, double limit_seconds,
+                const ComputeTimer& timer, PointTiming& out) {
   const bool scalable = has_parameter(experiment, "samples");
-  const std::int64_t full_samples = scalable ? point.integer("samples") : 0;
-  std::int64_t samples = scalable ? std::min<std::int64_t>(full_samples, 16) : 0;
-  if (scalable) point.set("samples", double(samples));
+  const std::int64_t full_samples = scalable ? full_point.integer("samples") : 0;
+  std::int64_t samples = first_samples(experiment, full_point);
+  Parameters point = with_samples(full_point, samples);
   if (so_far) {
-    const double predicted =
-        so_far->fixed_seconds + so_far->seconds_per_work * experiment.work(point);
-    if (predicted > limit_seconds && scalable && samples > 1) {
+    const auto predicted = [&] {
+      return so_far->fixed_seconds + so_far->seconds_per_work * experiment.work(point);
+    };
+    if (predicted() > limit_seconds && scalable && samples > 1) {
       samples = 1;
-      point.set("samples", 1.0);
+      point = with_samples(full_point, samples);
     }
-    if (so_far->fixed_seconds + so_far->seconds_per_work * experiment.work(point) > limit_seconds) {
-      return false;
-    }
+    if (predicted() > limit_seconds) return false;
   }
   double elapsed = 0;
   std::vector<double> repeats;
+  out.spent = 0;
   for (;;) {
-    repeats.push_back(time_compute(experiment, point));
+    repeats.push_back(timer(experiment, point));
     elapsed += repeats.back();
-    // At least three repeats: a timing the system preempted must not set the slope that
-    // the most expensive points are extrapolated with.
+    out.spent += repeats.back();
+    // At least three repeats, unless one already lasted many times the timing's length:
+    // a timing the system preempted must not set the slope that the most expensive points
+    // are extrapolated with, but a long timing is preempted by a small fraction at most.
     if (elapsed >= min_seconds) {
-      if (repeats.size() >= 3) break;
+      if (repeats.size() >= 3 || elapsed >= 10 * min_seconds) break;
     } else if (repeats.size() >= 64) {
       break;
     } else if (scalable && samples < full_samples) {
       // Grow the sample count geometrically; repeat whole points once it is at full size.
       samples = std::min(full_samples, samples * 4);
-      point.set("samples", double(samples));
+      point = with_samples(full_point, samples);
       elapsed = 0;
       repeats.clear();
     }
   }
   // The fastest repeat: the system preempting the process only ever adds time, and on a
   // busy machine it may preempt most repeats.
-  timing = {std::max(experiment.work(point), 1e-300),
-            *std::min_element(repeats.begin(), repeats.end())};
+  out.timing = {std::max(experiment.work(point), 1e-300),
+                *std::min_element(repeats.begin(), repeats.end())};
   return true;
 }
 
 }  // namespace
 
-CostModel calibrate(const Sweep& sweep, double min_seconds) {
+double anchor_budget(double predicted_kind_seconds) {
+  return std::min(kMaxAnchorSeconds, kAnchorShare * predicted_kind_seconds);
+}
+
+CostModel calibrate(const Sweep& sweep, double min_seconds, const ComputeTimer& timer) {
   CostModel model;
   model.calibrated = true;
   // A sample of each kind's points: calibration must stay quick even for huge sweeps.
+  // Each sampled point stands for `stride` points of its grid.
   std::map<std::string, std::vector<Candidate>> candidates;
   std::map<std::string, std::vector<double>> works;
+  std::map<std::string, std::vector<double>> strides;
   for (const ExperimentGrid& grid : sweep.experiments) {
     const std::uint64_t stride = std::max<std::uint64_t>(1, grid.point_count() / 100000);
     for (std::uint64_t index = 0; index < grid.point_count(); index += stride) {
       candidates[grid.kind].push_back({&grid, index});
       works[grid.kind].push_back(grid.experiment->work(grid.point(index)));
+      strides[grid.kind].push_back(double(stride));
     }
   }
   for (const auto& [kind, list] : candidates) {
@@ -188,31 +217,66 @@ CostModel calibrate(const Sweep& sweep, double min_seconds) {
     FittedCost fitted;
     for (const std::size_t chosen : calibration_choice(works[kind])) {
       const Candidate& candidate = list[chosen];
-      CostTiming timing;
+      PointTiming timed;
       if (!time_point(*candidate.grid->experiment, candidate.grid->point(candidate.index),
-                      timings.empty() ? nullptr : &fitted, min_seconds, 2 * min_seconds, timing)) {
+                      timings.empty() ? nullptr : &fitted, min_seconds, 2 * min_seconds, timer,
+                      timed)) {
         break;  // the rest cost more still
       }
-      timings.push_back(timing);
+      timings.push_back(timed.timing);
       fitted = fit_cost(timings);
     }
     // Points drawn at random, while they are cheap: what work() does not see (the cost
     // of a decay point grows with its base, not its length) averages out in the fit.
     std::mt19937_64 draw(0x5eedca11b4a7e001ull);
-    const auto start = std::chrono::steady_clock::now();
-    for (int extra = 0; extra < kRandomPoints; ++extra) {
-      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >
-          2 * min_seconds) {
-        break;
-      }
+    double spent = 0;
+    for (int extra = 0; extra < kRandomPoints && spent <= 2 * min_seconds; ++extra) {
       const Candidate& candidate = list[draw() % list.size()];
-      CostTiming timing;
+      PointTiming timed;
       if (time_point(*candidate.grid->experiment, candidate.grid->point(candidate.index), &fitted,
-                     min_seconds / 16, min_seconds / 2, timing)) {
-        timings.push_back(timing);
+                     min_seconds / 16, min_seconds / 2, timer, timed)) {
+        timings.push_back(timed.timing);
       }
+      spent += timed.spent;
     }
     fitted = fit_cost(timings);
+    // The anchor: in a sweep whose points are long, the cheap points above are thousands
+    // of times shorter than the ones that set the makespan, and whatever work() misses
+    // about how the cost of a kind's parts scales (projections against attention, draws
+    // against products) is multiplied by as much. So the most expensive point that fits
+    // the anchor budget (its samples cut down) is timed too, and the line refitted; least
+    // squares lets the longest timing steer the slope.
+    double kind_seconds = 0;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      kind_seconds += strides[kind][i] * (fitted.fixed_seconds + fitted.seconds_per_work * works[kind][i]);
+    }
+    const double budget = anchor_budget(kind_seconds);
+    if (budget <= 2 * min_seconds) {  // a short sweep: its cheap points are representative
+      model.seconds_per_point[kind] = fitted.fixed_seconds;
+      model.seconds_per_work[kind] = fitted.seconds_per_work;
+      continue;
+    }
+    double largest_timed = 0;
+    for (const CostTiming& timing : timings) largest_timed = std::max(largest_timed, timing.work);
+    const Candidate* anchor = nullptr;
+    double anchor_work = 0;
+    for (const Candidate& candidate : list) {
+      const Experiment& experiment = *candidate.grid->experiment;
+      const Parameters point = candidate.grid->point(candidate.index);
+      const double work = experiment.work(with_samples(point, first_samples(experiment, point)));
+      if (work > anchor_work &&
+          fitted.fixed_seconds + fitted.seconds_per_work * work <= budget) {
+        anchor = &candidate;
+        anchor_work = work;
+      }
+    }
+    PointTiming timed;
+    if (anchor && anchor_work > kAnchorSpread * largest_timed &&
+        time_point(*anchor->grid->experiment, anchor->grid->point(anchor->index), &fitted,
+                   budget / 16, 2 * budget, timer, timed)) {
+      timings.push_back(timed.timing);
+      fitted = fit_cost(timings);
+    }
     model.seconds_per_point[kind] = fitted.fixed_seconds;
     model.seconds_per_work[kind] = fitted.seconds_per_work;
   }

@@ -13,6 +13,7 @@
 // seconds_per_point; a single timing on the cheapest point would charge it to
 // every unit of work and over-predict the expensive points many times over.
 // Predictions only order and size the work; results never depend on them.
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -65,16 +66,34 @@ FittedCost fit_cost(const std::vector<CostTiming>& timings);
 // does not tell apart.
 std::vector<std::size_t> calibration_choice(const std::vector<double>& works);
 
+// Seconds one computation of `point` takes: what calibrate() measures. time_compute
+// runs Experiment::compute under a steady clock; tests pass a known cost instead.
+using ComputeTimer = std::function<double(const Experiment&, const Parameters&)>;
+double time_compute(const Experiment& experiment, const Parameters& point);
+
+// The anchor timing of a kind (see calibrate) may take this share of the time the kind
+// is predicted to need from its cheap points, at most kMaxAnchorSeconds: calibration
+// costs a sweep of core-hours a few seconds more, and a sweep of minutes nothing more.
+inline constexpr double kAnchorShare = 1e-5;
+inline constexpr double kMaxAnchorSeconds = 4.0;
+// Only a point of at least this many times the largest work timed so far is worth an
+// anchor timing.
+inline constexpr double kAnchorSpread = 4.0;
+double anchor_budget(double predicted_kind_seconds);
+
 // For each experiment kind of the sweep, times compute() on the points
 // calibration_choice() picks from a strided sample of at most 10^5 points per grid,
 // cheapest first, then on up to 32 points of that sample drawn at random while the
 // kind has spent under 2 * min_seconds on them, and fits the kind's two numbers
 // (fit_cost). A point's `samples` (when the experiment has it) is grown from small
 // until one timing takes at least `min_seconds` (min_seconds / 16 for the random
-// points), and a timing is the fastest of at least three repeats; a point predicted
-// (from the timings so far) to take more than 2 * min_seconds (min_seconds / 2) even
-// so is not timed. Calibration thus takes well under a second per kind, whatever the grid's
-// size.
-CostModel calibrate(const Sweep& sweep, double min_seconds = 0.03);
+// points), and a timing is the fastest of at least three repeats (one, when it alone
+// lasts ten times that); a point predicted (from the timings so far) to take more than
+// 2 * min_seconds (min_seconds / 2) even so is not timed. Last, when the kind's
+// predicted total is long, the point of most work that anchor_budget() allows is timed
+// and the line refitted through it. Calibration thus takes well under a second per kind
+// for short sweeps and a few seconds for long ones, whatever the grid's size.
+CostModel calibrate(const Sweep& sweep, double min_seconds = 0.03,
+                    const ComputeTimer& timer = time_compute);
 
 }  // namespace ropesweep
