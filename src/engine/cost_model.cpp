@@ -192,9 +192,8 @@ bool time_point(const Experiment& experiment, const Parameters& full_point,
 
 }  // namespace
 
-double anchor_budget(double predicted_kind_seconds, double predicted_longest_seconds) {
-  return std::min(kMaxAnchorSeconds, std::max(kAnchorShare * predicted_kind_seconds,
-                                              kAnchorLongestShare * predicted_longest_seconds));
+double anchor_budget(double predicted_kind_seconds) {
+  return std::min(kMaxAnchorSeconds, kAnchorShare * predicted_kind_seconds);
 }
 
 CostModel calibrate(const Sweep& sweep, double min_seconds, const ComputeTimer& timer) {
@@ -247,13 +246,12 @@ CostModel calibrate(const Sweep& sweep, double min_seconds, const ComputeTimer& 
     // against products) is multiplied by as much. So the most expensive point that fits
     // the anchor budget (its samples cut down) is timed too, and the line refitted; least
     // squares lets the longest timing steer the slope.
-    double kind_seconds = 0, longest_seconds = 0;
+    double kind_seconds = 0;
     for (std::size_t i = 0; i < list.size(); ++i) {
-      const double seconds = fitted.fixed_seconds + fitted.seconds_per_work * works[kind][i];
-      kind_seconds += strides[kind][i] * seconds;
-      longest_seconds = std::max(longest_seconds, seconds);
+      kind_seconds +=
+          strides[kind][i] * (fitted.fixed_seconds + fitted.seconds_per_work * works[kind][i]);
     }
-    const double budget = anchor_budget(kind_seconds, longest_seconds);
+    const double budget = anchor_budget(kind_seconds);
     if (budget <= 2 * min_seconds) {  // a short sweep: its cheap points are representative
       model.seconds_per_point[kind] = fitted.fixed_seconds;
       model.seconds_per_work[kind] = fitted.seconds_per_work;

@@ -72,17 +72,15 @@ using ComputeTimer = std::function<double(const Experiment&, const Parameters&)>
 double time_compute(const Experiment& experiment, const Parameters& point);
 
 // The anchor timing of a kind (see calibrate) may take this share of the time the kind
-// is predicted to need from its cheap points, or this share of its longest point's,
-// whichever is more, and at most kMaxAnchorSeconds: calibration costs a sweep of
-// core-hours, or one with points of many minutes, a few seconds more, and a sweep of
-// minutes nothing more.
-inline constexpr double kAnchorShare = 1e-5;
-inline constexpr double kAnchorLongestShare = 1e-2;
+// is predicted to need from its cheap points, at most kMaxAnchorSeconds: a sweep of
+// minutes or more spends up to 2 % more on calibration, and one of core-hours a few
+// seconds per kind.
+inline constexpr double kAnchorShare = 0.02;
 inline constexpr double kMaxAnchorSeconds = 4.0;
 // Only a point of at least this many times the largest work timed so far is worth an
 // anchor timing.
 inline constexpr double kAnchorSpread = 4.0;
-double anchor_budget(double predicted_kind_seconds, double predicted_longest_seconds);
+double anchor_budget(double predicted_kind_seconds);
 
 // For each experiment kind of the sweep, times compute() on the points
 // calibration_choice() picks from a strided sample of at most 10^5 points per grid,
