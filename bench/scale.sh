@@ -17,6 +17,8 @@
 #                      file's size and the points it holds (`ropesweep info`);
 #   complete file    measured for 10^6 (a run to the end), else that size per point
 #                    times the points (extrapolated, marked ~).
+# Then plan's predicted wall time against the measured one for three sweeps on 2 ranks
+# (bench/plan_accuracy.sh, REPEATS=1 unless set; SCALE_ACCURACY=0 skips it).
 # Each stage is bounded by TIMEOUT seconds (default 600) and says "timeout" in its
 # cell. 10^6 is the median of 3 repetitions, 10^7 and 10^8 single runs. The load
 # average (uptime) is printed before each row. 10^8 runs only with SCALE_BIG=1:
@@ -215,3 +217,9 @@ echo
 echo "$header"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
+
+if [[ ${SCALE_ACCURACY:-1} != 0 ]]; then
+  echo
+  echo "plan's predicted wall time against the measured one (bench/plan_accuracy.sh):"
+  REPEATS=${REPEATS:-1} "$here/plan_accuracy.sh" "$build"
+fi

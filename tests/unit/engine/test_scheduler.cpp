@@ -47,9 +47,9 @@ TEST(CostModel, FormulaIsOverheadPlusCalibratedWork) {
   EXPECT_DOUBLE_EQ(model.seconds(grid, point), 0.5 + 1e-3 * 512 * 1000);
   EXPECT_EQ(model.seconds_per_work_of("other"), CostModel::kDefaultSecondsPerWork);
   EXPECT_EQ(model.to_json(),
-            "{\"formula\": \"overhead_seconds + seconds_per_work[kind] * work(point)\", "
-            "\"calibrated\": false, \"overhead_seconds\": 0.5, \"seconds_per_work\": {\"toy\": "
-            "0.001}}");
+            "{\"formula\": \"overhead_seconds + seconds_per_point[kind] + seconds_per_work[kind] "
+            "* work(point)\", \"calibrated\": false, \"overhead_seconds\": 0.5, "
+            "\"seconds_per_point\": {}, \"seconds_per_work\": {\"toy\": 0.001}}");
 }
 
 TEST(CostModel, CalibrationMeasuresEveryKind) {
