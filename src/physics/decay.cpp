@@ -78,11 +78,12 @@ class Terms {
 // SSE2 and AVX2 kernels give the generic kernel's bits, the AVX2 one twice as fast as SSE2
 // where the processor has it.
 //
-// Each kernel takes two distances per pass over the terms: a term is loaded, added to the
-// first distance's sums, turned, added to the second's, turned again and stored. One
+// Each kernel takes kDistancesPerPass distances per pass over the terms: a term is loaded,
+// added to the first distance's sums, turned, added to the second's, turned again, ... and
+// stored. One
 // distance's partial sums are a chain of n/4 dependent additions, so a pass over one
-// distance waits on the adder's latency; two independent chains fill that wait, and the
-// loads and stores are halved. The sums see the same terms in the same order and every
+// distance waits on the adder's latency; independent chains fill that wait, and the
+// loads and stores are shared. The sums see the same terms in the same order and every
 // turned value is the same operations on the same operands (kept in a register instead of
 // stored and loaded), so the bits are those of one distance per pass.
 struct Turns {
@@ -93,141 +94,130 @@ struct Turns {
   double unrotated;
 };
 
+// Two: the turn's five multiplications a term then bound the pass, and four distances
+// per pass measured no faster (bmin at L = 65536, d = 256: 3.64-3.78 s either way).
+constexpr int kDistancesPerPass = 2;
+
 double add_lanes(const double* lanes) { return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]); }
 
-// The reference: plain C++, the four lanes written out.
+// The reference: plain C++, the four lanes written out. One pass over the terms computes
+// kDistances distances from i on.
+template <bool kSlopes, int kDistances>
+void turn_pass_generic(const Turns& turns, std::int64_t first, std::int64_t i, double* re,
+                       double* im, double* values, double* slopes) {
+  const double *c = turns.step_cos, *s = turns.step_sin, *rate = turns.rate;
+  double sum[kDistances][4] = {}, slope[kDistances][4] = {};
+  for (int t = 0; t < turns.n; t += 4) {
+    for (int j = 0; j < 4; ++j) {
+      double r = re[t + j], q = im[t + j];
+      for (int k = 0; k < kDistances; ++k) {
+        sum[k][j] += r;
+        if constexpr (kSlopes) slope[k][j] += q * rate[t + j];
+        const double turned_r = r * c[t + j] - q * s[t + j];
+        q = r * s[t + j] + q * c[t + j];
+        r = turned_r;
+      }
+      re[t + j] = r;
+      im[t + j] = q;
+    }
+  }
+  for (int k = 0; k < kDistances; ++k) {
+    values[i + k] = turns.unrotated + add_lanes(sum[k]);
+    if constexpr (kSlopes) slopes[i + k] = static_cast<double>(first + i + k) * add_lanes(slope[k]);
+  }
+}
+
 template <bool kSlopes>
 void turn_generic(const Turns& turns, std::int64_t first, std::int64_t count, double* re,
                   double* im, double* values, double* slopes) {
-  const double *c = turns.step_cos, *s = turns.step_sin, *rate = turns.rate;
   std::int64_t i = 0;
-  for (; i + 2 <= count; i += 2) {
-    double sum0[4] = {0.0, 0.0, 0.0, 0.0}, slope0[4] = {0.0, 0.0, 0.0, 0.0};
-    double sum1[4] = {0.0, 0.0, 0.0, 0.0}, slope1[4] = {0.0, 0.0, 0.0, 0.0};
-    for (int t = 0; t < turns.n; t += 4) {
-      for (int j = 0; j < 4; ++j) {
-        const double r = re[t + j], q = im[t + j];
-        sum0[j] += r;
-        if constexpr (kSlopes) slope0[j] += q * rate[t + j];
-        const double r1 = r * c[t + j] - q * s[t + j];
-        const double q1 = r * s[t + j] + q * c[t + j];
-        sum1[j] += r1;
-        if constexpr (kSlopes) slope1[j] += q1 * rate[t + j];
-        re[t + j] = r1 * c[t + j] - q1 * s[t + j];
-        im[t + j] = r1 * s[t + j] + q1 * c[t + j];
-      }
-    }
-    values[i] = turns.unrotated + add_lanes(sum0);
-    values[i + 1] = turns.unrotated + add_lanes(sum1);
-    if constexpr (kSlopes) {
-      slopes[i] = static_cast<double>(first + i) * add_lanes(slope0);
-      slopes[i + 1] = static_cast<double>(first + i + 1) * add_lanes(slope1);
-    }
+  for (; i + kDistancesPerPass <= count; i += kDistancesPerPass) {
+    turn_pass_generic<kSlopes, kDistancesPerPass>(turns, first, i, re, im, values, slopes);
   }
-  for (; i < count; ++i) {
-    double sum[4] = {0.0, 0.0, 0.0, 0.0}, slope[4] = {0.0, 0.0, 0.0, 0.0};
-    for (int t = 0; t < turns.n; t += 4) {
-      for (int j = 0; j < 4; ++j) {
-        const double r = re[t + j], q = im[t + j];
-        sum[j] += r;
-        if constexpr (kSlopes) slope[j] += q * rate[t + j];
-        re[t + j] = r * c[t + j] - q * s[t + j];
-        im[t + j] = r * s[t + j] + q * c[t + j];
-      }
-    }
-    values[i] = turns.unrotated + add_lanes(sum);
-    if constexpr (kSlopes) slopes[i] = static_cast<double>(first + i) * add_lanes(slope);
-  }
+  for (; i < count; ++i) turn_pass_generic<kSlopes, 1>(turns, first, i, re, im, values, slopes);
 }
 
 #if ROPESWEEP_X86_KERNELS
 
-template <bool kSlopes>
-void turn_sse2(const Turns& turns, std::int64_t first, std::int64_t count, double* re, double* im,
-               double* values, double* slopes) {
+// The same pass with SSE2 intrinsics: each group of four terms is two halves of two lanes.
+template <bool kSlopes, int kDistances>
+void turn_pass_sse2(const Turns& turns, std::int64_t first, std::int64_t i, double* re,
+                    double* im, double* values, double* slopes) {
   const double *c = turns.step_cos, *s = turns.step_sin, *rate = turns.rate;
-  // One distance's lanes: terms t, t+1 (half 0) and t+2, t+3 (half 1).
-  struct Sums {
-    __m128d sum[2] = {_mm_setzero_pd(), _mm_setzero_pd()};
-    __m128d slope[2] = {_mm_setzero_pd(), _mm_setzero_pd()};
-  };
-  const auto finish = [&](const Sums& sums, std::int64_t i) {
-    alignas(16) double lanes[4];
-    _mm_store_pd(lanes, sums.sum[0]);
-    _mm_store_pd(lanes + 2, sums.sum[1]);
-    values[i] = turns.unrotated + add_lanes(lanes);
-    if constexpr (kSlopes) {
-      _mm_store_pd(lanes, sums.slope[0]);
-      _mm_store_pd(lanes + 2, sums.slope[1]);
-      slopes[i] = static_cast<double>(first + i) * add_lanes(lanes);
-    }
-  };
-  std::int64_t i = 0;
-  for (; i + 2 <= count; i += 2) {
-    Sums first_sums, second_sums;
-    for (int t = 0; t < turns.n; t += 4) {
-      for (int h = 0; h < 2; ++h) {
-        const int u = t + 2 * h;
-        const __m128d r = _mm_loadu_pd(re + u), q = _mm_loadu_pd(im + u);
-        const __m128d ct = _mm_loadu_pd(c + u), st = _mm_loadu_pd(s + u);
-        first_sums.sum[h] = _mm_add_pd(first_sums.sum[h], r);
-        __m128d rt = _mm_setzero_pd();
-        if constexpr (kSlopes) {
-          rt = _mm_loadu_pd(rate + u);
-          first_sums.slope[h] = _mm_add_pd(first_sums.slope[h], _mm_mul_pd(q, rt));
-        }
-        const __m128d r1 = _mm_sub_pd(_mm_mul_pd(r, ct), _mm_mul_pd(q, st));
-        const __m128d q1 = _mm_add_pd(_mm_mul_pd(r, st), _mm_mul_pd(q, ct));
-        second_sums.sum[h] = _mm_add_pd(second_sums.sum[h], r1);
-        if constexpr (kSlopes) {
-          second_sums.slope[h] = _mm_add_pd(second_sums.slope[h], _mm_mul_pd(q1, rt));
-        }
-        _mm_storeu_pd(re + u, _mm_sub_pd(_mm_mul_pd(r1, ct), _mm_mul_pd(q1, st)));
-        _mm_storeu_pd(im + u, _mm_add_pd(_mm_mul_pd(r1, st), _mm_mul_pd(q1, ct)));
-      }
-    }
-    finish(first_sums, i);
-    finish(second_sums, i + 1);
+  __m128d sum[kDistances][2], slope[kDistances][2];
+  for (int k = 0; k < kDistances; ++k) {
+    sum[k][0] = sum[k][1] = slope[k][0] = slope[k][1] = _mm_setzero_pd();
   }
-  for (; i < count; ++i) {
-    __m128d sum0 = _mm_setzero_pd(), sum1 = _mm_setzero_pd();
-    __m128d slope0 = _mm_setzero_pd(), slope1 = _mm_setzero_pd();
-    for (int t = 0; t < turns.n; t += 4) {
-      const __m128d r0 = _mm_loadu_pd(re + t), r1 = _mm_loadu_pd(re + t + 2);
-      const __m128d q0 = _mm_loadu_pd(im + t), q1 = _mm_loadu_pd(im + t + 2);
-      const __m128d c0 = _mm_loadu_pd(c + t), c1 = _mm_loadu_pd(c + t + 2);
-      const __m128d s0 = _mm_loadu_pd(s + t), s1 = _mm_loadu_pd(s + t + 2);
-      sum0 = _mm_add_pd(sum0, r0);
-      sum1 = _mm_add_pd(sum1, r1);
-      if constexpr (kSlopes) {
-        slope0 = _mm_add_pd(slope0, _mm_mul_pd(q0, _mm_loadu_pd(rate + t)));
-        slope1 = _mm_add_pd(slope1, _mm_mul_pd(q1, _mm_loadu_pd(rate + t + 2)));
+  for (int t = 0; t < turns.n; t += 4) {
+    for (int h = 0; h < 2; ++h) {
+      const int u = t + 2 * h;
+      __m128d r = _mm_loadu_pd(re + u), q = _mm_loadu_pd(im + u);
+      const __m128d ct = _mm_loadu_pd(c + u), st = _mm_loadu_pd(s + u);
+      const __m128d rt = kSlopes ? _mm_loadu_pd(rate + u) : _mm_setzero_pd();
+      for (int k = 0; k < kDistances; ++k) {
+        sum[k][h] = _mm_add_pd(sum[k][h], r);
+        if constexpr (kSlopes) slope[k][h] = _mm_add_pd(slope[k][h], _mm_mul_pd(q, rt));
+        const __m128d turned_r = _mm_sub_pd(_mm_mul_pd(r, ct), _mm_mul_pd(q, st));
+        q = _mm_add_pd(_mm_mul_pd(r, st), _mm_mul_pd(q, ct));
+        r = turned_r;
       }
-      _mm_storeu_pd(re + t, _mm_sub_pd(_mm_mul_pd(r0, c0), _mm_mul_pd(q0, s0)));
-      _mm_storeu_pd(re + t + 2, _mm_sub_pd(_mm_mul_pd(r1, c1), _mm_mul_pd(q1, s1)));
-      _mm_storeu_pd(im + t, _mm_add_pd(_mm_mul_pd(r0, s0), _mm_mul_pd(q0, c0)));
-      _mm_storeu_pd(im + t + 2, _mm_add_pd(_mm_mul_pd(r1, s1), _mm_mul_pd(q1, c1)));
+      _mm_storeu_pd(re + u, r);
+      _mm_storeu_pd(im + u, q);
     }
-    Sums sums;
-    sums.sum[0] = sum0;
-    sums.sum[1] = sum1;
-    sums.slope[0] = slope0;
-    sums.slope[1] = slope1;
-    finish(sums, i);
+  }
+  for (int k = 0; k < kDistances; ++k) {
+    alignas(16) double lanes[4];
+    _mm_store_pd(lanes, sum[k][0]);
+    _mm_store_pd(lanes + 2, sum[k][1]);
+    values[i + k] = turns.unrotated + add_lanes(lanes);
+    if constexpr (kSlopes) {
+      _mm_store_pd(lanes, slope[k][0]);
+      _mm_store_pd(lanes + 2, slope[k][1]);
+      slopes[i + k] = static_cast<double>(first + i + k) * add_lanes(lanes);
+    }
   }
 }
 
-// Distance i's value (and slope) from its four lanes.
 template <bool kSlopes>
-__attribute__((target("avx2"))) void finish_avx2(const Turns& turns, std::int64_t first,
-                                                 __m256d sum, __m256d slope, std::int64_t i,
-                                                 double* values, double* slopes) {
-  alignas(32) double lanes[4];
-  _mm256_store_pd(lanes, sum);
-  values[i] = turns.unrotated + add_lanes(lanes);
-  if constexpr (kSlopes) {
-    _mm256_store_pd(lanes, slope);
-    slopes[i] = static_cast<double>(first + i) * add_lanes(lanes);
+void turn_sse2(const Turns& turns, std::int64_t first, std::int64_t count, double* re, double* im,
+               double* values, double* slopes) {
+  std::int64_t i = 0;
+  for (; i + kDistancesPerPass <= count; i += kDistancesPerPass) {
+    turn_pass_sse2<kSlopes, kDistancesPerPass>(turns, first, i, re, im, values, slopes);
+  }
+  for (; i < count; ++i) turn_pass_sse2<kSlopes, 1>(turns, first, i, re, im, values, slopes);
+}
+
+// And with AVX2: a group of four terms is one vector.
+template <bool kSlopes, int kDistances>
+__attribute__((target("avx2"))) void turn_pass_avx2(const Turns& turns, std::int64_t first,
+                                                    std::int64_t i, double* re, double* im,
+                                                    double* values, double* slopes) {
+  const double *c = turns.step_cos, *s = turns.step_sin, *rate = turns.rate;
+  __m256d sum[kDistances], slope[kDistances];
+  for (int k = 0; k < kDistances; ++k) sum[k] = slope[k] = _mm256_setzero_pd();
+  for (int t = 0; t < turns.n; t += 4) {
+    __m256d r = _mm256_loadu_pd(re + t), q = _mm256_loadu_pd(im + t);
+    const __m256d ct = _mm256_loadu_pd(c + t), st = _mm256_loadu_pd(s + t);
+    const __m256d rt = kSlopes ? _mm256_loadu_pd(rate + t) : _mm256_setzero_pd();
+    for (int k = 0; k < kDistances; ++k) {
+      sum[k] = _mm256_add_pd(sum[k], r);
+      if constexpr (kSlopes) slope[k] = _mm256_add_pd(slope[k], _mm256_mul_pd(q, rt));
+      const __m256d turned_r = _mm256_sub_pd(_mm256_mul_pd(r, ct), _mm256_mul_pd(q, st));
+      q = _mm256_add_pd(_mm256_mul_pd(r, st), _mm256_mul_pd(q, ct));
+      r = turned_r;
+    }
+    _mm256_storeu_pd(re + t, r);
+    _mm256_storeu_pd(im + t, q);
+  }
+  for (int k = 0; k < kDistances; ++k) {
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, sum[k]);
+    values[i + k] = turns.unrotated + add_lanes(lanes);
+    if constexpr (kSlopes) {
+      _mm256_store_pd(lanes, slope[k]);
+      slopes[i + k] = static_cast<double>(first + i + k) * add_lanes(lanes);
+    }
   }
 }
 
@@ -235,46 +225,11 @@ template <bool kSlopes>
 __attribute__((target("avx2"))) void turn_avx2(const Turns& turns, std::int64_t first,
                                                std::int64_t count, double* re, double* im,
                                                double* values, double* slopes) {
-  const double *c = turns.step_cos, *s = turns.step_sin, *rate = turns.rate;
-  const auto finish = [&](__m256d sum, __m256d slope, std::int64_t i) {
-    finish_avx2<kSlopes>(turns, first, sum, slope, i, values, slopes);
-  };
   std::int64_t i = 0;
-  for (; i + 2 <= count; i += 2) {
-    __m256d sum0 = _mm256_setzero_pd(), slope0 = _mm256_setzero_pd();
-    __m256d sum1 = _mm256_setzero_pd(), slope1 = _mm256_setzero_pd();
-    for (int t = 0; t < turns.n; t += 4) {
-      const __m256d r = _mm256_loadu_pd(re + t), q = _mm256_loadu_pd(im + t);
-      const __m256d ct = _mm256_loadu_pd(c + t), st = _mm256_loadu_pd(s + t);
-      sum0 = _mm256_add_pd(sum0, r);
-      __m256d rt = _mm256_setzero_pd();
-      if constexpr (kSlopes) {
-        rt = _mm256_loadu_pd(rate + t);
-        slope0 = _mm256_add_pd(slope0, _mm256_mul_pd(q, rt));
-      }
-      const __m256d r1 = _mm256_sub_pd(_mm256_mul_pd(r, ct), _mm256_mul_pd(q, st));
-      const __m256d q1 = _mm256_add_pd(_mm256_mul_pd(r, st), _mm256_mul_pd(q, ct));
-      sum1 = _mm256_add_pd(sum1, r1);
-      if constexpr (kSlopes) slope1 = _mm256_add_pd(slope1, _mm256_mul_pd(q1, rt));
-      _mm256_storeu_pd(re + t, _mm256_sub_pd(_mm256_mul_pd(r1, ct), _mm256_mul_pd(q1, st)));
-      _mm256_storeu_pd(im + t, _mm256_add_pd(_mm256_mul_pd(r1, st), _mm256_mul_pd(q1, ct)));
-    }
-    finish(sum0, slope0, i);
-    finish(sum1, slope1, i + 1);
+  for (; i + kDistancesPerPass <= count; i += kDistancesPerPass) {
+    turn_pass_avx2<kSlopes, kDistancesPerPass>(turns, first, i, re, im, values, slopes);
   }
-  for (; i < count; ++i) {
-    __m256d sum = _mm256_setzero_pd(), slope = _mm256_setzero_pd();
-    for (int t = 0; t < turns.n; t += 4) {
-      const __m256d r = _mm256_loadu_pd(re + t), q = _mm256_loadu_pd(im + t);
-      const __m256d ct = _mm256_loadu_pd(c + t), st = _mm256_loadu_pd(s + t);
-      sum = _mm256_add_pd(sum, r);
-      if constexpr (kSlopes)
-        slope = _mm256_add_pd(slope, _mm256_mul_pd(q, _mm256_loadu_pd(rate + t)));
-      _mm256_storeu_pd(re + t, _mm256_sub_pd(_mm256_mul_pd(r, ct), _mm256_mul_pd(q, st)));
-      _mm256_storeu_pd(im + t, _mm256_add_pd(_mm256_mul_pd(r, st), _mm256_mul_pd(q, ct)));
-    }
-    finish(sum, slope, i);
-  }
+  for (; i < count; ++i) turn_pass_avx2<kSlopes, 1>(turns, first, i, re, im, values, slopes);
 }
 
 #endif  // ROPESWEEP_X86_KERNELS
