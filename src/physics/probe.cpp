@@ -124,6 +124,9 @@ ProbeModel draw_probe_model(const ProbeConfig& config, std::uint64_t seed, std::
 }
 
 // Rows [first, first + hidden.rows()) of one sequence's hidden state.
+// Rows of one layer computed together: a multiple of kAttentionBlock.
+constexpr Index kLayerRows = 8 * kAttentionBlock;
+
 struct ProbeForward::Segment {
   Index first = 0;
   MatrixF hidden;
@@ -308,11 +311,21 @@ std::vector<ProbeReadout> ProbeForward::run_compiled(const std::vector<int>& bas
 
   MatrixF keys(length, width), values(length, width);
   std::vector<ProbeReadout> readouts(variants.size());
+  // A layer runs over its rows in runs of up to kLayerRows whole attention blocks, then
+  // over the last, partial block on its own. Rows of an Eigen matrix product do not
+  // depend on how many rows the product has, except where Eigen takes another algorithm
+  // for a short product (a matrix-vector product for one row, a coefficient-wise one for
+  // a few narrow rows): so runs of whole blocks give the bits of one block at a time,
+  // and the partial block is computed as it always was. Runs of 1024 rows pack each
+  // weight matrix once per 1024 rows instead of once per 128: Eigen's product of
+  // 4096 x 1024 by 1024 x 1024 runs 1.2x faster in runs of 1024 rows than of 128.
   auto run_layer = [&](const ProbeLayer& layer, Segment& segment, bool last) {
-    for (Index row = 0; row < segment.hidden.rows(); row += kAttentionBlock) {
-      const Index rows = std::min(kAttentionBlock, segment.hidden.rows() - row);
-      layer_block(layer, segment, row, rows, keys, values, last);
+    const Index rows = segment.hidden.rows();
+    const Index whole = rows / kAttentionBlock * kAttentionBlock;
+    for (Index row = 0; row < whole; row += kLayerRows) {
+      layer_block(layer, segment, row, std::min(kLayerRows, whole - row), keys, values, last);
     }
+    if (whole < rows) layer_block(layer, segment, whole, rows - whole, keys, values, last);
   };
   for (std::size_t l = 0; l < model_.layers.size(); ++l) {
     const ProbeLayer& layer = model_.layers[l];

@@ -142,6 +142,25 @@ TEST(Probe, PrefixReuseIsBitwiseIdenticalToFullPasses) {
   });
 }
 
+TEST(Probe, PrefixReuseIsBitwiseIdenticalOverRunsOfManyBlocks) {
+  // A layer's products run over up to 8 whole blocks at a time and its last, partial
+  // block alone. L = 2049 ends in a block of one row (a matrix-vector product in Eigen);
+  // a variant at 640 makes its segment's runs 1024 and 384 rows long where a full pass
+  // has 1024 and 1024, so the same rows come out of products of different lengths.
+  const int length = 2049;
+  on_every_vector_path([&](VectorPath) {
+    ProbeConfig config = small_config("rope", 2, 3, 8, length);
+    config.mlp = true;
+    const ProbeModel model = draw_probe_model(config, 7, 3, 0);
+    const Encoding encoding(config.encoding);
+    const ProbeForward forward(model, encoding, Precision::kBf16, true);
+    const ProbeSample sample = draw_probe_sample(config, 7, 3, 0);
+    const std::vector<ProbeVariant> variants = {{5, 1}, {640, 2}, {1100, 3}, {2047, 4}};
+    expect_bitwise_equal(forward.run(sample.tokens, variants, true),
+                         forward.run(sample.tokens, variants, false));
+  });
+}
+
 // The stack written out plainly in double precision: full matrices, explicit
 // softmax, every position recomputed. Rotation uses the encoding's fp32 angle
 // factors (the probe's documented choice) applied in double.
