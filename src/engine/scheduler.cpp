@@ -47,7 +47,7 @@ ScheduleSimulation simulate(WorkList work, int ranks, ChunkPolicy policy, double
   // Rank 0's dispatcher answers one request at a time: at large rank counts with
   // short points, requests queue up behind it.
   double dispatcher_free = 0;
-  while (scheduler.remaining_points() > 0) {
+  while (scheduler.remaining_tasks() > 0) {
     auto [time, rank] = free_at.top();
     free_at.pop();
     const double served = std::max(time, dispatcher_free);

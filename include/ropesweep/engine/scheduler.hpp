@@ -29,9 +29,9 @@ class GuidedScheduler {
       : GuidedScheduler(WorkList(std::move(items)), ranks, policy) {}
   // The next chunk of tasks; empty when everything has been handed out.
   std::vector<WorkItem> next_chunk();
-  std::uint64_t remaining_points() const { return total_ - handed_out_; }  // tasks
+  std::uint64_t remaining_tasks() const { return total_ - handed_out_; }
   double remaining_seconds() const { return remaining_seconds_; }
-  std::uint64_t total_points() const { return total_; }
+  std::uint64_t total_tasks() const { return total_; }
 
  private:
   WorkList work_;

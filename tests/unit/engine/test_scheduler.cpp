@@ -138,7 +138,7 @@ TEST(Scheduler, GuidedChunksCoverEveryPointOnceAndShrink) {
   EXPECT_EQ(sizes.front(), 125u);
   EXPECT_EQ(sizes.back(), 1u);
   EXPECT_TRUE(std::is_sorted(sizes.rbegin(), sizes.rend()));
-  EXPECT_EQ(scheduler.remaining_points(), 0u);
+  EXPECT_EQ(scheduler.remaining_tasks(), 0u);
 }
 
 TEST(Scheduler, ChunkLimitsAndOversizedPoints) {
