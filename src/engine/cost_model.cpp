@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "ropesweep/core/format.hpp"
@@ -117,10 +118,11 @@ bool has_parameter(const Experiment& experiment, const std::string& name) {
 // spent less than 2 * min_seconds on them.
 constexpr int kRandomPoints = 32;
 
-// A point of some grid of one kind.
+// A point of some grid of one kind, standing for `stride` points of its grid.
 struct Candidate {
   const ExperimentGrid* grid = nullptr;
   std::uint64_t index = 0;
+  double stride = 1;
 };
 
 // One point's timing and what calibration spent on it (all its repeats).
@@ -152,14 +154,11 @@ bool time_point(const Experiment& experiment, const Parameters& full_point,
   std::int64_t samples = first_samples(experiment, full_point);
   Parameters point = with_samples(full_point, samples);
   if (so_far) {
-    const auto predicted = [&] {
-      return so_far->fixed_seconds + so_far->seconds_per_work * experiment.work(point);
-    };
-    if (predicted() > limit_seconds && scalable && samples > 1) {
+    if (so_far->seconds(experiment.work(point)) > limit_seconds && scalable && samples > 1) {
       samples = 1;
       point = with_samples(full_point, samples);
     }
-    if (predicted() > limit_seconds) return false;
+    if (so_far->seconds(experiment.work(point)) > limit_seconds) return false;
   }
   double elapsed = 0;
   std::vector<double> repeats;
@@ -190,6 +189,24 @@ bool time_point(const Experiment& experiment, const Parameters& full_point,
   return true;
 }
 
+// The candidate of most work (its samples cut as time_point first cuts them) that `fitted`
+// predicts within `budget` seconds, and that work; none when no candidate fits.
+std::pair<const Candidate*, double> anchor_point(const std::vector<Candidate>& list,
+                                                 const FittedCost& fitted, double budget) {
+  const Candidate* anchor = nullptr;
+  double anchor_work = 0;
+  for (const Candidate& candidate : list) {
+    const Experiment& experiment = *candidate.grid->experiment;
+    const Parameters point = candidate.grid->point(candidate.index);
+    const double work = experiment.work(with_samples(point, first_samples(experiment, point)));
+    if (work > anchor_work && fitted.seconds(work) <= budget) {
+      anchor = &candidate;
+      anchor_work = work;
+    }
+  }
+  return {anchor, anchor_work};
+}
+
 }  // namespace
 
 double anchor_budget(double predicted_kind_seconds) {
@@ -200,16 +217,13 @@ CostModel calibrate(const Sweep& sweep, double min_seconds, const ComputeTimer& 
   CostModel model;
   model.calibrated = true;
   // A sample of each kind's points: calibration must stay quick even for huge sweeps.
-  // Each sampled point stands for `stride` points of its grid.
   std::map<std::string, std::vector<Candidate>> candidates;
   std::map<std::string, std::vector<double>> works;
-  std::map<std::string, std::vector<double>> strides;
   for (const ExperimentGrid& grid : sweep.experiments) {
     const std::uint64_t stride = std::max<std::uint64_t>(1, grid.point_count() / 100000);
     for (std::uint64_t index = 0; index < grid.point_count(); index += stride) {
-      candidates[grid.kind].push_back({&grid, index});
+      candidates[grid.kind].push_back({&grid, index, double(stride)});
       works[grid.kind].push_back(grid.experiment->work(grid.point(index)));
-      strides[grid.kind].push_back(double(stride));
     }
   }
   for (const auto& [kind, list] : candidates) {
@@ -241,42 +255,28 @@ CostModel calibrate(const Sweep& sweep, double min_seconds, const ComputeTimer& 
     }
     fitted = fit_cost(timings);
     // The anchor: in a sweep whose points are long, the cheap points above are thousands
-    // of times shorter than the ones that set the total and the makespan, and whatever work() misses
-    // about how the cost of a kind's parts scales (projections against attention, draws
-    // against products) is multiplied by as much. So the most expensive point that fits
-    // the anchor budget (its samples cut down) is timed too, and the line refitted; least
-    // squares lets the longest timing steer the slope.
+    // of times shorter than the ones that set the total and the makespan, and whatever
+    // work() misses about how the cost of a kind's parts scales (projections against
+    // attention, draws against products) is multiplied by as much. So the most expensive
+    // point that fits the anchor budget (its samples cut down) is timed too, and the line
+    // refitted; least squares lets the longest timing steer the slope.
     double kind_seconds = 0;
     for (std::size_t i = 0; i < list.size(); ++i) {
-      kind_seconds +=
-          strides[kind][i] * (fitted.fixed_seconds + fitted.seconds_per_work * works[kind][i]);
+      kind_seconds += list[i].stride * fitted.seconds(works[kind][i]);
     }
+    // A short sweep needs no anchor: its cheap points are representative.
     const double budget = anchor_budget(kind_seconds);
-    if (budget <= 2 * min_seconds) {  // a short sweep: its cheap points are representative
-      model.seconds_per_point[kind] = fitted.fixed_seconds;
-      model.seconds_per_work[kind] = fitted.seconds_per_work;
-      continue;
-    }
-    double largest_timed = 0;
-    for (const CostTiming& timing : timings) largest_timed = std::max(largest_timed, timing.work);
-    const Candidate* anchor = nullptr;
-    double anchor_work = 0;
-    for (const Candidate& candidate : list) {
-      const Experiment& experiment = *candidate.grid->experiment;
-      const Parameters point = candidate.grid->point(candidate.index);
-      const double work = experiment.work(with_samples(point, first_samples(experiment, point)));
-      if (work > anchor_work &&
-          fitted.fixed_seconds + fitted.seconds_per_work * work <= budget) {
-        anchor = &candidate;
-        anchor_work = work;
+    if (budget > 2 * min_seconds) {
+      double largest_timed = 0;
+      for (const CostTiming& timing : timings) largest_timed = std::max(largest_timed, timing.work);
+      const auto [anchor, anchor_work] = anchor_point(list, fitted, budget);
+      PointTiming timed;
+      if (anchor && anchor_work > kAnchorSpread * largest_timed &&
+          time_point(*anchor->grid->experiment, anchor->grid->point(anchor->index), &fitted,
+                     budget / 16, 2 * budget, timer, timed)) {
+        timings.push_back(timed.timing);
+        fitted = fit_cost(timings);
       }
-    }
-    PointTiming timed;
-    if (anchor && anchor_work > kAnchorSpread * largest_timed &&
-        time_point(*anchor->grid->experiment, anchor->grid->point(anchor->index), &fitted,
-                   budget / 16, 2 * budget, timer, timed)) {
-      timings.push_back(timed.timing);
-      fitted = fit_cost(timings);
     }
     model.seconds_per_point[kind] = fitted.fixed_seconds;
     model.seconds_per_work[kind] = fitted.seconds_per_work;

@@ -100,6 +100,16 @@ constexpr int kDistancesPerPass = 2;
 
 double add_lanes(const double* lanes) { return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]); }
 
+// Distance first + i's value, and with kSlopes its slope, from its four partial sums:
+// the one finishing step of every kernel.
+template <bool kSlopes>
+void finish_distance(const Turns& turns, std::int64_t first, std::int64_t i,
+                     const double* sum_lanes, const double* slope_lanes, double* values,
+                     double* slopes) {
+  values[i] = turns.unrotated + add_lanes(sum_lanes);
+  if constexpr (kSlopes) slopes[i] = static_cast<double>(first + i) * add_lanes(slope_lanes);
+}
+
 // The reference: plain C++, the four lanes written out. One pass over the terms computes
 // kDistances distances from i on.
 template <bool kSlopes, int kDistances>
@@ -122,8 +132,7 @@ void turn_pass_generic(const Turns& turns, std::int64_t first, std::int64_t i, d
     }
   }
   for (int k = 0; k < kDistances; ++k) {
-    values[i + k] = turns.unrotated + add_lanes(sum[k]);
-    if constexpr (kSlopes) slopes[i + k] = static_cast<double>(first + i + k) * add_lanes(slope[k]);
+    finish_distance<kSlopes>(turns, first, i + k, sum[k], slope[k], values, slopes);
   }
 }
 
@@ -166,15 +175,12 @@ void turn_pass_sse2(const Turns& turns, std::int64_t first, std::int64_t i, doub
     }
   }
   for (int k = 0; k < kDistances; ++k) {
-    alignas(16) double lanes[4];
-    _mm_store_pd(lanes, sum[k][0]);
-    _mm_store_pd(lanes + 2, sum[k][1]);
-    values[i + k] = turns.unrotated + add_lanes(lanes);
-    if constexpr (kSlopes) {
-      _mm_store_pd(lanes, slope[k][0]);
-      _mm_store_pd(lanes + 2, slope[k][1]);
-      slopes[i + k] = static_cast<double>(first + i + k) * add_lanes(lanes);
-    }
+    alignas(16) double sum_lanes[4], slope_lanes[4];
+    _mm_store_pd(sum_lanes, sum[k][0]);
+    _mm_store_pd(sum_lanes + 2, sum[k][1]);
+    _mm_store_pd(slope_lanes, slope[k][0]);
+    _mm_store_pd(slope_lanes + 2, slope[k][1]);
+    finish_distance<kSlopes>(turns, first, i + k, sum_lanes, slope_lanes, values, slopes);
   }
 }
 
@@ -211,13 +217,10 @@ __attribute__((target("avx2"))) void turn_pass_avx2(const Turns& turns, std::int
     _mm256_storeu_pd(im + t, q);
   }
   for (int k = 0; k < kDistances; ++k) {
-    alignas(32) double lanes[4];
-    _mm256_store_pd(lanes, sum[k]);
-    values[i + k] = turns.unrotated + add_lanes(lanes);
-    if constexpr (kSlopes) {
-      _mm256_store_pd(lanes, slope[k]);
-      slopes[i + k] = static_cast<double>(first + i + k) * add_lanes(lanes);
-    }
+    alignas(32) double sum_lanes[4], slope_lanes[4];
+    _mm256_store_pd(sum_lanes, sum[k]);
+    _mm256_store_pd(slope_lanes, slope[k]);
+    finish_distance<kSlopes>(turns, first, i + k, sum_lanes, slope_lanes, values, slopes);
   }
 }
 

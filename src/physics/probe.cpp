@@ -123,10 +123,10 @@ ProbeModel draw_probe_model(const ProbeConfig& config, std::uint64_t seed, std::
   return model;
 }
 
-// Rows [first, first + hidden.rows()) of one sequence's hidden state.
 // Rows of one layer computed together: a multiple of kAttentionBlock.
 constexpr Index kLayerRows = 8 * kAttentionBlock;
 
+// Rows [first, first + hidden.rows()) of one sequence's hidden state.
 struct ProbeForward::Segment {
   Index first = 0;
   MatrixF hidden;

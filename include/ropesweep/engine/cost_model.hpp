@@ -56,6 +56,8 @@ struct CostTiming {
 struct FittedCost {
   double fixed_seconds = 0;
   double seconds_per_work = 0;
+  // The line's prediction for a computation of `work` units.
+  double seconds(double work) const { return fixed_seconds + seconds_per_work * work; }
 };
 FittedCost fit_cost(const std::vector<CostTiming>& timings);
 

@@ -31,7 +31,6 @@ class GuidedScheduler {
   std::vector<WorkItem> next_chunk();
   std::uint64_t remaining_tasks() const { return total_ - handed_out_; }
   double remaining_seconds() const { return remaining_seconds_; }
-  std::uint64_t total_tasks() const { return total_; }
 
  private:
   WorkList work_;

@@ -1,8 +1,7 @@
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <functional>
 #include <filesystem>
+#include <functional>
 
 #include "ropesweep/engine/cost_model.hpp"
 #include "ropesweep/engine/wall_time.hpp"
@@ -14,7 +13,7 @@ namespace ropesweep {
 namespace {
 
 // An experiment whose points cost a known time: 2 ms plus 1 ns per work unit, work
-// being `length`. Calibration is handed that cost as its timer (known_cost), so what
+// being `length`. Calibration is handed that cost as its timer (KnownCost), so what
 // it fits is checked exactly, whatever else runs on the machine.
 constexpr double kSpinFixed = 2e-3, kSpinPerWork = 1e-9;
 
