@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <type_traits>
 
-#include "lanes.hpp"
+#include "block_product.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/format.hpp"
 #include "ropesweep/physics/gaussian.hpp"
@@ -86,8 +86,6 @@ void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent
 
 namespace {
 
-constexpr std::int64_t kColumnBlock = 8;  // distances per register block of the product
-
 std::int64_t padded(std::int64_t count) {
   return std::max<std::int64_t>(kColumnBlock,
                                 (count + kColumnBlock - 1) / kColumnBlock * kColumnBlock);
@@ -135,8 +133,8 @@ AngleAdditionTables::AngleAdditionTables(const Encoding& encoding, std::int64_t 
     angles.resize(cells);
     cos_out.resize(cells);
     sin_out.resize(cells);
-    for (std::int64_t t = 0; t < pairs; ++t) {
-      for (std::int64_t i = 0; i < count; ++i) {
+    for (std::int64_t i = 0; i < count; ++i) {
+      for (std::int64_t t = 0; t < pairs; ++t) {
         angles[i * pairs + t] = static_cast<double>(i * step) * w[t];  // [i][t]
       }
     }
@@ -230,169 +228,9 @@ void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count,
   copy_factor_rows(sin_f, pairs_, count, stride_, sin32_.data());
 }
 
-namespace {
-
-// The exact path's product, written once for every vector width N (lanes.hpp): N = 1 is the
-// generic C++ path, 2 SSE2, 4 AVX2, 8 AVX-512F (one register per column block).
-//
-// Per value, on every path: a factor is cos = cc * fc - cs * fs, sin = cs * fc + cc * fs
-// (two products and one difference or sum, angle addition of the coarse and fine rows), and
-// an output is sum over k = 0 .. depth-1, in order, of feature[k] * factor[k] (a product,
-// then a sum: no fused multiply-add). A vector holds N columns (distances), never N values
-// of k, so the order of every sum is the same on every path, and so are the bits.
-
-// Lanes<N> values pass between always-inlined functions only (lanes.hpp).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpsabi"
-
-// Where the factors of a column block come from: the angle-addition tables and the split
-// indices (r = high K + low) of each distance.
-struct FactorSource {
-  std::int64_t pairs;
-  const double *coarse_cos, *coarse_sin, *fine_cos, *fine_sin;
-  const std::int64_t *high, *low;
-};
-
-struct ProductJob {
-  const double* features;  // rows x depth
-  std::int64_t rows, depth;
-  double* out;                 // rows x count
-  std::int64_t count, stride;  // distances, padded row length of a whole table
-  const double* supplied;      // a whole [cos; sin] table (depth x stride), or null...
-  FactorSource factors;        // ...for slices built from these
-  double* slice;               // room for one slice, [cos rows; sin rows] x kColumnBlock
-};
-
-template <int kLanes>
-ROPESWEEP_ALWAYS_INLINE void add_angles(const FactorSource& source, std::int64_t j, std::int64_t t,
-                                        Lanes<kLanes>& cos, Lanes<kLanes>& sin) {
-  const std::int64_t coarse = source.high[j] * source.pairs + t;
-  const std::int64_t fine = source.low[j] * source.pairs + t;
-  const Lanes<kLanes> cc = load_lanes<kLanes>(source.coarse_cos + coarse);
-  const Lanes<kLanes> cs = load_lanes<kLanes>(source.coarse_sin + coarse);
-  const Lanes<kLanes> fc = load_lanes<kLanes>(source.fine_cos + fine);
-  const Lanes<kLanes> fs = load_lanes<kLanes>(source.fine_sin + fine);
-  cos = cc * fc - cs * fs;  // cos(x + y)
-  sin = cs * fc + cc * fs;  // sin(x + y)
-}
-
-// The factors of distances j0 .. j0+7 (pairs x 8 cos rows, then as many sin rows when asked
-// for). The tables are contiguous in t, the slice in j: N distances x N frequencies at a
-// time make an N x N block that is transposed in registers, so loads and stores are both
-// whole vectors; the frequencies beyond the last whole block one at a time.
-template <int kLanes>
-ROPESWEEP_ALWAYS_INLINE void factor_slice(const FactorSource& source, std::int64_t j0,
-                                          bool with_sin, double* slice) {
-  const std::int64_t pairs = source.pairs;
-  double* cos_slice = slice;
-  double* sin_slice = slice + pairs * kColumnBlock;
-  const std::int64_t t_vector_end = pairs - pairs % kLanes;
-  for (std::int64_t j = j0; j < j0 + kColumnBlock; j += kLanes) {
-    for (std::int64_t t = 0; t < t_vector_end; t += kLanes) {
-      Lanes<kLanes> cos[kLanes], sin[kLanes];  // [distance][frequency]
-      for (int i = 0; i < kLanes; ++i) add_angles<kLanes>(source, j + i, t, cos[i], sin[i]);
-      transpose_lanes<kLanes>(cos);  // [frequency][distance]
-      for (int i = 0; i < kLanes; ++i)
-        store_lanes<kLanes>(cos_slice + (t + i) * kColumnBlock + (j - j0), cos[i]);
-      if (!with_sin) continue;
-      transpose_lanes<kLanes>(sin);
-      for (int i = 0; i < kLanes; ++i)
-        store_lanes<kLanes>(sin_slice + (t + i) * kColumnBlock + (j - j0), sin[i]);
-    }
-  }
-  for (std::int64_t j = 0; j < kColumnBlock; ++j) {
-    for (std::int64_t t = t_vector_end; t < pairs; ++t) {
-      add_angles<1>(source, j0 + j, t, cos_slice[t * kColumnBlock + j],
-                    sin_slice[t * kColumnBlock + j]);
-    }
-  }
-}
-
-// out rows c .. c + kRows - 1, columns j0 .. j0 + width - 1, from one column block of the
-// table (depth rows of kColumnBlock values, row_stride apart). Every accumulator stays in a
-// register.
-template <int kLanes, int kRows>
-ROPESWEEP_ALWAYS_INLINE void block_rows(const ProductJob& job, std::int64_t c, const double* table,
-                                        std::int64_t row_stride, std::int64_t j0,
-                                        std::int64_t width) {
-  constexpr int kVectors = kColumnBlock / kLanes;
-  const std::int64_t depth = job.depth;
-  const double* features = job.features + c * depth;
-  Lanes<kLanes> sums[kRows][kVectors];
-  for (int i = 0; i < kRows; ++i) {
-    for (int h = 0; h < kVectors; ++h) sums[i][h] = broadcast_lanes<kLanes>(0.0);
-  }
-  for (std::int64_t k = 0; k < depth; ++k) {
-    const double* row = table + k * row_stride;
-    Lanes<kLanes> factors[kVectors];
-#pragma GCC unroll 8
-    for (int h = 0; h < kVectors; ++h) factors[h] = load_lanes<kLanes>(row + h * kLanes);
-#pragma GCC unroll 4
-    for (int i = 0; i < kRows; ++i) {
-      const Lanes<kLanes> x = broadcast_lanes<kLanes>(features[i * depth + k]);
-#pragma GCC unroll 8
-      for (int h = 0; h < kVectors; ++h) sums[i][h] += x * factors[h];
-    }
-  }
-  for (int i = 0; i < kRows; ++i) {
-    double block[kColumnBlock];
-    for (int h = 0; h < kVectors; ++h) store_lanes<kLanes>(block + h * kLanes, sums[i][h]);
-    std::copy(block, block + width, job.out + (c + i) * job.count + j0);
-  }
-}
-
-// Rows c .. rows-1 in blocks of kRows, then of kRows / 2, ..., 1.
-template <int kLanes, int kRows>
-ROPESWEEP_ALWAYS_INLINE void block_rows_from(const ProductJob& job, std::int64_t c,
-                                             const double* table, std::int64_t row_stride,
-                                             std::int64_t j0, std::int64_t width) {
-  for (; c + kRows <= job.rows; c += kRows) {
-    block_rows<kLanes, kRows>(job, c, table, row_stride, j0, width);
-  }
-  if constexpr (kRows > 1) block_rows_from<kLanes, kRows / 2>(job, c, table, row_stride, j0, width);
-}
-
-// Rows per register block: each sum's chain of additions waits on the previous one, so the
-// wide paths, with fewer vectors per row, take more rows at a time to keep the adders busy
-// (eight rows of AVX-512 measured slower than four); SSE2 has registers for two rows only.
-template <int kLanes>
-constexpr int kRowBlock = kLanes >= 4 ? 4 : 2;
-
-// Column blocks outside, rows inside: each block's slice of the cos/sin table (depth x 8) is
-// built, and stays in L1, while every row reads it; the whole table is never stored.
-template <int kLanes>
-ROPESWEEP_ALWAYS_INLINE void product_on(const ProductJob& job) {
-  const bool with_sin = job.depth > job.factors.pairs;  // profiles need no sin rows
-  for (std::int64_t j0 = 0; j0 < job.stride; j0 += kColumnBlock) {
-    const double* table = job.slice;
-    std::int64_t row_stride = kColumnBlock;
-    if (job.supplied != nullptr) {
-      table = job.supplied + j0;
-      row_stride = job.stride;
-    } else {
-      factor_slice<kLanes>(job.factors, j0, with_sin, job.slice);
-    }
-    const std::int64_t width = std::min(kColumnBlock, job.count - j0);
-    block_rows_from<kLanes, kRowBlock<kLanes>>(job, 0, table, row_stride, j0, width);
-  }
-}
-
-#pragma GCC diagnostic pop
-
-void product_generic(const ProductJob& job) { product_on<1>(job); }
-#if ROPESWEEP_X86_KERNELS
-void product_sse2(const ProductJob& job) { product_on<2>(job); }
-__attribute__((target("avx2"))) void product_avx2(const ProductJob& job) { product_on<4>(job); }
-__attribute__((target("avx512f"))) void product_avx512(const ProductJob& job) {
-  product_on<8>(job);
-}
-#endif
-
-}  // namespace
-
 void BlockKernel::product(const double* features, std::int64_t rows, std::int64_t depth,
                           double* out) {
-  slice_.resize(static_cast<std::size_t>(2 * pairs_ * kColumnBlock));
+  double* slice = cache_aligned(slice_, static_cast<std::size_t>(2 * pairs_ * kColumnBlock));
   FactorSource factors{pairs_, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
   if (!supplied_) {
     factors = {pairs_,
@@ -405,7 +243,7 @@ void BlockKernel::product(const double* features, std::int64_t rows, std::int64_
   }
   const ProductJob job{
       features, rows,         depth, out, count_, stride_, supplied_ ? table_.data() : nullptr,
-      factors,  slice_.data()};
+      factors,  slice};
   switch (vector_path()) {
 #if ROPESWEEP_X86_KERNELS
     case VectorPath::kAvx512:
@@ -425,17 +263,28 @@ void BlockKernel::exact_scores(const double* queries, const double* keys, std::i
   const int d = encoding_.head_dim();
   const double scale_squared = encoding_.qk_scale() * encoding_.qk_scale();
   features_.resize(static_cast<std::size_t>(rows * d));
-  for (std::int64_t c = 0; c < rows; ++c) {
-    const double* q = queries + c * d;
-    const double* k = keys + c * d;
-    double* f = features_.data() + c * d;
-    for (int t = 0; t < pairs_; ++t) {
-      const double a = q[real_[t]], b = q[imag_[t]];
-      const double x = k[real_[t]], y = k[imag_[t]];
-      // Re[(a + ib)(x - iy) e^{i angle}] = (ax + by) cos - (bx - ay) sin
-      f[t] = scale_squared * (a * x + b * y);
-      f[pairs_ + t] = -scale_squared * (b * x - a * y);
+  // Pair t of a vector is (v[real_index(t)], v[imag_index(t)]): (v[2t], v[2t+1]) interleaved,
+  // (v[t], v[t + pairs]) half-split. Written per layout with constant steps, the loop runs
+  // over contiguous values and vectorises; the arithmetic is the same either way.
+  auto pair_features = [&](auto step, std::int64_t imag_offset) {
+    constexpr std::int64_t kStep = decltype(step)::value;
+    for (std::int64_t c = 0; c < rows; ++c) {
+      const double* q = queries + c * d;
+      const double* k = keys + c * d;
+      double* f = features_.data() + c * d;
+      for (std::int64_t t = 0; t < pairs_; ++t) {
+        const double a = q[kStep * t], b = q[kStep * t + imag_offset];
+        const double x = k[kStep * t], y = k[kStep * t + imag_offset];
+        // Re[(a + ib)(x - iy) e^{i angle}] = (ax + by) cos - (bx - ay) sin
+        f[t] = scale_squared * (a * x + b * y);
+        f[pairs_ + t] = -scale_squared * (b * x - a * y);
+      }
     }
+  };
+  if (encoding_.layout() == PairLayout::kInterleaved) {
+    pair_features(std::integral_constant<std::int64_t, 2>{}, 1);
+  } else {
+    pair_features(std::integral_constant<std::int64_t, 1>{}, pairs_);
   }
   product(features_.data(), rows, d, scores);
   const double slope = encoding_.distance_slope();

@@ -380,9 +380,10 @@ TEST(Pairwise, KernelFollowsThePrecisionPipeline) {
 }
 
 // The exact path's scores and profiles, recomputed here one at a time: each factor by the
-// angle addition of the coarse and fine tables (two products and one sum or difference),
-// each score summed over k = 0 .. d-1 in order from 0. The kernel's contract is these bits,
-// whatever its path (SSE2 or plain C++ loops, two rows at a time or one, padded columns).
+// angle addition of the coarse and fine tables (one product, then one fused multiply-add),
+// each score summed over k = 0 .. d-1 in order from 0, one fused multiply-add per term. The
+// kernel's contract is these bits, whatever its path (vector width, rows at a time, padded
+// columns).
 TEST(Pairwise, ExactKernelSumsEveryScoreInOrder) {
   EncodingConfig ec;
   ec.head_dim = 64;
@@ -417,20 +418,20 @@ TEST(Pairwise, ExactKernelSumsEveryScoreInOrder) {
         const double cs = tables->coarse_sin[high * pairs + t];
         const double fc = tables->fine_cos[low * pairs + t];
         const double fs = tables->fine_sin[low * pairs + t];
-        cos_r[t] = cc * fc - cs * fs;
-        sin_r[t] = cs * fc + cc * fs;
+        cos_r[t] = std::fma(cc, fc, -(cs * fs));
+        sin_r[t] = std::fma(cs, fc, cc * fs);
       }
       double score = 0.0, profile = 0.0;
       for (int t = 0; t < pairs; ++t) {
         const double a = qc[encoding.real_index(t)], b = qc[encoding.imag_index(t)];
         const double x = kc[encoding.real_index(t)], y = kc[encoding.imag_index(t)];
-        score += (s2 * (a * x + b * y)) * cos_r[t];
-        profile += (s2 * (a * a + b * b)) * cos_r[t];
+        score = std::fma(s2 * (a * x + b * y), cos_r[t], score);
+        profile = std::fma(s2 * (a * a + b * b), cos_r[t], profile);
       }
       for (int t = 0; t < pairs; ++t) {
         const double a = qc[encoding.real_index(t)], b = qc[encoding.imag_index(t)];
         const double x = kc[encoding.real_index(t)], y = kc[encoding.imag_index(t)];
-        score += (-s2 * (b * x - a * y)) * sin_r[t];
+        score = std::fma(-s2 * (b * x - a * y), sin_r[t], score);
       }
       EXPECT_EQ(scores[c * count + j], score) << "row " << c << ", distance " << distances[j];
       EXPECT_EQ(profiles[c * count + j], profile) << "row " << c << ", distance " << distances[j];

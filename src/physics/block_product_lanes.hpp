@@ -1,0 +1,154 @@
+#pragma once
+// The exact path's product, written once for every vector width N (lanes.hpp): N = 1 is the
+// generic C++ path, 2 SSE2, 4 AVX2, 8 AVX-512F. Internal linkage: each file that includes it
+// compiles it for its own instruction set, and no copy may stand in for another's.
+//
+// Per value, on every path: a factor is the angle addition of the coarse and fine rows,
+// cos = fma(cc, fc, -(cs fs)), sin = fma(cs, fc, cc fs) (one product, then one fused
+// multiply-add: multiply_add_lanes, whose product is not rounded before the sum), and an
+// output is sum over k = 0 .. depth-1, in order, of feature[k] * factor[k], each term added
+// by one fused multiply-add. A vector holds N columns (distances), never N values of k, so the order of every
+// sum is the same on every path, and so are the bits.
+#include <algorithm>
+#include <cstdint>
+
+#include "block_product.hpp"
+#include "lanes.hpp"
+
+namespace ropesweep::detail {
+namespace {
+
+// Lanes<N> values pass between always-inlined functions only (lanes.hpp).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+// Distances per column block: one fused multiply-add waits four cycles for the one before it
+// on the same sum, and two issue per cycle, so a register block needs eight sums; with one
+// broadcast feature per row and one load of factors per vector of a row, each k also loads
+// kRows + kColumns / N values. AVX-512 takes two vectors of columns (16) by four rows: eight
+// sums, six loads; the narrower paths one block of 8 (kColumnBlock, the padding of the
+// table, is a multiple of both).
+template <int kLanes>
+constexpr std::int64_t kColumns = kLanes == 8 ? 16 : 8;
+static_assert(kColumnBlock % kColumns<8> == 0 && kColumnBlock % kColumns<1> == 0);
+
+template <int kLanes>
+ROPESWEEP_ALWAYS_INLINE void add_angles(const FactorSource& source, std::int64_t j, std::int64_t t,
+                                        Lanes<kLanes>& cos, Lanes<kLanes>& sin) {
+  const std::int64_t coarse = source.high[j] * source.pairs + t;
+  const std::int64_t fine = source.low[j] * source.pairs + t;
+  const Lanes<kLanes> cc = load_lanes<kLanes>(source.coarse_cos + coarse);
+  const Lanes<kLanes> cs = load_lanes<kLanes>(source.coarse_sin + coarse);
+  const Lanes<kLanes> fc = load_lanes<kLanes>(source.fine_cos + fine);
+  const Lanes<kLanes> fs = load_lanes<kLanes>(source.fine_sin + fine);
+  cos = multiply_add_lanes<kLanes>(cc, fc, -(cs * fs));  // cos(x + y)
+  sin = multiply_add_lanes<kLanes>(cs, fc, cc * fs);     // sin(x + y)
+}
+
+// The factors of distances j0 .. j0 + kColumns - 1 (pairs x kColumns cos rows, then as many
+// sin rows when asked for). The tables are contiguous in t, the slice in j: N distances x N
+// frequencies at a time make an N x N block that is transposed in registers, so loads and stores
+// are both whole vectors; the frequencies beyond the last whole block one at a time.
+template <int kLanes>
+ROPESWEEP_ALWAYS_INLINE void factor_slice(const FactorSource& source, std::int64_t j0,
+                                          bool with_sin, double* slice) {
+  const std::int64_t pairs = source.pairs;
+  double* cos_slice = slice;
+  double* sin_slice = slice + pairs * kColumns<kLanes>;
+  const std::int64_t t_vector_end = pairs - pairs % kLanes;
+  for (std::int64_t j = j0; j < j0 + kColumns<kLanes>; j += kLanes) {
+    for (std::int64_t t = 0; t < t_vector_end; t += kLanes) {
+      Lanes<kLanes> cos[kLanes], sin[kLanes];  // [distance][frequency]
+      for (int i = 0; i < kLanes; ++i) add_angles<kLanes>(source, j + i, t, cos[i], sin[i]);
+      transpose_lanes<kLanes>(cos);  // [frequency][distance]
+      for (int i = 0; i < kLanes; ++i)
+        store_lanes<kLanes>(cos_slice + (t + i) * kColumns<kLanes> + (j - j0), cos[i]);
+      if (!with_sin) continue;
+      transpose_lanes<kLanes>(sin);
+      for (int i = 0; i < kLanes; ++i)
+        store_lanes<kLanes>(sin_slice + (t + i) * kColumns<kLanes> + (j - j0), sin[i]);
+    }
+  }
+  for (std::int64_t j = 0; j < kColumns<kLanes>; ++j) {
+    for (std::int64_t t = t_vector_end; t < pairs; ++t) {
+      add_angles<1>(source, j0 + j, t, cos_slice[t * kColumns<kLanes> + j],
+                    sin_slice[t * kColumns<kLanes> + j]);
+    }
+  }
+}
+
+// out rows c .. c + kRows - 1, columns j0 .. j0 + width - 1, from one column block of the
+// table (depth rows of kColumns values, row_stride apart). Every accumulator stays in a
+// register.
+template <int kLanes, int kRows>
+ROPESWEEP_ALWAYS_INLINE void block_rows(const ProductJob& job, std::int64_t c, const double* table,
+                                        std::int64_t row_stride, std::int64_t j0,
+                                        std::int64_t width) {
+  constexpr int kVectors = kColumns<kLanes> / kLanes;
+  const std::int64_t depth = job.depth;
+  const double* features = job.features + c * depth;
+  Lanes<kLanes> sums[kRows][kVectors];
+  for (int i = 0; i < kRows; ++i) {
+    for (int h = 0; h < kVectors; ++h) sums[i][h] = broadcast_lanes<kLanes>(0.0);
+  }
+  for (std::int64_t k = 0; k < depth; ++k) {
+    const double* row = table + k * row_stride;
+    Lanes<kLanes> factors[kVectors];
+#pragma GCC unroll 8
+    for (int h = 0; h < kVectors; ++h) factors[h] = load_lanes<kLanes>(row + h * kLanes);
+#pragma GCC unroll 4
+    for (int i = 0; i < kRows; ++i) {
+      const Lanes<kLanes> x = broadcast_lanes<kLanes>(features[i * depth + k]);
+#pragma GCC unroll 8
+      for (int h = 0; h < kVectors; ++h)
+        sums[i][h] = multiply_add_lanes<kLanes>(x, factors[h], sums[i][h]);
+    }
+  }
+  for (int i = 0; i < kRows; ++i) {
+    double block[kColumns<kLanes>];
+    for (int h = 0; h < kVectors; ++h) store_lanes<kLanes>(block + h * kLanes, sums[i][h]);
+    std::copy(block, block + width, job.out + (c + i) * job.count + j0);
+  }
+}
+
+// Rows c .. rows-1 in blocks of kRows, then of kRows / 2, ..., 1.
+template <int kLanes, int kRows>
+ROPESWEEP_ALWAYS_INLINE void block_rows_from(const ProductJob& job, std::int64_t c,
+                                             const double* table, std::int64_t row_stride,
+                                             std::int64_t j0, std::int64_t width) {
+  for (; c + kRows <= job.rows; c += kRows) {
+    block_rows<kLanes, kRows>(job, c, table, row_stride, j0, width);
+  }
+  if constexpr (kRows > 1) block_rows_from<kLanes, kRows / 2>(job, c, table, row_stride, j0, width);
+}
+
+// Rows per register block: each sum's chain of additions waits on the previous one, so the
+// wide paths, with fewer vectors per row, take more rows at a time to keep the adders busy
+// (eight rows of AVX-512 measured slower than four); SSE2 has registers for two rows only.
+template <int kLanes>
+constexpr int kRowBlock = kLanes >= 4 ? 4 : 2;
+
+// Column blocks outside, rows inside: each block's slice of the cos/sin table (depth x
+// kColumns) is built, and stays in L1, while every row reads it; the whole table is never
+// stored. Blocks wholly in the padding are skipped.
+template <int kLanes>
+ROPESWEEP_ALWAYS_INLINE void product_on(const ProductJob& job) {
+  const bool with_sin = job.depth > job.factors.pairs;  // profiles need no sin rows
+  for (std::int64_t j0 = 0; j0 < job.count; j0 += kColumns<kLanes>) {
+    const double* table = job.slice;
+    std::int64_t row_stride = kColumns<kLanes>;
+    if (job.supplied != nullptr) {
+      table = job.supplied + j0;
+      row_stride = job.stride;
+    } else {
+      factor_slice<kLanes>(job.factors, j0, with_sin, job.slice);
+    }
+    const std::int64_t width = std::min(kColumns<kLanes>, job.count - j0);
+    block_rows_from<kLanes, kRowBlock<kLanes>>(job, 0, table, row_stride, j0, width);
+  }
+}
+
+#pragma GCC diagnostic pop
+
+}  // namespace
+}  // namespace ropesweep::detail
