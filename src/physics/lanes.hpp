@@ -11,7 +11,7 @@
 #include <cstring>
 #include <utility>
 
-#if defined(__AVX512F__) || defined(__FMA__)
+#if defined(__SSE2__)
 #include <immintrin.h>
 #endif
 
@@ -21,6 +21,9 @@
 // wide vector return value changes the ABI of a function compiled without AVX does not apply.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
+// GCC 12 reports its own _mm512_undefined_pd, which _mm512_sqrt_pd passes as the value of
+// masked-off lanes (there are none), as maybe uninitialized.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 namespace ropesweep::detail {
 
@@ -85,6 +88,31 @@ ROPESWEEP_ALWAYS_INLINE Lanes<kLanes> multiply_add_lanes(const Lanes<kLanes>& a,
   }
 }
 
+// The square root in every lane, rounded as IEEE prescribes (so every width gives the same
+// bits): one instruction where the file is compiled for the width, else std::sqrt per lane.
+template <int kLanes>
+ROPESWEEP_ALWAYS_INLINE Lanes<kLanes> sqrt_lanes(const Lanes<kLanes>& a) {
+  if constexpr (kLanes == 1) {
+    return std::sqrt(a);
+#if defined(__AVX512F__)
+  } else if constexpr (kLanes == 8) {
+    return _mm512_sqrt_pd(a);
+#endif
+#if defined(__AVX__)
+  } else if constexpr (kLanes == 4) {
+    return _mm256_sqrt_pd(a);
+#endif
+#if defined(__SSE2__)
+  } else if constexpr (kLanes == 2) {
+    return _mm_sqrt_pd(a);
+#endif
+  } else {
+    Lanes<kLanes> out;
+    for (int i = 0; i < kLanes; ++i) out[i] = std::sqrt(a[i]);
+    return out;
+  }
+}
+
 namespace lanes_detail {
 // Lanes h = kHalf * N/2 .. of a and b interleaved: a[h], b[h], a[h + 1], b[h + 1], ...
 // (written into `into`: a returned vector would draw -Wpsabi at the end of the file).
@@ -92,6 +120,12 @@ template <int kLanes, int kHalf, std::size_t... I>
 ROPESWEEP_ALWAYS_INLINE void interleave(const Lanes<kLanes>& a, const Lanes<kLanes>& b,
                                         Lanes<kLanes>& into, std::index_sequence<I...>) {
   into = __builtin_shufflevector(a, b, ((I % 2 ? kLanes : 0) + kHalf * kLanes / 2 + I / 2)...);
+}
+// Lanes kFirst, kFirst + 2, ... of a followed by b.
+template <int kLanes, int kFirst, std::size_t... I>
+ROPESWEEP_ALWAYS_INLINE void every_other(const Lanes<kLanes>& a, const Lanes<kLanes>& b,
+                                         Lanes<kLanes>& into, std::index_sequence<I...>) {
+  into = __builtin_shufflevector(a, b, (kFirst + 2 * static_cast<int>(I))...);
 }
 }  // namespace lanes_detail
 
@@ -109,6 +143,34 @@ ROPESWEEP_ALWAYS_INLINE void transpose_lanes(Lanes<kLanes> (&rows)[kLanes]) {
       }
       for (int i = 0; i < kLanes; ++i) rows[i] = next[i];
     }
+  }
+}
+
+// The lanes of a and b (in that order) split into their even and odd ones: for values
+// stored in pairs (x0, y0, x1, y1, ...), the x and the y of N pairs.
+template <int kLanes>
+ROPESWEEP_ALWAYS_INLINE void deinterleave_lanes(const Lanes<kLanes>& a, const Lanes<kLanes>& b,
+                                                Lanes<kLanes>& even, Lanes<kLanes>& odd) {
+  if constexpr (kLanes == 1) {
+    even = a;
+    odd = b;
+  } else {
+    lanes_detail::every_other<kLanes, 0>(a, b, even, std::make_index_sequence<kLanes>{});
+    lanes_detail::every_other<kLanes, 1>(a, b, odd, std::make_index_sequence<kLanes>{});
+  }
+}
+
+// The inverse: x and y of N pairs into (x0, y0, x1, y1, ...), the first N lanes in `low`.
+template <int kLanes>
+ROPESWEEP_ALWAYS_INLINE void interleave_lanes(const Lanes<kLanes>& x, const Lanes<kLanes>& y,
+                                              Lanes<kLanes>& low, Lanes<kLanes>& high) {
+  if constexpr (kLanes == 1) {
+    low = x;
+    high = y;
+  } else {
+    constexpr auto lanes = std::make_index_sequence<kLanes>{};
+    lanes_detail::interleave<kLanes, 0>(x, y, low, lanes);
+    lanes_detail::interleave<kLanes, 1>(x, y, high, lanes);
   }
 }
 
