@@ -7,15 +7,25 @@ namespace ropesweep {
 
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
-double bivariate_normal_upper(double h, double k, double r) {
-  constexpr double kTwoPi = 2.0 * M_PI;
-  if (std::isinf(h) && h > 0) return 0.0;
-  if (std::isinf(k) && k > 0) return 0.0;
-  if (std::isinf(h)) return std::isinf(k) ? 1.0 : normal_cdf(-k);
-  if (std::isinf(k)) return normal_cdf(-h);
-  r = std::clamp(r, -1.0, 1.0);
-  if (r == 0.0) return normal_cdf(-h) * normal_cdf(-k);
+namespace {
 
+// The special cases of P(X > h, Y > k): an infinite limit, or r = 0. Sets `value` and says
+// whether it applies.
+bool bivariate_special_case(double h, double k, double r, double& value) {
+  if (std::isinf(h) && h > 0) return value = 0.0, true;
+  if (std::isinf(k) && k > 0) return value = 0.0, true;
+  if (std::isinf(h)) return value = std::isinf(k) ? 1.0 : normal_cdf(-k), true;
+  if (std::isinf(k)) return value = normal_cdf(-h), true;
+  if (r == 0.0) return value = normal_cdf(-h) * normal_cdf(-k), true;
+  return false;
+}
+
+// Genz's BVNU in two parts. The first, the quadrature, depends on h and k only through
+// h k, h^2 + k^2 and (h - k)^2 (the last after k's sign flip for r < 0), so (h, k) and
+// (-h, -k) share it bit for bit; the second adds the normal distribution terms of (h, k).
+// r in [-1, 1], not 0; h and k finite.
+double bivariate_quadrature(double h, double k, double r) {
+  constexpr double kTwoPi = 2.0 * M_PI;
   // Gauss-Legendre nodes on (-1, 1) (positive half; weights per node), for 6, 12
   // and 20 points, chosen by |r| as in Genz's code.
   static const double w6[] = {0.1713244923791705, 0.3607615730481384, 0.4679139345726904};
@@ -55,7 +65,7 @@ double bivariate_normal_upper(double h, double k, double r) {
         bvn += w[i] * std::exp((sn * hk - hs) / (1.0 - sn * sn));
       }
     }
-    return std::clamp(bvn * asr / kTwoPi + normal_cdf(-h) * normal_cdf(-k), 0.0, 1.0);
+    return bvn * asr / kTwoPi;
   }
   // |r| close to 1: expansion around the degenerate case (Drezner & Wesolowsky).
   if (r < 0.0) {
@@ -93,6 +103,15 @@ double bivariate_normal_upper(double h, double k, double r) {
     }
     bvn = -bvn / kTwoPi;
   }
+  return bvn;
+}
+
+double bivariate_with_quadrature(double quadrature, double h, double k, double r) {
+  double bvn = quadrature;
+  if (std::fabs(r) < 0.925) {
+    return std::clamp(bvn + normal_cdf(-h) * normal_cdf(-k), 0.0, 1.0);
+  }
+  if (r < 0.0) k = -k;
   if (r > 0.0) {
     bvn += normal_cdf(-std::max(h, k));
   } else if (h >= k) {
@@ -103,6 +122,26 @@ double bivariate_normal_upper(double h, double k, double r) {
     bvn = between - bvn;
   }
   return std::clamp(bvn, 0.0, 1.0);
+}
+
+}  // namespace
+
+double bivariate_normal_upper(double h, double k, double r) {
+  double value;
+  if (bivariate_special_case(h, k, r, value)) return value;
+  r = std::clamp(r, -1.0, 1.0);
+  return bivariate_with_quadrature(bivariate_quadrature(h, k, r), h, k, r);
+}
+
+double bivariate_normal_concordant(double h, double k, double r) {
+  double upper, lower;
+  if (bivariate_special_case(h, k, r, upper) || bivariate_special_case(-h, -k, r, lower)) {
+    return bivariate_normal_upper(h, k, r) + bivariate_normal_upper(-h, -k, r);
+  }
+  r = std::clamp(r, -1.0, 1.0);
+  const double quadrature = bivariate_quadrature(h, k, r);
+  return bivariate_with_quadrature(quadrature, h, k, r) +
+         bivariate_with_quadrature(quadrature, -h, -k, r);
 }
 
 }  // namespace ropesweep

@@ -609,8 +609,7 @@ SampleMoments moments_token_inversion(const PairwiseConfig& config, const Encodi
             sum += std::fabs(normal_cdf(-mean_x) - normal_cdf(-mean_y));
             continue;
           }
-          const double same_sign = bivariate_normal_upper(-mean_x, -mean_y, correlation) +
-                                   bivariate_normal_upper(mean_x, mean_y, correlation);
+          const double same_sign = bivariate_normal_concordant(-mean_x, -mean_y, correlation);
           sum += std::clamp(1.0 - same_sign, 0.0, 1.0);
         }
       }

@@ -11,4 +11,8 @@ double normal_cdf(double x);
 // about 1e-15. Infinite h or k are allowed.
 double bivariate_normal_upper(double h, double k, double r);
 
+// P(X > h, Y > k) + P(X < h, Y < k), the same pair: bivariate_normal_upper(h, k, r) +
+// bivariate_normal_upper(-h, -k, r) bit for bit, with the quadrature both share done once.
+double bivariate_normal_concordant(double h, double k, double r);
+
 }  // namespace ropesweep
