@@ -126,22 +126,27 @@ AngleAdditionTables::AngleAdditionTables(const Encoding& encoding, std::int64_t 
           1, static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(length)))))) {
   const std::int64_t pairs = encoding.pairs();
   const std::vector<double>& w = encoding.frequencies();
-  std::vector<double> angles;
-  auto build = [&](std::int64_t count, std::int64_t step, std::vector<double>& cos_out,
-                   std::vector<double>& sin_out) {
-    const auto cells = static_cast<std::size_t>(pairs * count);
-    angles.resize(cells);
-    cos_out.resize(cells);
-    sin_out.resize(cells);
+  const std::int64_t coarse_rows = (length + split - 1) / split;
+  const auto coarse_cells = static_cast<std::size_t>(pairs * coarse_rows);
+  const auto fine_cells = static_cast<std::size_t>(pairs * split);
+  storage_.reset(new double[2 * coarse_cells + 2 * fine_cells + std::max(coarse_cells, fine_cells)]);
+  double* coarse = storage_.get();           // cos, sin
+  double* fine = coarse + 2 * coarse_cells;  // cos, sin
+  double* angles = fine + 2 * fine_cells;    // room for either table's
+  coarse_cos = coarse;
+  coarse_sin = coarse + coarse_cells;
+  fine_cos = fine;
+  fine_sin = fine + fine_cells;
+  auto build = [&](std::int64_t count, std::int64_t step, double* cos_out, double* sin_out) {
     for (std::int64_t i = 0; i < count; ++i) {
       for (std::int64_t t = 0; t < pairs; ++t) {
         angles[i * pairs + t] = static_cast<double>(i * step) * w[t];  // [i][t]
       }
     }
-    sincos_bulk(angles.data(), cells, cos_out.data(), sin_out.data());
+    sincos_bulk(angles, static_cast<std::size_t>(pairs * count), cos_out, sin_out);
   };
-  build((length + split - 1) / split, split, coarse_cos, coarse_sin);
-  build(split, 1, fine_cos, fine_sin);
+  build(coarse_rows, split, coarse, coarse + coarse_cells);
+  build(split, 1, fine, fine + fine_cells);
 }
 
 void BlockKernel::exact_factors() {
@@ -233,13 +238,8 @@ void BlockKernel::product(const double* features, std::int64_t rows, std::int64_
   double* slice = cache_aligned(slice_, static_cast<std::size_t>(2 * pairs_ * kColumnBlock));
   FactorSource factors{pairs_, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
   if (!supplied_) {
-    factors = {pairs_,
-               tables_->coarse_cos.data(),
-               tables_->coarse_sin.data(),
-               tables_->fine_cos.data(),
-               tables_->fine_sin.data(),
-               high_.data(),
-               low_.data()};
+    factors = {pairs_,           tables_->coarse_cos, tables_->coarse_sin, tables_->fine_cos,
+               tables_->fine_sin, high_.data(),        low_.data()};
   }
   const ProductJob job{
       features, rows,         depth, out, count_, stride_, supplied_ ? table_.data() : nullptr,

@@ -151,9 +151,19 @@ inline RandomStream cluster_stream(std::uint64_t seed, std::uint64_t point_index
 // Built once per (encoding, L): a point's four estimators share one.
 struct AngleAdditionTables {
   AngleAdditionTables(const Encoding& encoding, std::int64_t length);
+  AngleAdditionTables(const AngleAdditionTables&) = delete;  // the tables point into storage_
+  AngleAdditionTables& operator=(const AngleAdditionTables&) = delete;
   std::int64_t split = 1;  // K
-  std::vector<double> coarse_cos, coarse_sin;  // ceil(L / K) x pairs
-  std::vector<double> fine_cos, fine_sin;      // K x pairs
+  const double* coarse_cos = nullptr;  // ceil(L / K) x pairs
+  const double* coarse_sin = nullptr;
+  const double* fine_cos = nullptr;  // K x pairs
+  const double* fine_sin = nullptr;
+
+ private:
+  // The four tables and the angles they are computed from, in one allocation, filled once
+  // (no zero fill): freed and allocated again by point after point, one large block is
+  // reused by the allocator where five would be returned to the system and faulted in anew.
+  std::unique_ptr<double[]> storage_;
 };
 
 // Scores of a block of queries against a block of distances.
