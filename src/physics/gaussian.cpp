@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace ropesweep {
 
@@ -106,19 +107,23 @@ double bivariate_quadrature(double h, double k, double r) {
   return bvn;
 }
 
-double bivariate_with_quadrature(double quadrature, double h, double k, double r) {
+// `k_tails`: Phi(k) and Phi(-k), which the caller may share between calls.
+double bivariate_with_quadrature(double quadrature, double h, double k, double r,
+                                 NormalTails k_tails) {
   double bvn = quadrature;
   if (std::fabs(r) < 0.925) {
-    return std::clamp(bvn + normal_cdf(-h) * normal_cdf(-k), 0.0, 1.0);
+    return std::clamp(bvn + normal_cdf(-h) * k_tails.above, 0.0, 1.0);
   }
-  if (r < 0.0) k = -k;
+  if (r < 0.0) {
+    k = -k;
+    std::swap(k_tails.below, k_tails.above);
+  }
   if (r > 0.0) {
-    bvn += normal_cdf(-std::max(h, k));
+    bvn += h >= k ? normal_cdf(-h) : k_tails.above;  // Phi(-max(h, k))
   } else if (h >= k) {
     bvn = -bvn;
   } else {
-    const double between =
-        h < 0.0 ? normal_cdf(k) - normal_cdf(h) : normal_cdf(-h) - normal_cdf(-k);
+    const double between = h < 0.0 ? k_tails.below - normal_cdf(h) : normal_cdf(-h) - k_tails.above;
     bvn = between - bvn;
   }
   return std::clamp(bvn, 0.0, 1.0);
@@ -126,22 +131,28 @@ double bivariate_with_quadrature(double quadrature, double h, double k, double r
 
 }  // namespace
 
+NormalTails normal_tails(double k) { return {normal_cdf(k), normal_cdf(-k)}; }
+
 double bivariate_normal_upper(double h, double k, double r) {
   double value;
   if (bivariate_special_case(h, k, r, value)) return value;
   r = std::clamp(r, -1.0, 1.0);
-  return bivariate_with_quadrature(bivariate_quadrature(h, k, r), h, k, r);
+  return bivariate_with_quadrature(bivariate_quadrature(h, k, r), h, k, r, normal_tails(k));
 }
 
-double bivariate_normal_concordant(double h, double k, double r) {
+double bivariate_normal_concordant(double h, double k, double r, const NormalTails& k_tails) {
   double upper, lower;
   if (bivariate_special_case(h, k, r, upper) || bivariate_special_case(-h, -k, r, lower)) {
     return bivariate_normal_upper(h, k, r) + bivariate_normal_upper(-h, -k, r);
   }
   r = std::clamp(r, -1.0, 1.0);
   const double quadrature = bivariate_quadrature(h, k, r);
-  return bivariate_with_quadrature(quadrature, h, k, r) +
-         bivariate_with_quadrature(quadrature, -h, -k, r);
+  return bivariate_with_quadrature(quadrature, h, k, r, k_tails) +
+         bivariate_with_quadrature(quadrature, -h, -k, r, {k_tails.above, k_tails.below});
+}
+
+double bivariate_normal_concordant(double h, double k, double r) {
+  return bivariate_normal_concordant(h, k, r, normal_tails(k));
 }
 
 }  // namespace ropesweep

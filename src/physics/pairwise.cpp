@@ -433,6 +433,11 @@ struct BlockContent {
       std::copy(one.irrelevant.begin(), one.irrelevant.end(), irrelevant.begin() + c * d);
     }
   }
+  // The queries alone, all that the conditional estimators use: `queries` draws of q.
+  void draw_queries(RandomStream& stream, int head_dim, std::int64_t queries) {
+    q.resize(static_cast<std::size_t>(queries * head_dim));
+    fill_normal(stream, q.data(), q.size());
+  }
 };
 
 // Scores of every query's key (`keys`, row-major like content.q) at every distance
@@ -490,17 +495,24 @@ SampleMoments moments_position_inversion(const PairwiseConfig& config, const Enc
   BlockContent content;
   std::vector<std::int64_t> distances;
   std::vector<double> values;
+  // The conditional variance is (1 - rho^2) times a sum, exactly 0 at rho = 1: the gap and
+  // C(0) columns are then not needed.
+  const bool with_variance = conditional && rho != 1.0;
   return over_blocks(range, [&](std::int64_t block) {
     RandomStream stream =
         detail::cluster_stream(seed, point_index, kStreamPositionInversion, block);
-    content.draw(stream, d, rho, nq, false);
-    // Columns: near distances, far distances (and, conditional: gaps, then 0).
-    distances.assign(conditional ? 3 * nr + 1 : 2 * nr, 0);
+    if (conditional) {
+      content.draw_queries(stream, d, nq);
+    } else {
+      content.draw(stream, d, rho, nq, false);
+    }
+    // Columns: near distances, far distances (and, with the variance: gaps, then 0).
+    distances.assign(with_variance ? 3 * nr + 1 : 2 * nr, 0);
     for (std::int64_t j = 0; j < nr; ++j) {
       const auto pair = detail::draw_separated_pair(stream, config.length, gap);
       distances[j] = pair.near;
       distances[nr + j] = pair.far;
-      if (conditional) distances[2 * nr + j] = pair.far - pair.near;
+      if (with_variance) distances[2 * nr + j] = pair.far - pair.near;
     }
     kernel.set_distances(distances.data(), static_cast<std::int64_t>(distances.size()));
     const auto count = static_cast<std::int64_t>(distances.size());
@@ -512,12 +524,13 @@ SampleMoments moments_position_inversion(const PairwiseConfig& config, const Enc
       kernel.profiles(content.q.data(), nq, values.data());
       for (std::int64_t c = 0; c < nq; ++c) {
         const double* profile = values.data() + c * count;
-        const double c0 = profile[3 * nr];
         for (std::int64_t j = 0; j < nr; ++j) {
           const double gap_now = static_cast<double>(distances[nr + j] - distances[j]);
           const double mean = rho * (profile[j] - profile[nr + j]) + slope * gap_now;
           const double variance =
-              (1.0 - rho * rho) * 2.0 * scale_squared * (c0 - profile[2 * nr + j]);
+              with_variance
+                  ? (1.0 - rho * rho) * 2.0 * scale_squared * (profile[3 * nr] - profile[2 * nr + j])
+                  : 0.0;
           sum +=
               variance > 0.0 ? normal_cdf(-mean / std::sqrt(variance)) : detail::failure(mean, 0.0);
         }
@@ -578,7 +591,11 @@ SampleMoments moments_token_inversion(const PairwiseConfig& config, const Encodi
   std::vector<double> relevant, irrelevant;
   return over_blocks(range, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenInversion, block);
-    content.draw(stream, d, rho, nq, true);
+    if (conditional) {
+      content.draw_queries(stream, d, nq);
+    } else {
+      content.draw(stream, d, rho, nq, true);
+    }
     for (std::int64_t j = 0; j < nr; ++j) {
       distances[j] = static_cast<std::int64_t>(stream.uniform_int(length));
     }
@@ -597,6 +614,7 @@ SampleMoments moments_token_inversion(const PairwiseConfig& config, const Encodi
         const double c0 = profile[nr];
         const double sigma = std::sqrt(scale_squared * c0 * (2.0 - rho * rho));
         const double mean_y = rho * c0 / sigma;
+        const NormalTails y_tails = normal_tails(-mean_y);  // shared by the query's distances
         for (std::int64_t j = 0; j < nr; ++j) {
           const double cr = profile[j];
           const double correlation = std::clamp(cr / c0, -1.0, 1.0);
@@ -609,7 +627,8 @@ SampleMoments moments_token_inversion(const PairwiseConfig& config, const Encodi
             sum += std::fabs(normal_cdf(-mean_x) - normal_cdf(-mean_y));
             continue;
           }
-          const double same_sign = bivariate_normal_concordant(-mean_x, -mean_y, correlation);
+          const double same_sign =
+              bivariate_normal_concordant(-mean_x, -mean_y, correlation, y_tails);
           sum += std::clamp(1.0 - same_sign, 0.0, 1.0);
         }
       }

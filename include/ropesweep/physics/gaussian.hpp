@@ -11,8 +11,17 @@ double normal_cdf(double x);
 // about 1e-15. Infinite h or k are allowed.
 double bivariate_normal_upper(double h, double k, double r);
 
+// Phi(k) and Phi(-k), the tails of one limit k.
+struct NormalTails {
+  double below = 0.0;  // Phi(k) = P(X < k)
+  double above = 0.0;  // Phi(-k) = P(X > k)
+};
+NormalTails normal_tails(double k);
+
 // P(X > h, Y > k) + P(X < h, Y < k), the same pair: bivariate_normal_upper(h, k, r) +
 // bivariate_normal_upper(-h, -k, r) bit for bit, with the quadrature both share done once.
 double bivariate_normal_concordant(double h, double k, double r);
+// The same with normal_tails(k) given: computed once for many calls at one k.
+double bivariate_normal_concordant(double h, double k, double r, const NormalTails& k_tails);
 
 }  // namespace ropesweep

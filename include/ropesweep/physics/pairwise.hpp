@@ -131,7 +131,8 @@ DistancePair draw_distinct_pair(RandomStream& stream, std::int64_t length);
 // k_irr = eta, drawn in this order (q, xi, eta) from the block's stream before
 // any distance. Only what is used is drawn: no xi when rho = 1 (k_rel = q), no
 // eta for the position metrics (`irrelevant` false; content.irrelevant is then
-// left empty).
+// left empty), and only q for the conditional estimators, which integrate the keys
+// out.
 struct ClusterContent {
   std::vector<double> q, relevant, irrelevant;
 };
