@@ -11,7 +11,7 @@ namespace ropesweep::detail {
 
 // The table's rows are padded to a multiple of this many distances: the widest column block
 // of any path (block_product_lanes.hpp).
-constexpr std::int64_t kColumnBlock = 16;
+constexpr std::int64_t kColumnBlock = 32;
 
 // Where the factors of a column block come from: the angle-addition tables and the split
 // indices (r = high K + low) of each distance.
@@ -21,8 +21,21 @@ struct FactorSource {
   const std::int64_t *high, *low;
 };
 
+// What the features of a row are computed from (pair_features in block_product_lanes.hpp):
+// a query and its key, for scores ([F; G], depth 2 pairs:
+// F_t = s^2 (a x + b y), G_t = -s^2 (b x - a y) for the pair (a, b) of q, (x, y) of k), or a
+// query alone, for profiles (F_t = s^2 (a^2 + b^2), depth pairs).
+struct FeatureSource {
+  const double* queries;  // rows x head_dim
+  const double* keys;     // rows x head_dim, or null: profiles
+  std::int64_t head_dim, pairs;
+  bool interleaved;  // pair t at (2t, 2t + 1); else at (t, t + pairs)
+  double scale_squared;
+};
+
 struct ProductJob {
-  const double* features;  // rows x depth
+  FeatureSource source;
+  double* features;  // room for rows x depth, filled first
   std::int64_t rows, depth;
   double* out;                 // rows x count
   std::int64_t count, stride;  // distances, padded row length of a whole table
@@ -32,8 +45,8 @@ struct ProductJob {
 };
 
 // Room for `count` doubles in `storage` from its first cache-line (64-byte) boundary, which
-// is returned: the product's vector loads of a slice then never straddle two lines, which
-// would cost a second load each.
+// is returned: the product's vector loads and stores of a slice or of features then never
+// straddle two lines, which would cost a second access each.
 inline double* cache_aligned(std::vector<double>& storage, std::size_t count) {
   storage.resize(count + 64 / sizeof(double));
   const auto misalignment = reinterpret_cast<std::uintptr_t>(storage.data()) % 64;

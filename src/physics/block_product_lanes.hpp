@@ -3,14 +3,16 @@
 // generic C++ path, 2 SSE2, 4 AVX2, 8 AVX-512F. Internal linkage: each file that includes it
 // compiles it for its own instruction set, and no copy may stand in for another's.
 //
-// Per value, on every path: a factor is the angle addition of the coarse and fine rows,
-// cos = fma(cc, fc, -(cs fs)), sin = fma(cs, fc, cc fs) (one product, then one fused
-// multiply-add: multiply_add_lanes, whose product is not rounded before the sum), and an
-// output is sum over k = 0 .. depth-1, in order, of feature[k] * factor[k], each term added
-// by one fused multiply-add. A vector holds N columns (distances), never N values of k, so the order of every
-// sum is the same on every path, and so are the bits.
+// Per value, on every path: the features of a row are computed first (pair_features); a
+// factor is the angle addition of the coarse and fine rows, cos = fma(cc, fc, -(cs fs)),
+// sin = fma(cs, fc, cc fs) (one product, then one fused multiply-add: multiply_add_lanes,
+// whose product is not rounded before the sum); and an output is sum over k = 0 .. depth-1,
+// in order, of feature[k] * factor[k], each term added by one fused multiply-add. A vector
+// holds N columns (distances), never N values of k, so the order of every sum is the same on
+// every path, and so are the bits.
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "block_product.hpp"
 #include "lanes.hpp"
@@ -23,13 +25,15 @@ namespace {
 #pragma GCC diagnostic ignored "-Wpsabi"
 
 // Distances per column block: one fused multiply-add waits four cycles for the one before it
-// on the same sum, and two issue per cycle, so a register block needs eight sums; with one
-// broadcast feature per row and one load of factors per vector of a row, each k also loads
-// kRows + kColumns / N values. AVX-512 takes two vectors of columns (16) by four rows: eight
-// sums, six loads; the narrower paths one block of 8 (kColumnBlock, the padding of the
-// table, is a multiple of both).
+// on the same sum, and two issue per cycle, so a register block needs at least eight sums;
+// with one broadcast feature per row and one load of factors per vector of a row, each k
+// also loads kRows + kColumns / N values. AVX-512 takes four vectors of columns (32) by four
+// rows: sixteen sums, eight loads for sixteen multiply-adds (two vectors, eight sums, ran at
+// 0.7 of this rate); its slice, 32 distances x d, still fits L1 beside the features. The
+// narrower paths take one block of 8 (kColumnBlock, the padding of the table, is a multiple
+// of both).
 template <int kLanes>
-constexpr std::int64_t kColumns = kLanes == 8 ? 16 : 8;
+constexpr std::int64_t kColumns = kLanes == 8 ? 32 : 8;
 static_assert(kColumnBlock % kColumns<8> == 0 && kColumnBlock % kColumns<1> == 0);
 
 template <int kLanes>
@@ -128,11 +132,59 @@ ROPESWEEP_ALWAYS_INLINE void block_rows_from(const ProductJob& job, std::int64_t
 template <int kLanes>
 constexpr int kRowBlock = kLanes >= 4 ? 4 : 2;
 
+// The features of every row (FeatureSource), N pairs at a time: the pairs of an interleaved
+// vector split in registers (deinterleave_lanes), those of a half-split one loaded as they
+// lie. Each value is the same expression on every path.
+template <int kLanes>
+ROPESWEEP_ALWAYS_INLINE void pair_features(const ProductJob& job) {
+  const FeatureSource& source = job.source;
+  const std::int64_t pairs = source.pairs, head_dim = source.head_dim;
+  auto features_at = [&](auto width, const double* q, const double* k, double* f, std::int64_t t) {
+    constexpr int kWidth = decltype(width)::value;
+    Lanes<kWidth> a, b, x, y;
+    if (source.interleaved) {
+      deinterleave_lanes<kWidth>(load_lanes<kWidth>(q + 2 * t),
+                                 load_lanes<kWidth>(q + 2 * t + kWidth), a, b);
+      if (k != nullptr) {
+        deinterleave_lanes<kWidth>(load_lanes<kWidth>(k + 2 * t),
+                                   load_lanes<kWidth>(k + 2 * t + kWidth), x, y);
+      }
+    } else {
+      a = load_lanes<kWidth>(q + t);
+      b = load_lanes<kWidth>(q + pairs + t);
+      if (k != nullptr) {
+        x = load_lanes<kWidth>(k + t);
+        y = load_lanes<kWidth>(k + pairs + t);
+      }
+    }
+    const Lanes<kWidth> scale = broadcast_lanes<kWidth>(source.scale_squared);
+    if (k == nullptr) {
+      store_lanes<kWidth>(f + t, scale * (a * a + b * b));
+      return;
+    }
+    // Re[(a + ib)(x - iy) e^{i angle}] = (ax + by) cos - (bx - ay) sin
+    store_lanes<kWidth>(f + t, scale * (a * x + b * y));
+    store_lanes<kWidth>(f + pairs + t,
+                        broadcast_lanes<kWidth>(-source.scale_squared) * (b * x - a * y));
+  };
+  for (std::int64_t c = 0; c < job.rows; ++c) {
+    const double* q = source.queries + c * head_dim;
+    const double* k = source.keys != nullptr ? source.keys + c * head_dim : nullptr;
+    double* f = job.features + c * job.depth;
+    std::int64_t t = 0;
+    for (; t + kLanes <= pairs; t += kLanes) {
+      features_at(std::integral_constant<int, kLanes>{}, q, k, f, t);
+    }
+    for (; t < pairs; ++t) features_at(std::integral_constant<int, 1>{}, q, k, f, t);
+  }
+}
+
 // Column blocks outside, rows inside: each block's slice of the cos/sin table (depth x
 // kColumns) is built, and stays in L1, while every row reads it; the whole table is never
 // stored. Blocks wholly in the padding are skipped.
 template <int kLanes>
 ROPESWEEP_ALWAYS_INLINE void product_on(const ProductJob& job) {
+  pair_features<kLanes>(job);
   const bool with_sin = job.depth > job.factors.pairs;  // profiles need no sin rows
   for (std::int64_t j0 = 0; j0 < job.count; j0 += kColumns<kLanes>) {
     const double* table = job.slice;

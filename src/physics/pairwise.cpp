@@ -233,17 +233,26 @@ void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count,
   copy_factor_rows(sin_f, pairs_, count, stride_, sin32_.data());
 }
 
-void BlockKernel::product(const double* features, std::int64_t rows, std::int64_t depth,
+void BlockKernel::product(const double* queries, const double* keys, std::int64_t rows,
                           double* out) {
+  const std::int64_t depth = keys != nullptr ? 2 * pairs_ : pairs_;
   double* slice = cache_aligned(slice_, static_cast<std::size_t>(2 * pairs_ * kColumnBlock));
+  double* features = cache_aligned(features_, static_cast<std::size_t>(rows * depth));
   FactorSource factors{pairs_, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
   if (!supplied_) {
     factors = {pairs_,           tables_->coarse_cos, tables_->coarse_sin, tables_->fine_cos,
                tables_->fine_sin, high_.data(),        low_.data()};
   }
-  const ProductJob job{
-      features, rows,         depth, out, count_, stride_, supplied_ ? table_.data() : nullptr,
-      factors,  slice};
+  const FeatureSource source{queries,
+                             keys,
+                             encoding_.head_dim(),
+                             pairs_,
+                             encoding_.layout() == PairLayout::kInterleaved,
+                             encoding_.qk_scale() * encoding_.qk_scale()};
+  const ProductJob job{source, features, rows,
+                       depth,  out,              count_,
+                       stride_, supplied_ ? table_.data() : nullptr, factors,
+                       slice};
   switch (vector_path()) {
 #if ROPESWEEP_X86_KERNELS
     case VectorPath::kAvx512:
@@ -260,33 +269,7 @@ void BlockKernel::product(const double* features, std::int64_t rows, std::int64_
 
 void BlockKernel::exact_scores(const double* queries, const double* keys, std::int64_t rows,
                                double* scores) {
-  const int d = encoding_.head_dim();
-  const double scale_squared = encoding_.qk_scale() * encoding_.qk_scale();
-  features_.resize(static_cast<std::size_t>(rows * d));
-  // Pair t of a vector is (v[real_index(t)], v[imag_index(t)]): (v[2t], v[2t+1]) interleaved,
-  // (v[t], v[t + pairs]) half-split. Written per layout with constant steps, the loop runs
-  // over contiguous values and vectorises; the arithmetic is the same either way.
-  auto pair_features = [&](auto step, std::int64_t imag_offset) {
-    constexpr std::int64_t kStep = decltype(step)::value;
-    for (std::int64_t c = 0; c < rows; ++c) {
-      const double* q = queries + c * d;
-      const double* k = keys + c * d;
-      double* f = features_.data() + c * d;
-      for (std::int64_t t = 0; t < pairs_; ++t) {
-        const double a = q[kStep * t], b = q[kStep * t + imag_offset];
-        const double x = k[kStep * t], y = k[kStep * t + imag_offset];
-        // Re[(a + ib)(x - iy) e^{i angle}] = (ax + by) cos - (bx - ay) sin
-        f[t] = scale_squared * (a * x + b * y);
-        f[pairs_ + t] = -scale_squared * (b * x - a * y);
-      }
-    }
-  };
-  if (encoding_.layout() == PairLayout::kInterleaved) {
-    pair_features(std::integral_constant<std::int64_t, 2>{}, 1);
-  } else {
-    pair_features(std::integral_constant<std::int64_t, 1>{}, pairs_);
-  }
-  product(features_.data(), rows, d, scores);
+  product(queries, keys, rows, scores);
   const double slope = encoding_.distance_slope();
   if (slope != 0.0) {
     for (std::int64_t c = 0; c < rows; ++c) {
@@ -298,17 +281,7 @@ void BlockKernel::exact_scores(const double* queries, const double* keys, std::i
 }
 
 void BlockKernel::profiles(const double* queries, std::int64_t rows, double* out) {
-  const int d = encoding_.head_dim();
-  const double scale_squared = encoding_.qk_scale() * encoding_.qk_scale();
-  features_.resize(static_cast<std::size_t>(rows * pairs_));
-  for (std::int64_t c = 0; c < rows; ++c) {
-    const double* q = queries + c * d;
-    for (int t = 0; t < pairs_; ++t) {
-      const double a = q[real_[t]], b = q[imag_[t]];
-      features_[c * pairs_ + t] = scale_squared * (a * a + b * b);
-    }
-  }
-  product(features_.data(), rows, pairs_, out);
+  product(queries, nullptr, rows, out);
 }
 
 void BlockKernel::set_query(const double* q) {

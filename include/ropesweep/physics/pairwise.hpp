@@ -215,10 +215,12 @@ class BlockKernel {
   void finite_scores(const double* key, double* scores);
 
  private:
-  // out (rows x count) = features (rows x depth) * [cos; sin] table (depth x
-  // count), summed in a fixed order; the table is built slice by slice on the way,
-  // with the vector instructions of vector_path() (the same bits on every path).
-  void product(const double* features, std::int64_t rows, std::int64_t depth, double* out);
+  // out (rows x count) = features (rows x depth) * [cos; sin] table (depth x count),
+  // summed in a fixed order, with the vector instructions of vector_path() (the same bits
+  // on every path): the features of each query and its key (keys null: of the query alone,
+  // for profiles, and the cos rows only) are computed first, and the table is built slice by
+  // slice on the way (src/physics/block_product.hpp).
+  void product(const double* queries, const double* keys, std::int64_t rows, double* out);
   void exact_factors();
   void finite_factors();
 
