@@ -53,30 +53,29 @@ ROPESWEEP_ALWAYS_INLINE void add_angles(const FactorSource& source, std::int64_t
 // sin rows when asked for). The tables are contiguous in t, the slice in j: N distances x N
 // frequencies at a time make an N x N block that is transposed in registers, so loads and stores
 // are both whole vectors; the frequencies beyond the last whole block one at a time.
-template <int kLanes>
+template <int kLanes, std::int64_t kCols>
 ROPESWEEP_ALWAYS_INLINE void factor_slice(const FactorSource& source, std::int64_t j0,
                                           bool with_sin, double* slice) {
   const std::int64_t pairs = source.pairs;
   double* cos_slice = slice;
-  double* sin_slice = slice + pairs * kColumns<kLanes>;
+  double* sin_slice = slice + pairs * kCols;
   const std::int64_t t_vector_end = pairs - pairs % kLanes;
-  for (std::int64_t j = j0; j < j0 + kColumns<kLanes>; j += kLanes) {
+  for (std::int64_t j = j0; j < j0 + kCols; j += kLanes) {
     for (std::int64_t t = 0; t < t_vector_end; t += kLanes) {
       Lanes<kLanes> cos[kLanes], sin[kLanes];  // [distance][frequency]
       for (int i = 0; i < kLanes; ++i) add_angles<kLanes>(source, j + i, t, cos[i], sin[i]);
       transpose_lanes<kLanes>(cos);  // [frequency][distance]
       for (int i = 0; i < kLanes; ++i)
-        store_lanes<kLanes>(cos_slice + (t + i) * kColumns<kLanes> + (j - j0), cos[i]);
+        store_lanes<kLanes>(cos_slice + (t + i) * kCols + (j - j0), cos[i]);
       if (!with_sin) continue;
       transpose_lanes<kLanes>(sin);
       for (int i = 0; i < kLanes; ++i)
-        store_lanes<kLanes>(sin_slice + (t + i) * kColumns<kLanes> + (j - j0), sin[i]);
+        store_lanes<kLanes>(sin_slice + (t + i) * kCols + (j - j0), sin[i]);
     }
   }
-  for (std::int64_t j = 0; j < kColumns<kLanes>; ++j) {
+  for (std::int64_t j = 0; j < kCols; ++j) {
     for (std::int64_t t = t_vector_end; t < pairs; ++t) {
-      add_angles<1>(source, j0 + j, t, cos_slice[t * kColumns<kLanes> + j],
-                    sin_slice[t * kColumns<kLanes> + j]);
+      add_angles<1>(source, j0 + j, t, cos_slice[t * kCols + j], sin_slice[t * kCols + j]);
     }
   }
 }
@@ -84,11 +83,11 @@ ROPESWEEP_ALWAYS_INLINE void factor_slice(const FactorSource& source, std::int64
 // out rows c .. c + kRows - 1, columns j0 .. j0 + width - 1, from one column block of the
 // table (depth rows of kColumns values, row_stride apart). Every accumulator stays in a
 // register.
-template <int kLanes, int kRows>
+template <int kLanes, std::int64_t kCols, int kRows>
 ROPESWEEP_ALWAYS_INLINE void block_rows(const ProductJob& job, std::int64_t c, const double* table,
                                         std::int64_t row_stride, std::int64_t j0,
                                         std::int64_t width) {
-  constexpr int kVectors = kColumns<kLanes> / kLanes;
+  constexpr int kVectors = kCols / kLanes;
   const std::int64_t depth = job.depth;
   const double* features = job.features + c * depth;
   Lanes<kLanes> sums[kRows][kVectors];
@@ -109,21 +108,23 @@ ROPESWEEP_ALWAYS_INLINE void block_rows(const ProductJob& job, std::int64_t c, c
     }
   }
   for (int i = 0; i < kRows; ++i) {
-    double block[kColumns<kLanes>];
+    double block[kCols];
     for (int h = 0; h < kVectors; ++h) store_lanes<kLanes>(block + h * kLanes, sums[i][h]);
     std::copy(block, block + width, job.out + (c + i) * job.count + j0);
   }
 }
 
 // Rows c .. rows-1 in blocks of kRows, then of kRows / 2, ..., 1.
-template <int kLanes, int kRows>
+template <int kLanes, std::int64_t kCols, int kRows>
 ROPESWEEP_ALWAYS_INLINE void block_rows_from(const ProductJob& job, std::int64_t c,
                                              const double* table, std::int64_t row_stride,
                                              std::int64_t j0, std::int64_t width) {
   for (; c + kRows <= job.rows; c += kRows) {
-    block_rows<kLanes, kRows>(job, c, table, row_stride, j0, width);
+    block_rows<kLanes, kCols, kRows>(job, c, table, row_stride, j0, width);
   }
-  if constexpr (kRows > 1) block_rows_from<kLanes, kRows / 2>(job, c, table, row_stride, j0, width);
+  if constexpr (kRows > 1) {
+    block_rows_from<kLanes, kCols, kRows / 2>(job, c, table, row_stride, j0, width);
+  }
 }
 
 // Rows per register block: each sum's chain of additions waits on the previous one, so the
@@ -180,24 +181,32 @@ ROPESWEEP_ALWAYS_INLINE void pair_features(const ProductJob& job) {
 }
 
 // Column blocks outside, rows inside: each block's slice of the cos/sin table (depth x
-// kColumns) is built, and stays in L1, while every row reads it; the whole table is never
-// stored. Blocks wholly in the padding are skipped.
-template <int kLanes>
-ROPESWEEP_ALWAYS_INLINE void product_on(const ProductJob& job) {
-  pair_features<kLanes>(job);
+// kCols) is built, and stays in L1, while every row reads it; the whole table is never
+// stored. Blocks of kColumns distances while whole ones remain, then of half as many, down
+// to one vector's: the last distances do not fill a wide block of padding.
+template <int kLanes, std::int64_t kCols>
+ROPESWEEP_ALWAYS_INLINE void product_from(const ProductJob& job, std::int64_t j0) {
   const bool with_sin = job.depth > job.factors.pairs;  // profiles need no sin rows
-  for (std::int64_t j0 = 0; j0 < job.count; j0 += kColumns<kLanes>) {
+  const bool last = kCols == kLanes;  // the narrowest block also takes a partial one
+  for (; last ? j0 < job.count : j0 + kCols <= job.count; j0 += kCols) {
     const double* table = job.slice;
-    std::int64_t row_stride = kColumns<kLanes>;
+    std::int64_t row_stride = kCols;
     if (job.supplied != nullptr) {
       table = job.supplied + j0;
       row_stride = job.stride;
     } else {
-      factor_slice<kLanes>(job.factors, j0, with_sin, job.slice);
+      factor_slice<kLanes, kCols>(job.factors, j0, with_sin, job.slice);
     }
-    const std::int64_t width = std::min(kColumns<kLanes>, job.count - j0);
-    block_rows_from<kLanes, kRowBlock<kLanes>>(job, 0, table, row_stride, j0, width);
+    const std::int64_t width = std::min(kCols, job.count - j0);
+    block_rows_from<kLanes, kCols, kRowBlock<kLanes>>(job, 0, table, row_stride, j0, width);
   }
+  if constexpr (kCols > kLanes) product_from<kLanes, kCols / 2>(job, j0);
+}
+
+template <int kLanes>
+ROPESWEEP_ALWAYS_INLINE void product_on(const ProductJob& job) {
+  pair_features<kLanes>(job);
+  product_from<kLanes, kColumns<kLanes>>(job, 0);
 }
 
 #pragma GCC diagnostic pop

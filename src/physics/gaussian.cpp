@@ -1,8 +1,21 @@
 #include "ropesweep/physics/gaussian.hpp"
 
+#include "gauss_legendre.hpp"
+#include "plackett_lanes.hpp"
+#include "plackett_paths.hpp"
+#include "ropesweep/physics/vector_path.hpp"
+#include "vector_target.hpp"
+
+#include <sleef.h>
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
+#include <vector>
+
+#if ROPESWEEP_X86_KERNELS
+#include <emmintrin.h>
+#endif
 
 namespace ropesweep {
 
@@ -27,36 +40,14 @@ bool bivariate_special_case(double h, double k, double r, double& value) {
 // r in [-1, 1], not 0; h and k finite.
 double bivariate_quadrature(double h, double k, double r) {
   constexpr double kTwoPi = 2.0 * M_PI;
-  // Gauss-Legendre nodes on (-1, 1) (positive half; weights per node), for 6, 12
-  // and 20 points, chosen by |r| as in Genz's code.
-  static const double w6[] = {0.1713244923791705, 0.3607615730481384, 0.4679139345726904};
-  static const double x6[] = {0.9324695142031522, 0.6612093864662647, 0.2386191860831970};
-  static const double w12[] = {0.04717533638651177, 0.1069393259953183, 0.1600783285433464,
-                               0.2031674267230659,  0.2334925365383547, 0.2491470458134029};
-  static const double x12[] = {0.9815606342467191, 0.9041172563704750, 0.7699026741943050,
-                               0.5873179542866171, 0.3678314989981802, 0.1252334085114692};
-  static const double w20[] = {0.01761400713915212, 0.04060142980038694, 0.06267204833410906,
-                               0.08327674157670475, 0.1019301198172404,  0.1181945319615184,
-                               0.1316886384491766,  0.1420961093183821,  0.1491729864726037,
-                               0.1527533871307259};
-  static const double x20[] = {0.9931285991850949, 0.9639719272779138, 0.9122344282513259,
-                               0.8391169718222188, 0.7463319064601508, 0.6360536807265150,
-                               0.5108670019508271, 0.3737060887154196, 0.2277858511416451,
-                               0.07652652113349733};
-  const double* w;
-  const double* x;
-  int count;
-  if (std::fabs(r) < 0.3) {
-    w = w6, x = x6, count = 3;
-  } else if (std::fabs(r) < 0.75) {
-    w = w12, x = x12, count = 6;
-  } else {
-    w = w20, x = x20, count = 10;
-  }
+  const GaussLegendreRule rule = gauss_legendre_rule(r);
+  const double* w = rule.weights;
+  const double* x = rule.nodes;
+  const int count = rule.count;
 
   double hk = h * k;
   double bvn = 0.0;
-  if (std::fabs(r) < 0.925) {
+  if (std::fabs(r) < kPlackettLimit) {
     // Integral of the density's r-derivative from 0 to asin(r) (Plackett's identity).
     const double hs = (h * h + k * k) / 2.0;
     const double asr = std::asin(r) / 2.0;
@@ -111,7 +102,7 @@ double bivariate_quadrature(double h, double k, double r) {
 double bivariate_with_quadrature(double quadrature, double h, double k, double r,
                                  NormalTails k_tails) {
   double bvn = quadrature;
-  if (std::fabs(r) < 0.925) {
+  if (std::fabs(r) < kPlackettLimit) {
     return std::clamp(bvn + normal_cdf(-h) * k_tails.above, 0.0, 1.0);
   }
   if (r < 0.0) {
@@ -153,6 +144,85 @@ double bivariate_normal_concordant(double h, double k, double r, const NormalTai
 
 double bivariate_normal_concordant(double h, double k, double r) {
   return bivariate_normal_concordant(h, k, r, normal_tails(k));
+}
+
+namespace {
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+struct PortableMath {  // SLEEF's portable scalar entry points: the generic path
+  double asin(double x) const { return Sleef_asind1_u10purec(x); }
+  double sin(double x) const { return Sleef_sind1_u10purec(x); }
+  double exp(double x) const { return Sleef_expd1_u10purec(x); }
+};
+#if ROPESWEEP_X86_KERNELS
+struct Sse2Math {
+  detail::Lanes<2> asin(detail::Lanes<2> x) const { return Sleef_asind2_u10sse2(x); }
+  detail::Lanes<2> sin(detail::Lanes<2> x) const { return Sleef_sind2_u10sse2(x); }
+  detail::Lanes<2> exp(detail::Lanes<2> x) const { return Sleef_expd2_u10sse2(x); }
+};
+#endif
+#pragma GCC diagnostic pop
+
+void plackett_concordant(const detail::PlackettJob& job) {
+#if ROPESWEEP_X86_KERNELS
+  switch (vector_path()) {
+    case VectorPath::kAvx512:
+      return detail::plackett_concordant_avx512(job);
+    case VectorPath::kAvx2:
+      return detail::plackett_concordant_avx(job);
+    case VectorPath::kSse2:
+      return plackett_concordant_lanes<2>(job, Sse2Math{});
+    case VectorPath::kGeneric:
+      break;
+  }
+#endif
+  plackett_concordant_lanes<1>(job, PortableMath{});
+}
+
+}  // namespace
+
+void bivariate_normal_concordant(const double* h, const double* k, const NormalTails* k_tails,
+                                 const double* r, std::size_t count, double* out) {
+  auto plackett = [&](std::size_t i) {
+    return std::isfinite(h[i]) && std::isfinite(k[i]) && r[i] != 0.0 &&
+           std::fabs(r[i]) < kPlackettLimit;
+  };
+  // The points of each Gauss-Legendre rule, gathered and padded to whole batches; the special
+  // cases and |r| >= kPlackettLimit one at a time.
+  constexpr double kRuleOf[] = {0.1, 0.5, 0.8};  // an |r| that chooses each rule
+  enum Column { kH, kK, kR, kPhiMinusH, kPhiH, kPhiMinusK, kPhiK, kOut, kColumns };
+  std::vector<double> batch;
+  std::vector<std::size_t> members;
+  for (double rule_r : kRuleOf) {
+    const GaussLegendreRule rule = gauss_legendre_rule(rule_r);
+    members.clear();
+    for (std::size_t i = 0; i < count; ++i) {
+      if (plackett(i) && gauss_legendre_rule(r[i]).nodes == rule.nodes) members.push_back(i);
+    }
+    if (members.empty()) continue;
+    const std::size_t padded = (members.size() + detail::kPlackettLanes - 1) /
+                               detail::kPlackettLanes * detail::kPlackettLanes;
+    batch.assign(kColumns * padded, 0.5);  // padding: h = k = 0.5 at r = rule_r
+    auto column = [&](Column c) { return batch.data() + c * padded; };
+    std::fill(column(kR), column(kR) + padded, rule_r);
+    for (std::size_t m = 0; m < members.size(); ++m) {
+      const std::size_t i = members[m];
+      column(kH)[m] = h[i];
+      column(kK)[m] = k[i];
+      column(kR)[m] = r[i];
+      column(kPhiMinusH)[m] = normal_cdf(-h[i]);
+      column(kPhiH)[m] = normal_cdf(h[i]);
+      column(kPhiMinusK)[m] = k_tails[i].above;
+      column(kPhiK)[m] = k_tails[i].below;
+    }
+    plackett_concordant({column(kH), column(kK), column(kR), column(kPhiMinusH), column(kPhiH),
+                         column(kPhiMinusK), column(kPhiK), padded, rule, column(kOut)});
+    for (std::size_t m = 0; m < members.size(); ++m) out[members[m]] = column(kOut)[m];
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!plackett(i)) out[i] = bivariate_normal_concordant(h[i], k[i], r[i], k_tails[i]);
+  }
 }
 
 }  // namespace ropesweep

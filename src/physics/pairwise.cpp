@@ -562,6 +562,11 @@ SampleMoments moments_token_inversion(const PairwiseConfig& config, const Encodi
   BlockContent content;
   std::vector<std::int64_t> distances(nr + 1);  // the block's distances, then 0
   std::vector<double> relevant, irrelevant;
+  // conditional: the block's samples, query by query
+  const auto samples = static_cast<std::size_t>(nq * nr);
+  std::vector<double> minus_means_x(samples), minus_means_y(samples), correlations(samples);
+  std::vector<double> same_sign(samples);
+  std::vector<NormalTails> tails_y(samples);
   return over_blocks(range, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenInversion, block);
     if (conditional) {
@@ -582,28 +587,34 @@ SampleMoments moments_token_inversion(const PairwiseConfig& config, const Encodi
       // correlation C(r) / C(0) (the ALiBi penalty cancels). Failure is P(XY < 0).
       relevant.resize(static_cast<std::size_t>(nq * count));
       kernel.profiles(content.q.data(), nq, relevant.data());
+      // The block's samples at once (minus their means, their correlations), then P(X, Y of
+      // one sign) of each; the tails of a query's -mean_y computed once.
       for (std::int64_t c = 0; c < nq; ++c) {
         const double* profile = relevant.data() + c * count;
         const double c0 = profile[nr];
         const double sigma = std::sqrt(scale_squared * c0 * (2.0 - rho * rho));
         const double mean_y = rho * c0 / sigma;
-        const NormalTails y_tails = normal_tails(-mean_y);  // shared by the query's distances
+        const NormalTails y_tails = normal_tails(-mean_y);
         for (std::int64_t j = 0; j < nr; ++j) {
-          const double cr = profile[j];
-          const double correlation = std::clamp(cr / c0, -1.0, 1.0);
-          const double mean_x = rho * cr / sigma;
-          if (correlation == 1.0) {
-            // X - mean_x = Y - mean_y: the signs differ exactly when the common
-            // Gaussian falls between -mean_x and -mean_y, which is exactly 0 for
-            // equal means (r = 0, NoPE, ALiBi), where the orthant sums would
-            // leave rounding residue such as 4e-18.
-            sum += std::fabs(normal_cdf(-mean_x) - normal_cdf(-mean_y));
-            continue;
-          }
-          const double same_sign =
-              bivariate_normal_concordant(-mean_x, -mean_y, correlation, y_tails);
-          sum += std::clamp(1.0 - same_sign, 0.0, 1.0);
+          const std::size_t i = static_cast<std::size_t>(c * nr + j);
+          minus_means_x[i] = -(rho * profile[j] / sigma);
+          minus_means_y[i] = -mean_y;
+          tails_y[i] = y_tails;
+          correlations[i] = std::clamp(profile[j] / c0, -1.0, 1.0);
         }
+      }
+      bivariate_normal_concordant(minus_means_x.data(), minus_means_y.data(), tails_y.data(),
+                                  correlations.data(), correlations.size(), same_sign.data());
+      for (std::size_t i = 0; i < correlations.size(); ++i) {
+        if (correlations[i] == 1.0) {
+          // X - mean_x = Y - mean_y: the signs differ exactly when the common
+          // Gaussian falls between -mean_x and -mean_y, which is exactly 0 for
+          // equal means (r = 0, NoPE, ALiBi), where the orthant sums would
+          // leave rounding residue such as 4e-18.
+          sum += std::fabs(normal_cdf(minus_means_x[i]) - normal_cdf(minus_means_y[i]));
+          continue;
+        }
+        sum += std::clamp(1.0 - same_sign[i], 0.0, 1.0);
       }
     } else {
       token_scores(kernel, content, nq, d, relevant, irrelevant);
