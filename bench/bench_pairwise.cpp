@@ -4,7 +4,7 @@
 //     (d = 128, b = 10^4, rho = 1, --samples, default 20000); counters value, se, n.
 //     metric 0..3: position_inversion, position_aliasing, token_inversion,
 //     token_aliasing; precision 0..3: fp64, fp32, bf16, fp16; estimator 0 plain,
-//     1 conditional.
+//     1 conditional. se: the root mean square of the iterations' standard errors.
 //   BM_Point/<L>/<precision>/<estimator>: pairwise_metrics, all four at once.
 //   BM_ScalarKernel/<precision>: the one-score-at-a-time reference kernel
 //     (reference::ScoreKernel) over a block of queries x distances.
@@ -21,6 +21,7 @@
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Core>
+#include <cmath>
 #include <cstdlib>
 #include <vector>
 
@@ -73,6 +74,7 @@ void BM_Metric(benchmark::State& state) {
                                              static_cast<int>(state.range(3)));
   Estimate estimate;
   std::uint64_t point = 0;
+  double squared_se_sum = 0.0;
   for (auto _ : state) {
     switch (metric) {
       case 0:
@@ -89,10 +91,14 @@ void BM_Metric(benchmark::State& state) {
         break;
     }
     benchmark::DoNotOptimize(estimate);
+    squared_se_sum += estimate.se * estimate.se;
     ++point;
   }
   state.counters["value"] = estimate.value;
-  state.counters["se"] = estimate.se;
+  // Every iteration is another point (independent samples), so the root mean square of their
+  // standard errors is the estimator's standard error at this sample count, known far more
+  // precisely than from one point's replicate blocks (about +-6 % at 20000 samples).
+  state.counters["se"] = std::sqrt(squared_se_sum / static_cast<double>(state.iterations()));
   state.counters["n"] = static_cast<double>(estimate.n);
   state.SetItemsProcessed(state.iterations() * estimate.n);
 }

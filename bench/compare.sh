@@ -5,7 +5,9 @@
 #      bench/eigen_gemm_native.cpp); target >= 0.7. The ratio to Eigen built with the
 #      project's flags (BM_EigenGemm) is printed beside it.
 #   2. samples/s vs a vectorised NumPy version of the four estimators, at equal
-#      standard error (target >= 100x)
+#      standard error (target >= 100x); ropesweep's standard error is the root mean
+#      square over the benchmark's iterations (each a new point), NumPy's that of its
+#      iid samples
 #   3. probe forward pass (probe_forward --mode pass, 16 heads x 64, 2 layers, L = 4096
 #      and 16384) in useful GFLOP/s (formula below), against (a) OpenBLAS's one-core
 #      fp32 GEMM rate, sgemm 2048^2 through NumPy (target >= 0.8) and (b) the same

@@ -57,8 +57,8 @@ import h5py
 
 # The comparison is only worth something if the two files were computed by different kernels.
 # The reference runs the widest vector path the processor has (SSE2 at least).
-for path, expected, refused in ((sys.argv[1], "pairwise block kernel, sincos and normal draws: ",
-                                 "generic C++"),
+kernels = "pairwise block kernel, sincos, normal draws and bivariate normals: "
+for path, expected, refused in ((sys.argv[1], kernels, "generic C++"),
                                 (sys.argv[2], "generic C++, no vector intrinsics", "SSE2")):
     with h5py.File(path, "r") as f:
         simd = f.attrs["simd_path"]

@@ -46,13 +46,13 @@ void causal_attention(const AttentionHeads& shape, Index first, const MatrixF& q
   const float minus_infinity = -std::numeric_limits<float>::infinity();
   out.resize(queries.rows(), shape.width());
 
-  MatrixF tile(kAttentionBlock, kAttentionBlock);
+  MatrixF tile(kAttentionBlock, kKeyBlock);
   MatrixF accumulator(kAttentionBlock, d);
   VectorF row_max(kAttentionBlock), row_sum(kAttentionBlock);
   VectorF block_max(kAttentionBlock), correction(kAttentionBlock);
   // offsets(b) = b: the in-block key offset, for the ALiBi distance of a whole tile row.
   const Eigen::ArrayXf offsets =
-      Eigen::ArrayXf::LinSpaced(kAttentionBlock, 0.0f, static_cast<float>(kAttentionBlock - 1));
+      Eigen::ArrayXf::LinSpaced(kKeyBlock, 0.0f, static_cast<float>(kKeyBlock - 1));
 
   for (Index q0 = 0; q0 < queries.rows(); q0 += kAttentionBlock) {
     const Index rows = std::min(kAttentionBlock, queries.rows() - q0);
@@ -67,8 +67,8 @@ void causal_attention(const AttentionHeads& shape, Index first, const MatrixF& q
       acc.setZero();
       max.setConstant(minus_infinity);
       sum.setZero();
-      for (Index k0 = 0; k0 < key_end; k0 += kAttentionBlock) {
-        const Index cols = std::min(kAttentionBlock, key_end - k0);
+      for (Index k0 = 0; k0 < key_end; k0 += kKeyBlock) {
+        const Index cols = std::min(kKeyBlock, key_end - k0);
         const bool diagonal = k0 + cols > query_position;
         auto logits = tile.topLeftCorner(rows, cols);
         logits.noalias() = query * keys.block(k0, h * d, cols, d).transpose();

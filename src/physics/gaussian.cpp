@@ -1,51 +1,53 @@
 #include "ropesweep/physics/gaussian.hpp"
 
+#include "gauss_legendre.hpp"
+#include "plackett_lanes.hpp"
+#include "plackett_paths.hpp"
+#include "ropesweep/physics/vector_path.hpp"
+#include "vector_target.hpp"
+
+#include <sleef.h>
+
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
+
+#if ROPESWEEP_X86_KERNELS
+#include <emmintrin.h>
+#endif
 
 namespace ropesweep {
 
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
-double bivariate_normal_upper(double h, double k, double r) {
-  constexpr double kTwoPi = 2.0 * M_PI;
-  if (std::isinf(h) && h > 0) return 0.0;
-  if (std::isinf(k) && k > 0) return 0.0;
-  if (std::isinf(h)) return std::isinf(k) ? 1.0 : normal_cdf(-k);
-  if (std::isinf(k)) return normal_cdf(-h);
-  r = std::clamp(r, -1.0, 1.0);
-  if (r == 0.0) return normal_cdf(-h) * normal_cdf(-k);
+namespace {
 
-  // Gauss-Legendre nodes on (-1, 1) (positive half; weights per node), for 6, 12
-  // and 20 points, chosen by |r| as in Genz's code.
-  static const double w6[] = {0.1713244923791705, 0.3607615730481384, 0.4679139345726904};
-  static const double x6[] = {0.9324695142031522, 0.6612093864662647, 0.2386191860831970};
-  static const double w12[] = {0.04717533638651177, 0.1069393259953183, 0.1600783285433464,
-                               0.2031674267230659,  0.2334925365383547, 0.2491470458134029};
-  static const double x12[] = {0.9815606342467191, 0.9041172563704750, 0.7699026741943050,
-                               0.5873179542866171, 0.3678314989981802, 0.1252334085114692};
-  static const double w20[] = {0.01761400713915212, 0.04060142980038694, 0.06267204833410906,
-                               0.08327674157670475, 0.1019301198172404,  0.1181945319615184,
-                               0.1316886384491766,  0.1420961093183821,  0.1491729864726037,
-                               0.1527533871307259};
-  static const double x20[] = {0.9931285991850949, 0.9639719272779138, 0.9122344282513259,
-                               0.8391169718222188, 0.7463319064601508, 0.6360536807265150,
-                               0.5108670019508271, 0.3737060887154196, 0.2277858511416451,
-                               0.07652652113349733};
-  const double* w;
-  const double* x;
-  int count;
-  if (std::fabs(r) < 0.3) {
-    w = w6, x = x6, count = 3;
-  } else if (std::fabs(r) < 0.75) {
-    w = w12, x = x12, count = 6;
-  } else {
-    w = w20, x = x20, count = 10;
-  }
+// The special cases of P(X > h, Y > k): an infinite limit, or r = 0. Sets `value` and says
+// whether it applies.
+bool bivariate_special_case(double h, double k, double r, double& value) {
+  if (std::isinf(h) && h > 0) return value = 0.0, true;
+  if (std::isinf(k) && k > 0) return value = 0.0, true;
+  if (std::isinf(h)) return value = std::isinf(k) ? 1.0 : normal_cdf(-k), true;
+  if (std::isinf(k)) return value = normal_cdf(-h), true;
+  if (r == 0.0) return value = normal_cdf(-h) * normal_cdf(-k), true;
+  return false;
+}
+
+// Genz's BVNU in two parts. The first, the quadrature, depends on h and k only through
+// h k, h^2 + k^2 and (h - k)^2 (the last after k's sign flip for r < 0), so (h, k) and
+// (-h, -k) share it bit for bit; the second adds the normal distribution terms of (h, k).
+// r in [-1, 1], not 0; h and k finite.
+double bivariate_quadrature(double h, double k, double r) {
+  constexpr double kTwoPi = 2.0 * M_PI;
+  const GaussLegendreRule rule = gauss_legendre_rule(r);
+  const double* w = rule.weights;
+  const double* x = rule.nodes;
+  const int count = rule.count;
 
   double hk = h * k;
   double bvn = 0.0;
-  if (std::fabs(r) < 0.925) {
+  if (std::fabs(r) < kPlackettLimit) {
     // Integral of the density's r-derivative from 0 to asin(r) (Plackett's identity).
     const double hs = (h * h + k * k) / 2.0;
     const double asr = std::asin(r) / 2.0;
@@ -55,7 +57,7 @@ double bivariate_normal_upper(double h, double k, double r) {
         bvn += w[i] * std::exp((sn * hk - hs) / (1.0 - sn * sn));
       }
     }
-    return std::clamp(bvn * asr / kTwoPi + normal_cdf(-h) * normal_cdf(-k), 0.0, 1.0);
+    return bvn * asr / kTwoPi;
   }
   // |r| close to 1: expansion around the degenerate case (Drezner & Wesolowsky).
   if (r < 0.0) {
@@ -93,16 +95,134 @@ double bivariate_normal_upper(double h, double k, double r) {
     }
     bvn = -bvn / kTwoPi;
   }
+  return bvn;
+}
+
+// `k_tails`: Phi(k) and Phi(-k), which the caller may share between calls.
+double bivariate_with_quadrature(double quadrature, double h, double k, double r,
+                                 NormalTails k_tails) {
+  double bvn = quadrature;
+  if (std::fabs(r) < kPlackettLimit) {
+    return std::clamp(bvn + normal_cdf(-h) * k_tails.above, 0.0, 1.0);
+  }
+  if (r < 0.0) {
+    k = -k;
+    std::swap(k_tails.below, k_tails.above);
+  }
   if (r > 0.0) {
-    bvn += normal_cdf(-std::max(h, k));
+    bvn += h >= k ? normal_cdf(-h) : k_tails.above;  // Phi(-max(h, k))
   } else if (h >= k) {
     bvn = -bvn;
   } else {
-    const double between =
-        h < 0.0 ? normal_cdf(k) - normal_cdf(h) : normal_cdf(-h) - normal_cdf(-k);
+    const double between = h < 0.0 ? k_tails.below - normal_cdf(h) : normal_cdf(-h) - k_tails.above;
     bvn = between - bvn;
   }
   return std::clamp(bvn, 0.0, 1.0);
+}
+
+}  // namespace
+
+NormalTails normal_tails(double k) { return {normal_cdf(k), normal_cdf(-k)}; }
+
+double bivariate_normal_upper(double h, double k, double r) {
+  double value;
+  if (bivariate_special_case(h, k, r, value)) return value;
+  r = std::clamp(r, -1.0, 1.0);
+  return bivariate_with_quadrature(bivariate_quadrature(h, k, r), h, k, r, normal_tails(k));
+}
+
+double bivariate_normal_concordant(double h, double k, double r, const NormalTails& k_tails) {
+  double upper, lower;
+  if (bivariate_special_case(h, k, r, upper) || bivariate_special_case(-h, -k, r, lower)) {
+    return bivariate_normal_upper(h, k, r) + bivariate_normal_upper(-h, -k, r);
+  }
+  r = std::clamp(r, -1.0, 1.0);
+  const double quadrature = bivariate_quadrature(h, k, r);
+  return bivariate_with_quadrature(quadrature, h, k, r, k_tails) +
+         bivariate_with_quadrature(quadrature, -h, -k, r, {k_tails.above, k_tails.below});
+}
+
+double bivariate_normal_concordant(double h, double k, double r) {
+  return bivariate_normal_concordant(h, k, r, normal_tails(k));
+}
+
+namespace {
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+struct PortableMath {  // SLEEF's portable scalar entry points: the generic path
+  double asin(double x) const { return Sleef_asind1_u10purec(x); }
+  double sin(double x) const { return Sleef_sind1_u10purec(x); }
+  double exp(double x) const { return Sleef_expd1_u10purec(x); }
+};
+#if ROPESWEEP_X86_KERNELS
+struct Sse2Math {
+  detail::Lanes<2> asin(detail::Lanes<2> x) const { return Sleef_asind2_u10sse2(x); }
+  detail::Lanes<2> sin(detail::Lanes<2> x) const { return Sleef_sind2_u10sse2(x); }
+  detail::Lanes<2> exp(detail::Lanes<2> x) const { return Sleef_expd2_u10sse2(x); }
+};
+#endif
+#pragma GCC diagnostic pop
+
+void plackett_concordant(const detail::PlackettJob& job) {
+#if ROPESWEEP_X86_KERNELS
+  switch (vector_path()) {
+    case VectorPath::kAvx512:
+      return detail::plackett_concordant_avx512(job);
+    case VectorPath::kAvx2:
+      return detail::plackett_concordant_avx(job);
+    case VectorPath::kSse2:
+      return plackett_concordant_lanes<2>(job, Sse2Math{});
+    case VectorPath::kGeneric:
+      break;
+  }
+#endif
+  plackett_concordant_lanes<1>(job, PortableMath{});
+}
+
+}  // namespace
+
+void bivariate_normal_concordant(const double* h, const double* k, const NormalTails* k_tails,
+                                 const double* r, std::size_t count, double* out) {
+  auto plackett = [&](std::size_t i) {
+    return std::isfinite(h[i]) && std::isfinite(k[i]) && r[i] != 0.0 &&
+           std::fabs(r[i]) < kPlackettLimit;
+  };
+  // The points of each Gauss-Legendre rule, gathered and padded to whole batches; the special
+  // cases and |r| >= kPlackettLimit one at a time.
+  constexpr double kRuleOf[] = {0.1, 0.5, 0.8};  // an |r| that chooses each rule
+  enum Column { kH, kK, kR, kPhiMinusH, kPhiH, kPhiMinusK, kPhiK, kOut, kColumns };
+  std::vector<double> batch;
+  std::vector<std::size_t> members;
+  for (double rule_r : kRuleOf) {
+    const GaussLegendreRule rule = gauss_legendre_rule(rule_r);
+    members.clear();
+    for (std::size_t i = 0; i < count; ++i) {
+      if (plackett(i) && gauss_legendre_rule(r[i]).nodes == rule.nodes) members.push_back(i);
+    }
+    if (members.empty()) continue;
+    const std::size_t padded = (members.size() + detail::kPlackettLanes - 1) /
+                               detail::kPlackettLanes * detail::kPlackettLanes;
+    batch.assign(kColumns * padded, 0.5);  // padding: h = k = 0.5 at r = rule_r
+    auto column = [&](Column c) { return batch.data() + c * padded; };
+    std::fill(column(kR), column(kR) + padded, rule_r);
+    for (std::size_t m = 0; m < members.size(); ++m) {
+      const std::size_t i = members[m];
+      column(kH)[m] = h[i];
+      column(kK)[m] = k[i];
+      column(kR)[m] = r[i];
+      column(kPhiMinusH)[m] = normal_cdf(-h[i]);
+      column(kPhiH)[m] = normal_cdf(h[i]);
+      column(kPhiMinusK)[m] = k_tails[i].above;
+      column(kPhiK)[m] = k_tails[i].below;
+    }
+    plackett_concordant({column(kH), column(kK), column(kR), column(kPhiMinusH), column(kPhiH),
+                         column(kPhiMinusK), column(kPhiK), padded, rule, column(kOut)});
+    for (std::size_t m = 0; m < members.size(); ++m) out[members[m]] = column(kOut)[m];
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!plackett(i)) out[i] = bivariate_normal_concordant(h[i], k[i], r[i], k_tails[i]);
+  }
 }
 
 }  // namespace ropesweep

@@ -19,12 +19,13 @@ std::string kernel_instruction_sets() {
   return std::string("vector path ") + vector_path_key(path) +
          " (ROPESWEEP_SIMD=" + vector_path_key(path) +
          " takes it again); decay and bmin walks: " + vector_path_name(walks) +
-         "; pairwise block kernel, sincos and normal draws: " + vector_path_name(path) +
-         " (the same bits on every path); probe products and attention: " +
+         "; pairwise block kernel, sincos, normal draws and bivariate normals: " +
+         vector_path_name(path) + " (the same bits on every path); probe products and attention: " +
          probe_path().instruction_sets +
          " (the bits of this path); everything else: the compile flags' target";
 #else
-  return "decay and bmin walks, pairwise block kernel, sincos and normal draws: generic C++, no "
+  return "decay and bmin walks, pairwise block kernel, sincos, normal draws and bivariate normals: "
+         "generic C++, no "
          "vector intrinsics (SLEEF's portable scalar functions; the same bits as the x86 vector "
          "kernels); "
          "Eigen products and everything else: the compile flags' target";

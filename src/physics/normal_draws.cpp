@@ -38,9 +38,9 @@ void box_muller(const double* uniforms, std::size_t pairs, double* out) {
       return box_muller_in_vectors<2>(uniforms, pairs, out,
                                       [](const double* u, const double* halfturns, double* logs,
                                          double* sines, double* cosines) {
-                                        _mm_store_pd(logs, Sleef_logd2_u10sse2(_mm_load_pd(u)));
+                                        _mm_store_pd(logs, Sleef_logd2_u35sse2(_mm_load_pd(u)));
                                         const Sleef___m128d_2 r =
-                                            Sleef_sincospid2_u05sse2(_mm_load_pd(halfturns));
+                                            Sleef_sincospid2_u35sse2(_mm_load_pd(halfturns));
                                         _mm_store_pd(sines, r.x);
                                         _mm_store_pd(cosines, r.y);
                                       });
@@ -51,8 +51,8 @@ void box_muller(const double* uniforms, std::size_t pairs, double* out) {
   box_muller_in_vectors<1>(
       uniforms, pairs, out,
       [](const double* u, const double* halfturns, double* logs, double* sines, double* cosines) {
-        logs[0] = Sleef_logd1_u10purec(u[0]);
-        const Sleef_double_2 r = Sleef_sincospid1_u05purec(halfturns[0]);
+        logs[0] = Sleef_logd1_u35purec(u[0]);
+        const Sleef_double_2 r = Sleef_sincospid1_u35purec(halfturns[0]);
         sines[0] = r.x;
         cosines[0] = r.y;
       });

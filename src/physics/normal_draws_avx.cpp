@@ -11,8 +11,8 @@ void box_muller_avx(const double* uniforms, std::size_t pairs, double* out) {
   box_muller_in_vectors<4>(
       uniforms, pairs, out,
       [](const double* u, const double* halfturns, double* logs, double* sines, double* cosines) {
-        _mm256_store_pd(logs, Sleef_logd4_u10avx(_mm256_load_pd(u)));
-        const Sleef___m256d_2 r = Sleef_sincospid4_u05avx(_mm256_load_pd(halfturns));
+        _mm256_store_pd(logs, Sleef_logd4_u35avx(_mm256_load_pd(u)));
+        const Sleef___m256d_2 r = Sleef_sincospid4_u35avx(_mm256_load_pd(halfturns));
         _mm256_store_pd(sines, r.x);
         _mm256_store_pd(cosines, r.y);
       });

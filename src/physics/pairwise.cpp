@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <type_traits>
 
-#include "lanes.hpp"
+#include "block_product.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/format.hpp"
 #include "ropesweep/physics/gaussian.hpp"
@@ -86,8 +86,6 @@ void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent
 
 namespace {
 
-constexpr std::int64_t kColumnBlock = 8;  // distances per register block of the product
-
 std::int64_t padded(std::int64_t count) {
   return std::max<std::int64_t>(kColumnBlock,
                                 (count + kColumnBlock - 1) / kColumnBlock * kColumnBlock);
@@ -128,22 +126,27 @@ AngleAdditionTables::AngleAdditionTables(const Encoding& encoding, std::int64_t 
           1, static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(length)))))) {
   const std::int64_t pairs = encoding.pairs();
   const std::vector<double>& w = encoding.frequencies();
-  std::vector<double> angles;
-  auto build = [&](std::int64_t count, std::int64_t step, std::vector<double>& cos_out,
-                   std::vector<double>& sin_out) {
-    const auto cells = static_cast<std::size_t>(pairs * count);
-    angles.resize(cells);
-    cos_out.resize(cells);
-    sin_out.resize(cells);
-    for (std::int64_t t = 0; t < pairs; ++t) {
-      for (std::int64_t i = 0; i < count; ++i) {
+  const std::int64_t coarse_rows = (length + split - 1) / split;
+  const auto coarse_cells = static_cast<std::size_t>(pairs * coarse_rows);
+  const auto fine_cells = static_cast<std::size_t>(pairs * split);
+  storage_.reset(new double[2 * coarse_cells + 2 * fine_cells + std::max(coarse_cells, fine_cells)]);
+  double* coarse = storage_.get();           // cos, sin
+  double* fine = coarse + 2 * coarse_cells;  // cos, sin
+  double* angles = fine + 2 * fine_cells;    // room for either table's
+  coarse_cos = coarse;
+  coarse_sin = coarse + coarse_cells;
+  fine_cos = fine;
+  fine_sin = fine + fine_cells;
+  auto build = [&](std::int64_t count, std::int64_t step, double* cos_out, double* sin_out) {
+    for (std::int64_t i = 0; i < count; ++i) {
+      for (std::int64_t t = 0; t < pairs; ++t) {
         angles[i * pairs + t] = static_cast<double>(i * step) * w[t];  // [i][t]
       }
     }
-    sincos_bulk(angles.data(), cells, cos_out.data(), sin_out.data());
+    sincos_bulk(angles, static_cast<std::size_t>(pairs * count), cos_out, sin_out);
   };
-  build((length + split - 1) / split, split, coarse_cos, coarse_sin);
-  build(split, 1, fine_cos, fine_sin);
+  build(coarse_rows, split, coarse, coarse + coarse_cells);
+  build(split, 1, fine, fine + fine_cells);
 }
 
 void BlockKernel::exact_factors() {
@@ -230,182 +233,26 @@ void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count,
   copy_factor_rows(sin_f, pairs_, count, stride_, sin32_.data());
 }
 
-namespace {
-
-// The exact path's product, written once for every vector width N (lanes.hpp): N = 1 is the
-// generic C++ path, 2 SSE2, 4 AVX2, 8 AVX-512F (one register per column block).
-//
-// Per value, on every path: a factor is cos = cc * fc - cs * fs, sin = cs * fc + cc * fs
-// (two products and one difference or sum, angle addition of the coarse and fine rows), and
-// an output is sum over k = 0 .. depth-1, in order, of feature[k] * factor[k] (a product,
-// then a sum: no fused multiply-add). A vector holds N columns (distances), never N values
-// of k, so the order of every sum is the same on every path, and so are the bits.
-
-// Lanes<N> values pass between always-inlined functions only (lanes.hpp).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpsabi"
-
-// Where the factors of a column block come from: the angle-addition tables and the split
-// indices (r = high K + low) of each distance.
-struct FactorSource {
-  std::int64_t pairs;
-  const double *coarse_cos, *coarse_sin, *fine_cos, *fine_sin;
-  const std::int64_t *high, *low;
-};
-
-struct ProductJob {
-  const double* features;  // rows x depth
-  std::int64_t rows, depth;
-  double* out;                 // rows x count
-  std::int64_t count, stride;  // distances, padded row length of a whole table
-  const double* supplied;      // a whole [cos; sin] table (depth x stride), or null...
-  FactorSource factors;        // ...for slices built from these
-  double* slice;               // room for one slice, [cos rows; sin rows] x kColumnBlock
-};
-
-template <int kLanes>
-ROPESWEEP_ALWAYS_INLINE void add_angles(const FactorSource& source, std::int64_t j, std::int64_t t,
-                                        Lanes<kLanes>& cos, Lanes<kLanes>& sin) {
-  const std::int64_t coarse = source.high[j] * source.pairs + t;
-  const std::int64_t fine = source.low[j] * source.pairs + t;
-  const Lanes<kLanes> cc = load_lanes<kLanes>(source.coarse_cos + coarse);
-  const Lanes<kLanes> cs = load_lanes<kLanes>(source.coarse_sin + coarse);
-  const Lanes<kLanes> fc = load_lanes<kLanes>(source.fine_cos + fine);
-  const Lanes<kLanes> fs = load_lanes<kLanes>(source.fine_sin + fine);
-  cos = cc * fc - cs * fs;  // cos(x + y)
-  sin = cs * fc + cc * fs;  // sin(x + y)
-}
-
-// The factors of distances j0 .. j0+7 (pairs x 8 cos rows, then as many sin rows when asked
-// for). The tables are contiguous in t, the slice in j: N distances x N frequencies at a
-// time make an N x N block that is transposed in registers, so loads and stores are both
-// whole vectors; the frequencies beyond the last whole block one at a time.
-template <int kLanes>
-ROPESWEEP_ALWAYS_INLINE void factor_slice(const FactorSource& source, std::int64_t j0,
-                                          bool with_sin, double* slice) {
-  const std::int64_t pairs = source.pairs;
-  double* cos_slice = slice;
-  double* sin_slice = slice + pairs * kColumnBlock;
-  const std::int64_t t_vector_end = pairs - pairs % kLanes;
-  for (std::int64_t j = j0; j < j0 + kColumnBlock; j += kLanes) {
-    for (std::int64_t t = 0; t < t_vector_end; t += kLanes) {
-      Lanes<kLanes> cos[kLanes], sin[kLanes];  // [distance][frequency]
-      for (int i = 0; i < kLanes; ++i) add_angles<kLanes>(source, j + i, t, cos[i], sin[i]);
-      transpose_lanes<kLanes>(cos);  // [frequency][distance]
-      for (int i = 0; i < kLanes; ++i)
-        store_lanes<kLanes>(cos_slice + (t + i) * kColumnBlock + (j - j0), cos[i]);
-      if (!with_sin) continue;
-      transpose_lanes<kLanes>(sin);
-      for (int i = 0; i < kLanes; ++i)
-        store_lanes<kLanes>(sin_slice + (t + i) * kColumnBlock + (j - j0), sin[i]);
-    }
-  }
-  for (std::int64_t j = 0; j < kColumnBlock; ++j) {
-    for (std::int64_t t = t_vector_end; t < pairs; ++t) {
-      add_angles<1>(source, j0 + j, t, cos_slice[t * kColumnBlock + j],
-                    sin_slice[t * kColumnBlock + j]);
-    }
-  }
-}
-
-// out rows c .. c + kRows - 1, columns j0 .. j0 + width - 1, from one column block of the
-// table (depth rows of kColumnBlock values, row_stride apart). Every accumulator stays in a
-// register.
-template <int kLanes, int kRows>
-ROPESWEEP_ALWAYS_INLINE void block_rows(const ProductJob& job, std::int64_t c, const double* table,
-                                        std::int64_t row_stride, std::int64_t j0,
-                                        std::int64_t width) {
-  constexpr int kVectors = kColumnBlock / kLanes;
-  const std::int64_t depth = job.depth;
-  const double* features = job.features + c * depth;
-  Lanes<kLanes> sums[kRows][kVectors];
-  for (int i = 0; i < kRows; ++i) {
-    for (int h = 0; h < kVectors; ++h) sums[i][h] = broadcast_lanes<kLanes>(0.0);
-  }
-  for (std::int64_t k = 0; k < depth; ++k) {
-    const double* row = table + k * row_stride;
-    Lanes<kLanes> factors[kVectors];
-#pragma GCC unroll 8
-    for (int h = 0; h < kVectors; ++h) factors[h] = load_lanes<kLanes>(row + h * kLanes);
-#pragma GCC unroll 4
-    for (int i = 0; i < kRows; ++i) {
-      const Lanes<kLanes> x = broadcast_lanes<kLanes>(features[i * depth + k]);
-#pragma GCC unroll 8
-      for (int h = 0; h < kVectors; ++h) sums[i][h] += x * factors[h];
-    }
-  }
-  for (int i = 0; i < kRows; ++i) {
-    double block[kColumnBlock];
-    for (int h = 0; h < kVectors; ++h) store_lanes<kLanes>(block + h * kLanes, sums[i][h]);
-    std::copy(block, block + width, job.out + (c + i) * job.count + j0);
-  }
-}
-
-// Rows c .. rows-1 in blocks of kRows, then of kRows / 2, ..., 1.
-template <int kLanes, int kRows>
-ROPESWEEP_ALWAYS_INLINE void block_rows_from(const ProductJob& job, std::int64_t c,
-                                             const double* table, std::int64_t row_stride,
-                                             std::int64_t j0, std::int64_t width) {
-  for (; c + kRows <= job.rows; c += kRows) {
-    block_rows<kLanes, kRows>(job, c, table, row_stride, j0, width);
-  }
-  if constexpr (kRows > 1) block_rows_from<kLanes, kRows / 2>(job, c, table, row_stride, j0, width);
-}
-
-// Rows per register block: each sum's chain of additions waits on the previous one, so the
-// wide paths, with fewer vectors per row, take more rows at a time to keep the adders busy
-// (eight rows of AVX-512 measured slower than four); SSE2 has registers for two rows only.
-template <int kLanes>
-constexpr int kRowBlock = kLanes >= 4 ? 4 : 2;
-
-// Column blocks outside, rows inside: each block's slice of the cos/sin table (depth x 8) is
-// built, and stays in L1, while every row reads it; the whole table is never stored.
-template <int kLanes>
-ROPESWEEP_ALWAYS_INLINE void product_on(const ProductJob& job) {
-  const bool with_sin = job.depth > job.factors.pairs;  // profiles need no sin rows
-  for (std::int64_t j0 = 0; j0 < job.stride; j0 += kColumnBlock) {
-    const double* table = job.slice;
-    std::int64_t row_stride = kColumnBlock;
-    if (job.supplied != nullptr) {
-      table = job.supplied + j0;
-      row_stride = job.stride;
-    } else {
-      factor_slice<kLanes>(job.factors, j0, with_sin, job.slice);
-    }
-    const std::int64_t width = std::min(kColumnBlock, job.count - j0);
-    block_rows_from<kLanes, kRowBlock<kLanes>>(job, 0, table, row_stride, j0, width);
-  }
-}
-
-#pragma GCC diagnostic pop
-
-void product_generic(const ProductJob& job) { product_on<1>(job); }
-#if ROPESWEEP_X86_KERNELS
-void product_sse2(const ProductJob& job) { product_on<2>(job); }
-__attribute__((target("avx2"))) void product_avx2(const ProductJob& job) { product_on<4>(job); }
-__attribute__((target("avx512f"))) void product_avx512(const ProductJob& job) {
-  product_on<8>(job);
-}
-#endif
-
-}  // namespace
-
-void BlockKernel::product(const double* features, std::int64_t rows, std::int64_t depth,
+void BlockKernel::product(const double* queries, const double* keys, std::int64_t rows,
                           double* out) {
-  slice_.resize(static_cast<std::size_t>(2 * pairs_ * kColumnBlock));
+  const std::int64_t depth = keys != nullptr ? 2 * pairs_ : pairs_;
+  double* slice = cache_aligned(slice_, static_cast<std::size_t>(2 * pairs_ * kColumnBlock));
+  double* features = cache_aligned(features_, static_cast<std::size_t>(rows * depth));
   FactorSource factors{pairs_, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
   if (!supplied_) {
-    factors = {pairs_,
-               tables_->coarse_cos.data(),
-               tables_->coarse_sin.data(),
-               tables_->fine_cos.data(),
-               tables_->fine_sin.data(),
-               high_.data(),
-               low_.data()};
+    factors = {pairs_,           tables_->coarse_cos, tables_->coarse_sin, tables_->fine_cos,
+               tables_->fine_sin, high_.data(),        low_.data()};
   }
-  const ProductJob job{
-      features, rows,         depth, out, count_, stride_, supplied_ ? table_.data() : nullptr,
-      factors,  slice_.data()};
+  const FeatureSource source{queries,
+                             keys,
+                             encoding_.head_dim(),
+                             pairs_,
+                             encoding_.layout() == PairLayout::kInterleaved,
+                             encoding_.qk_scale() * encoding_.qk_scale()};
+  const ProductJob job{source, features, rows,
+                       depth,  out,              count_,
+                       stride_, supplied_ ? table_.data() : nullptr, factors,
+                       slice};
   switch (vector_path()) {
 #if ROPESWEEP_X86_KERNELS
     case VectorPath::kAvx512:
@@ -422,22 +269,7 @@ void BlockKernel::product(const double* features, std::int64_t rows, std::int64_
 
 void BlockKernel::exact_scores(const double* queries, const double* keys, std::int64_t rows,
                                double* scores) {
-  const int d = encoding_.head_dim();
-  const double scale_squared = encoding_.qk_scale() * encoding_.qk_scale();
-  features_.resize(static_cast<std::size_t>(rows * d));
-  for (std::int64_t c = 0; c < rows; ++c) {
-    const double* q = queries + c * d;
-    const double* k = keys + c * d;
-    double* f = features_.data() + c * d;
-    for (int t = 0; t < pairs_; ++t) {
-      const double a = q[real_[t]], b = q[imag_[t]];
-      const double x = k[real_[t]], y = k[imag_[t]];
-      // Re[(a + ib)(x - iy) e^{i angle}] = (ax + by) cos - (bx - ay) sin
-      f[t] = scale_squared * (a * x + b * y);
-      f[pairs_ + t] = -scale_squared * (b * x - a * y);
-    }
-  }
-  product(features_.data(), rows, d, scores);
+  product(queries, keys, rows, scores);
   const double slope = encoding_.distance_slope();
   if (slope != 0.0) {
     for (std::int64_t c = 0; c < rows; ++c) {
@@ -449,17 +281,7 @@ void BlockKernel::exact_scores(const double* queries, const double* keys, std::i
 }
 
 void BlockKernel::profiles(const double* queries, std::int64_t rows, double* out) {
-  const int d = encoding_.head_dim();
-  const double scale_squared = encoding_.qk_scale() * encoding_.qk_scale();
-  features_.resize(static_cast<std::size_t>(rows * pairs_));
-  for (std::int64_t c = 0; c < rows; ++c) {
-    const double* q = queries + c * d;
-    for (int t = 0; t < pairs_; ++t) {
-      const double a = q[real_[t]], b = q[imag_[t]];
-      features_[c * pairs_ + t] = scale_squared * (a * a + b * b);
-    }
-  }
-  product(features_.data(), rows, pairs_, out);
+  product(queries, nullptr, rows, out);
 }
 
 void BlockKernel::set_query(const double* q) {
@@ -584,6 +406,11 @@ struct BlockContent {
       std::copy(one.irrelevant.begin(), one.irrelevant.end(), irrelevant.begin() + c * d);
     }
   }
+  // The queries alone, all that the conditional estimators use: `queries` draws of q.
+  void draw_queries(RandomStream& stream, int head_dim, std::int64_t queries) {
+    q.resize(static_cast<std::size_t>(queries * head_dim));
+    fill_normal(stream, q.data(), q.size());
+  }
 };
 
 // Scores of every query's key (`keys`, row-major like content.q) at every distance
@@ -641,17 +468,24 @@ SampleMoments moments_position_inversion(const PairwiseConfig& config, const Enc
   BlockContent content;
   std::vector<std::int64_t> distances;
   std::vector<double> values;
+  // The conditional variance is (1 - rho^2) times a sum, exactly 0 at rho = 1: the gap and
+  // C(0) columns are then not needed.
+  const bool with_variance = conditional && rho != 1.0;
   return over_blocks(range, [&](std::int64_t block) {
     RandomStream stream =
         detail::cluster_stream(seed, point_index, kStreamPositionInversion, block);
-    content.draw(stream, d, rho, nq, false);
-    // Columns: near distances, far distances (and, conditional: gaps, then 0).
-    distances.assign(conditional ? 3 * nr + 1 : 2 * nr, 0);
+    if (conditional) {
+      content.draw_queries(stream, d, nq);
+    } else {
+      content.draw(stream, d, rho, nq, false);
+    }
+    // Columns: near distances, far distances (and, with the variance: gaps, then 0).
+    distances.assign(with_variance ? 3 * nr + 1 : 2 * nr, 0);
     for (std::int64_t j = 0; j < nr; ++j) {
       const auto pair = detail::draw_separated_pair(stream, config.length, gap);
       distances[j] = pair.near;
       distances[nr + j] = pair.far;
-      if (conditional) distances[2 * nr + j] = pair.far - pair.near;
+      if (with_variance) distances[2 * nr + j] = pair.far - pair.near;
     }
     kernel.set_distances(distances.data(), static_cast<std::int64_t>(distances.size()));
     const auto count = static_cast<std::int64_t>(distances.size());
@@ -663,12 +497,13 @@ SampleMoments moments_position_inversion(const PairwiseConfig& config, const Enc
       kernel.profiles(content.q.data(), nq, values.data());
       for (std::int64_t c = 0; c < nq; ++c) {
         const double* profile = values.data() + c * count;
-        const double c0 = profile[3 * nr];
         for (std::int64_t j = 0; j < nr; ++j) {
           const double gap_now = static_cast<double>(distances[nr + j] - distances[j]);
           const double mean = rho * (profile[j] - profile[nr + j]) + slope * gap_now;
           const double variance =
-              (1.0 - rho * rho) * 2.0 * scale_squared * (c0 - profile[2 * nr + j]);
+              with_variance
+                  ? (1.0 - rho * rho) * 2.0 * scale_squared * (profile[3 * nr] - profile[2 * nr + j])
+                  : 0.0;
           sum +=
               variance > 0.0 ? normal_cdf(-mean / std::sqrt(variance)) : detail::failure(mean, 0.0);
         }
@@ -727,9 +562,18 @@ SampleMoments moments_token_inversion(const PairwiseConfig& config, const Encodi
   BlockContent content;
   std::vector<std::int64_t> distances(nr + 1);  // the block's distances, then 0
   std::vector<double> relevant, irrelevant;
+  // conditional: the block's samples, query by query
+  const auto samples = static_cast<std::size_t>(nq * nr);
+  std::vector<double> minus_means_x(samples), minus_means_y(samples), correlations(samples);
+  std::vector<double> same_sign(samples);
+  std::vector<NormalTails> tails_y(samples);
   return over_blocks(range, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenInversion, block);
-    content.draw(stream, d, rho, nq, true);
+    if (conditional) {
+      content.draw_queries(stream, d, nq);
+    } else {
+      content.draw(stream, d, rho, nq, true);
+    }
     for (std::int64_t j = 0; j < nr; ++j) {
       distances[j] = static_cast<std::int64_t>(stream.uniform_int(length));
     }
@@ -743,27 +587,34 @@ SampleMoments moments_token_inversion(const PairwiseConfig& config, const Encodi
       // correlation C(r) / C(0) (the ALiBi penalty cancels). Failure is P(XY < 0).
       relevant.resize(static_cast<std::size_t>(nq * count));
       kernel.profiles(content.q.data(), nq, relevant.data());
+      // The block's samples at once (minus their means, their correlations), then P(X, Y of
+      // one sign) of each; the tails of a query's -mean_y computed once.
       for (std::int64_t c = 0; c < nq; ++c) {
         const double* profile = relevant.data() + c * count;
         const double c0 = profile[nr];
         const double sigma = std::sqrt(scale_squared * c0 * (2.0 - rho * rho));
         const double mean_y = rho * c0 / sigma;
+        const NormalTails y_tails = normal_tails(-mean_y);
         for (std::int64_t j = 0; j < nr; ++j) {
-          const double cr = profile[j];
-          const double correlation = std::clamp(cr / c0, -1.0, 1.0);
-          const double mean_x = rho * cr / sigma;
-          if (correlation == 1.0) {
-            // X - mean_x = Y - mean_y: the signs differ exactly when the common
-            // Gaussian falls between -mean_x and -mean_y, which is exactly 0 for
-            // equal means (r = 0, NoPE, ALiBi), where the orthant sums would
-            // leave rounding residue such as 4e-18.
-            sum += std::fabs(normal_cdf(-mean_x) - normal_cdf(-mean_y));
-            continue;
-          }
-          const double same_sign = bivariate_normal_upper(-mean_x, -mean_y, correlation) +
-                                   bivariate_normal_upper(mean_x, mean_y, correlation);
-          sum += std::clamp(1.0 - same_sign, 0.0, 1.0);
+          const std::size_t i = static_cast<std::size_t>(c * nr + j);
+          minus_means_x[i] = -(rho * profile[j] / sigma);
+          minus_means_y[i] = -mean_y;
+          tails_y[i] = y_tails;
+          correlations[i] = std::clamp(profile[j] / c0, -1.0, 1.0);
         }
+      }
+      bivariate_normal_concordant(minus_means_x.data(), minus_means_y.data(), tails_y.data(),
+                                  correlations.data(), correlations.size(), same_sign.data());
+      for (std::size_t i = 0; i < correlations.size(); ++i) {
+        if (correlations[i] == 1.0) {
+          // X - mean_x = Y - mean_y: the signs differ exactly when the common
+          // Gaussian falls between -mean_x and -mean_y, which is exactly 0 for
+          // equal means (r = 0, NoPE, ALiBi), where the orthant sums would
+          // leave rounding residue such as 4e-18.
+          sum += std::fabs(normal_cdf(minus_means_x[i]) - normal_cdf(minus_means_y[i]));
+          continue;
+        }
+        sum += std::clamp(1.0 - same_sign[i], 0.0, 1.0);
       }
     } else {
       token_scores(kernel, content, nq, d, relevant, irrelevant);

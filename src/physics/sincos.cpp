@@ -55,9 +55,9 @@ void sincos_bulk(const double* angles, std::size_t count, double* cos_out, doubl
                             []([[maybe_unused]] const double* in, [[maybe_unused]] double* sines,
                                [[maybe_unused]] double* cosines) {
 #if ROPESWEEP_X86_KERNELS
-                              const Sleef___m128d_2 r = Sleef_sincosd2_u10sse2(_mm_load_pd(in));
-                              _mm_store_pd(sines, r.x);
-                              _mm_store_pd(cosines, r.y);
+                              const Sleef___m128d_2 r = Sleef_sincosd2_u10sse2(_mm_loadu_pd(in));
+                              _mm_storeu_pd(sines, r.x);
+                              _mm_storeu_pd(cosines, r.y);
 #endif
                             });
 }
@@ -67,9 +67,9 @@ void sincos_bulk(const float* angles, std::size_t count, float* cos_out, float* 
                            []([[maybe_unused]] const float* in, [[maybe_unused]] float* sines,
                               [[maybe_unused]] float* cosines) {
 #if ROPESWEEP_X86_KERNELS
-                             const Sleef___m128_2 r = Sleef_sincosf4_u10sse2(_mm_load_ps(in));
-                             _mm_store_ps(sines, r.x);
-                             _mm_store_ps(cosines, r.y);
+                             const Sleef___m128_2 r = Sleef_sincosf4_u10sse2(_mm_loadu_ps(in));
+                             _mm_storeu_ps(sines, r.x);
+                             _mm_storeu_ps(cosines, r.y);
 #endif
                            });
 }

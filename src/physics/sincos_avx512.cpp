@@ -10,18 +10,18 @@ namespace ropesweep::detail {
 void sincos_avx512(const double* angles, std::size_t count, double* cos_out, double* sin_out) {
   sincos_in_vectors<double, 8>(
       angles, count, cos_out, sin_out, [](const double* in, double* sines, double* cosines) {
-        const Sleef___m512d_2 r = Sleef_sincosd8_u10avx512fnofma(_mm512_load_pd(in));
-        _mm512_store_pd(sines, r.x);
-        _mm512_store_pd(cosines, r.y);
+        const Sleef___m512d_2 r = Sleef_sincosd8_u10avx512fnofma(_mm512_loadu_pd(in));
+        _mm512_storeu_pd(sines, r.x);
+        _mm512_storeu_pd(cosines, r.y);
       });
 }
 
 void sincos_avx512(const float* angles, std::size_t count, float* cos_out, float* sin_out) {
   sincos_in_vectors<float, 16>(
       angles, count, cos_out, sin_out, [](const float* in, float* sines, float* cosines) {
-        const Sleef___m512_2 r = Sleef_sincosf16_u10avx512fnofma(_mm512_load_ps(in));
-        _mm512_store_ps(sines, r.x);
-        _mm512_store_ps(cosines, r.y);
+        const Sleef___m512_2 r = Sleef_sincosf16_u10avx512fnofma(_mm512_loadu_ps(in));
+        _mm512_storeu_ps(sines, r.x);
+        _mm512_storeu_ps(cosines, r.y);
       });
 }
 

@@ -7,19 +7,22 @@
 namespace ropesweep {
 namespace {
 
-// `call(in, sin, cos)` is one SLEEF vector sincos of N lanes. The tail is padded with zeros;
-// SLEEF computes each lane on its own, so neither the width nor the padding changes a bit.
+// `call(in, sin, cos)` is one SLEEF vector sincos of N lanes, with unaligned loads and
+// stores: whole vectors are computed in place, and only the tail, padded with zeros, passes
+// through a buffer. SLEEF computes each lane on its own, so neither the width nor the
+// padding changes a bit.
 template <typename T, std::size_t N, typename Call>
 void sincos_in_vectors(const T* angles, std::size_t count, T* cos_out, T* sin_out, Call call) {
-  alignas(64) T in[N], sines[N], cosines[N];
-  for (std::size_t i = 0; i < count; i += N) {
-    const std::size_t lanes = count - i < N ? count - i : N;
-    for (std::size_t k = 0; k < N; ++k) in[k] = k < lanes ? angles[i + k] : T(0);
-    call(in, sines, cosines);
-    for (std::size_t k = 0; k < lanes; ++k) {
-      sin_out[i + k] = sines[k];
-      cos_out[i + k] = cosines[k];
-    }
+  const std::size_t whole = count - count % N;
+  for (std::size_t i = 0; i < whole; i += N) call(angles + i, sin_out + i, cos_out + i);
+  if (whole == count) return;
+  T in[N], sines[N], cosines[N];
+  const std::size_t lanes = count - whole;
+  for (std::size_t k = 0; k < N; ++k) in[k] = k < lanes ? angles[whole + k] : T(0);
+  call(in, sines, cosines);
+  for (std::size_t k = 0; k < lanes; ++k) {
+    sin_out[whole + k] = sines[k];
+    cos_out[whole + k] = cosines[k];
   }
 }
 

@@ -26,7 +26,7 @@ path, key = sys.argv[1], sys.argv[2]
 names = {"generic": "generic C++", "sse2": "SSE2", "avx2": "AVX2", "avx512": "AVX-512F"}
 walks = names["avx2" if key == "avx512" else key]  # no AVX-512 walk: AVX2 runs there
 expected = [f"decay and bmin walks: {walks};",
-            f"pairwise block kernel, sincos and normal draws: {names[key]} "]
+            f"pairwise block kernel, sincos, normal draws and bivariate normals: {names[key]} "]
 simd = h5py.File(path, "r").attrs["simd_path"]
 simd = simd.decode() if isinstance(simd, bytes) else str(simd)
 generic_build = key == "generic" and "generic C++, no vector intrinsics" in simd

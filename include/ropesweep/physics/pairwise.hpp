@@ -131,7 +131,8 @@ DistancePair draw_distinct_pair(RandomStream& stream, std::int64_t length);
 // k_irr = eta, drawn in this order (q, xi, eta) from the block's stream before
 // any distance. Only what is used is drawn: no xi when rho = 1 (k_rel = q), no
 // eta for the position metrics (`irrelevant` false; content.irrelevant is then
-// left empty).
+// left empty), and only q for the conditional estimators, which integrate the keys
+// out.
 struct ClusterContent {
   std::vector<double> q, relevant, irrelevant;
 };
@@ -151,9 +152,19 @@ inline RandomStream cluster_stream(std::uint64_t seed, std::uint64_t point_index
 // Built once per (encoding, L): a point's four estimators share one.
 struct AngleAdditionTables {
   AngleAdditionTables(const Encoding& encoding, std::int64_t length);
+  AngleAdditionTables(const AngleAdditionTables&) = delete;  // the tables point into storage_
+  AngleAdditionTables& operator=(const AngleAdditionTables&) = delete;
   std::int64_t split = 1;  // K
-  std::vector<double> coarse_cos, coarse_sin;  // ceil(L / K) x pairs
-  std::vector<double> fine_cos, fine_sin;      // K x pairs
+  const double* coarse_cos = nullptr;  // ceil(L / K) x pairs
+  const double* coarse_sin = nullptr;
+  const double* fine_cos = nullptr;  // K x pairs
+  const double* fine_sin = nullptr;
+
+ private:
+  // The four tables and the angles they are computed from, in one allocation, filled once
+  // (no zero fill): freed and allocated again by point after point, one large block is
+  // reused by the allocator where five would be returned to the system and faulted in anew.
+  std::unique_ptr<double[]> storage_;
 };
 
 // Scores of a block of queries against a block of distances.
@@ -204,10 +215,12 @@ class BlockKernel {
   void finite_scores(const double* key, double* scores);
 
  private:
-  // out (rows x count) = features (rows x depth) * [cos; sin] table (depth x
-  // count), summed in a fixed order; the table is built slice by slice on the way,
-  // with the vector instructions of vector_path() (the same bits on every path).
-  void product(const double* features, std::int64_t rows, std::int64_t depth, double* out);
+  // out (rows x count) = features (rows x depth) * [cos; sin] table (depth x count),
+  // summed in a fixed order, with the vector instructions of vector_path() (the same bits
+  // on every path): the features of each query and its key (keys null: of the query alone,
+  // for profiles, and the cos rows only) are computed first, and the table is built slice by
+  // slice on the way (src/physics/block_product.hpp).
+  void product(const double* queries, const double* keys, std::int64_t rows, double* out);
   void exact_factors();
   void finite_factors();
 

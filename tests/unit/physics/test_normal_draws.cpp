@@ -137,10 +137,11 @@ double relative_error(T value, long double reference) {
                              std::numeric_limits<T>::epsilon());
 }
 
-// Error budget of a draw, relative: log 1 ulp, halved by the square root, which adds half an
-// ulp; sincospi 0.506 ulp (the angle in half turns, 2v, is exact); the product half an ulp.
-// At most 2.006 epsilon; the float draws add their own rounding (half a float epsilon).
-TEST(NormalDraws, MatchLongDoubleBoxMullerWithinTwoEpsilon) {
+// Error budget of a draw, relative: log 3.5 ulp (SLEEF's u35), halved by the square root,
+// which adds half an ulp; sincospi 3.5 ulp (the angle in half turns, 2v, is exact); the
+// product half an ulp. At most 6.25 epsilon; the float draws add their own rounding (half a
+// float epsilon).
+TEST(NormalDraws, MatchLongDoubleBoxMullerWithinSixEpsilon) {
   const std::size_t count = 1000001;  // odd: the last value is a cosine whose sine is dropped
   RandomStream stream({99, 1, 2, 3}), uniforms({99, 1, 2, 3}), float_stream({99, 1, 2, 3});
   std::vector<double> z(count);
@@ -158,7 +159,7 @@ TEST(NormalDraws, MatchLongDoubleBoxMullerWithinTwoEpsilon) {
       worst_float = std::max(worst_float, relative_error(zf[i + k], 0.7L * reference[k]));
     }
   }
-  EXPECT_LE(worst, 2.006);
+  EXPECT_LE(worst, 6.25);
   EXPECT_LE(worst_float, 0.5 + 1e-6);
   std::printf("worst relative error: %.3f epsilon (double), %.3f epsilon (float)\n", worst,
               worst_float);

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -89,15 +91,15 @@ TEST(Pairwise, ConditionalTokenInversionIsSheppardGivenTheDraws) {
   const Encoding encoding(config.encoding);
   const auto plan = detail::plan_blocks(config.samples);
   double total = 0.0;
-  std::vector<detail::ClusterContent> contents(plan.queries);
+  // The conditional estimator draws the queries only (no keys: it needs none).
+  std::vector<std::vector<double>> queries(plan.queries, std::vector<double>(64));
   for (std::int64_t k = 0; k < plan.blocks; ++k) {
     RandomStream stream = detail::cluster_stream(3, 4, kStreamTokenInversion, k);
-    for (auto& content : contents) detail::draw_content(stream, 64, 0.0, content);
+    for (auto& q : queries) fill_normal(stream, q.data(), q.size());
     for (std::int64_t i = 0; i < plan.distances; ++i) {
       const auto r = static_cast<double>(stream.uniform_int(2048));
-      for (const auto& content : contents) {
-        total +=
-            std::acos(encoding.C(content.q.data(), r) / encoding.C(content.q.data(), 0.0)) / M_PI;
+      for (const auto& q : queries) {
+        total += std::acos(encoding.C(q.data(), r) / encoding.C(q.data(), 0.0)) / M_PI;
       }
     }
   }
@@ -380,9 +382,10 @@ TEST(Pairwise, KernelFollowsThePrecisionPipeline) {
 }
 
 // The exact path's scores and profiles, recomputed here one at a time: each factor by the
-// angle addition of the coarse and fine tables (two products and one sum or difference),
-// each score summed over k = 0 .. d-1 in order from 0. The kernel's contract is these bits,
-// whatever its path (SSE2 or plain C++ loops, two rows at a time or one, padded columns).
+// angle addition of the coarse and fine tables (one product, then one fused multiply-add),
+// each score summed over k = 0 .. d-1 in order from 0, one fused multiply-add per term. The
+// kernel's contract is these bits, whatever its path (vector width, rows at a time, padded
+// columns).
 TEST(Pairwise, ExactKernelSumsEveryScoreInOrder) {
   EncodingConfig ec;
   ec.head_dim = 64;
@@ -417,20 +420,20 @@ TEST(Pairwise, ExactKernelSumsEveryScoreInOrder) {
         const double cs = tables->coarse_sin[high * pairs + t];
         const double fc = tables->fine_cos[low * pairs + t];
         const double fs = tables->fine_sin[low * pairs + t];
-        cos_r[t] = cc * fc - cs * fs;
-        sin_r[t] = cs * fc + cc * fs;
+        cos_r[t] = std::fma(cc, fc, -(cs * fs));
+        sin_r[t] = std::fma(cs, fc, cc * fs);
       }
       double score = 0.0, profile = 0.0;
       for (int t = 0; t < pairs; ++t) {
         const double a = qc[encoding.real_index(t)], b = qc[encoding.imag_index(t)];
         const double x = kc[encoding.real_index(t)], y = kc[encoding.imag_index(t)];
-        score += (s2 * (a * x + b * y)) * cos_r[t];
-        profile += (s2 * (a * a + b * b)) * cos_r[t];
+        score = std::fma(s2 * (a * x + b * y), cos_r[t], score);
+        profile = std::fma(s2 * (a * a + b * b), cos_r[t], profile);
       }
       for (int t = 0; t < pairs; ++t) {
         const double a = qc[encoding.real_index(t)], b = qc[encoding.imag_index(t)];
         const double x = kc[encoding.real_index(t)], y = kc[encoding.imag_index(t)];
-        score += (-s2 * (b * x - a * y)) * sin_r[t];
+        score = std::fma(-s2 * (b * x - a * y), sin_r[t], score);
       }
       EXPECT_EQ(scores[c * count + j], score) << "row " << c << ", distance " << distances[j];
       EXPECT_EQ(profiles[c * count + j], profile) << "row " << c << ", distance " << distances[j];
@@ -609,6 +612,72 @@ TEST(Gaussian, BivariateNormalMatchesQuadrature) {
   EXPECT_NEAR(bivariate_normal_upper(-1.0, -1.0, -1.0), normal_cdf(1.0) - normal_cdf(-1.0), 1e-15);
   EXPECT_NEAR(bivariate_normal_upper(-1.0, 1.0, -1.0), 0.0, 1e-15);
   EXPECT_NEAR(bivariate_normal_upper(1.0, 1.0, -1.0), 0.0, 1e-15);
+}
+
+// The concordant pair shares its quadrature: the same bits as the two orthants computed
+// apart, on every branch (|r| below 0.3, 0.75 and 0.925, near and at +-1, r = 0, infinite
+// limits).
+TEST(Gaussian, ConcordantIsTheTwoOrthantsBitForBit) {
+  RandomStream stream({5, 4, 3, 2});
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<std::array<double, 3>> cases = {{0.0, 0.0, 0.0},  {1.0, -2.0, 1.0}, {0.3, 0.3, -1.0},
+                                              {inf, 0.5, 0.4},  {-inf, 1.0, 0.9}, {0.2, -inf, -0.5}};
+  for (int i = 0; i < 4000; ++i) {
+    const double r = 2.0 * stream.uniform_open() - 1.0;
+    const double h = 6.0 * stream.uniform_open() - 3.0, k = 6.0 * stream.uniform_open() - 3.0;
+    cases.push_back({h, k, i % 4 == 0 ? std::copysign(1.0 - 0.1 * stream.uniform_open(), r) : r});
+  }
+  for (const auto& [h, k, r] : cases) {
+    const double apart = bivariate_normal_upper(h, k, r) + bivariate_normal_upper(-h, -k, r);
+    EXPECT_EQ(bits_of(bivariate_normal_concordant(h, k, r)), bits_of(apart))
+        << h << " " << k << " " << r;
+    const NormalTails k_tails{normal_cdf(k), normal_cdf(-k)};
+    EXPECT_EQ(bits_of(bivariate_normal_concordant(h, k, r, k_tails)), bits_of(apart))
+        << h << " " << k << " " << r;
+  }
+}
+
+// The batched concordant probabilities: within 1e-15 of the one-at-a-time function on
+// Plackett's points (SLEEF's asin, sin and exp for the C library's), equal to it elsewhere,
+// and the same bits on every vector path this processor has.
+TEST(Gaussian, BatchedConcordantMatchesTheScalarOnEveryPath) {
+  RandomStream stream({6, 5, 4, 3});
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> h, k, r;
+  for (int i = 0; i < 3001; ++i) {  // not a whole number of batches
+    h.push_back(6.0 * stream.uniform_open() - 3.0);
+    k.push_back(i % 7 == 0 ? 0.25 : 6.0 * stream.uniform_open() - 3.0);
+    r.push_back(2.0 * stream.uniform_open() - 1.0);  // every rule, and Drezner's expansion
+  }
+  for (const auto& [hh, kk, rr] : std::vector<std::array<double, 3>>{
+           {0.3, 0.2, 0.0}, {inf, 0.1, 0.5}, {0.4, -inf, 0.2}, {0.1, 0.3, 1.0}, {-0.2, 0.6, -0.3}}) {
+    h.push_back(hh);
+    k.push_back(kk);
+    r.push_back(rr);
+  }
+  std::vector<NormalTails> k_tails;
+  for (double value : k) k_tails.push_back(normal_tails(value));
+  std::vector<std::vector<double>> by_path;
+  for (VectorPath path : available_vector_paths()) {
+    use_vector_path(path);
+    std::vector<double> out(h.size());
+    bivariate_normal_concordant(h.data(), k.data(), k_tails.data(), r.data(), h.size(), out.data());
+    by_path.push_back(out);
+  }
+  use_vector_path(available_vector_paths().back());
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const double scalar = bivariate_normal_concordant(h[i], k[i], r[i], k_tails[i]);
+    const bool plackett = std::isfinite(h[i]) && std::isfinite(k[i]) && r[i] != 0.0 &&
+                          std::fabs(r[i]) < 0.925;
+    if (plackett) {
+      EXPECT_NEAR(by_path[0][i], scalar, 1e-15) << h[i] << " " << k[i] << " " << r[i];
+    } else {
+      EXPECT_EQ(bits_of(by_path[0][i]), bits_of(scalar)) << h[i] << " " << k[i] << " " << r[i];
+    }
+    for (std::size_t p = 1; p < by_path.size(); ++p) {
+      EXPECT_EQ(bits_of(by_path[p][i]), bits_of(by_path[0][i])) << "path " << p << ", point " << i;
+    }
+  }
 }
 
 // The block kernel fed Encoding::rotation_factors must give, score for score,
