@@ -127,9 +127,9 @@ ROPESWEEP_ALWAYS_INLINE void block_rows_from(const ProductJob& job, std::int64_t
   }
 }
 
-// Rows per register block: each sum's chain of additions waits on the previous one, so the
-// wide paths, with fewer vectors per row, take more rows at a time to keep the adders busy
-// (eight rows of AVX-512 measured slower than four); SSE2 has registers for two rows only.
+// Rows per register block: each sum's chain of multiply-adds waits on the previous one, so
+// the wide paths take more rows at a time to keep the units busy (eight rows of AVX-512
+// measured slower than four); SSE2 has registers for two rows only.
 template <int kLanes>
 constexpr int kRowBlock = kLanes >= 4 ? 4 : 2;
 

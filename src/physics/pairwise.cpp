@@ -86,9 +86,12 @@ void draw_content(RandomStream& stream, int head_dim, double rho, ClusterContent
 
 namespace {
 
-std::int64_t padded(std::int64_t count) {
-  return std::max<std::int64_t>(kColumnBlock,
-                                (count + kColumnBlock - 1) / kColumnBlock * kColumnBlock);
+// The finite path's rows of distances are padded to a multiple of 8: its loops over them
+// then vectorise whole (the exact path's to kColumnBlock, its product's widest block).
+constexpr std::int64_t kFinitePadding = 8;
+
+std::int64_t padded(std::int64_t count, std::int64_t multiple) {
+  return std::max<std::int64_t>(multiple, (count + multiple - 1) / multiple * multiple);
 }
 
 }  // namespace
@@ -111,7 +114,7 @@ BlockKernel::BlockKernel(const Encoding& encoding, Precision precision, std::int
 
 void BlockKernel::set_distances(const std::int64_t* distances, std::int64_t count) {
   count_ = count;
-  stride_ = padded(count);
+  stride_ = padded(count, exact() ? kColumnBlock : kFinitePadding);
   distances_.assign(distances, distances + count);
   distances_.resize(stride_, distances_.empty() ? 0 : distances_.back());
   if (exact()) {
@@ -209,7 +212,7 @@ void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count,
                               const double* cos_f, const double* sin_f) {
   if (!exact()) throw Error("BlockKernel: fp64 factors for a finite-precision kernel");
   count_ = count;
-  stride_ = padded(count);
+  stride_ = padded(count, kColumnBlock);
   distances_.assign(distances, distances + count);
   distances_.resize(stride_, distances_.back());
   const std::size_t cells = static_cast<std::size_t>(pairs_ * stride_);
@@ -223,7 +226,7 @@ void BlockKernel::set_factors(const std::int64_t* distances, std::int64_t count,
                               const float* sin_f) {
   if (exact()) throw Error("BlockKernel: fp32 factors for an fp64 kernel");
   count_ = count;
-  stride_ = padded(count);
+  stride_ = padded(count, kFinitePadding);
   distances_.assign(distances, distances + count);
   distances_.resize(stride_, distances_.back());
   const std::size_t cells = static_cast<std::size_t>(pairs_ * stride_);
