@@ -1,17 +1,18 @@
 #include "ropesweep/physics/gaussian.hpp"
 
+#include <sleef.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <utility>
+#include <vector>
+
 #include "gauss_legendre.hpp"
 #include "plackett_lanes.hpp"
 #include "plackett_paths.hpp"
 #include "ropesweep/physics/vector_path.hpp"
 #include "vector_target.hpp"
-
-#include <sleef.h>
-
-#include <algorithm>
-#include <cmath>
-#include <utility>
-#include <vector>
 
 #if ROPESWEEP_X86_KERNELS
 #include <emmintrin.h>
@@ -184,22 +185,32 @@ void plackett_concordant(const detail::PlackettJob& job) {
 
 void bivariate_normal_concordant(const double* h, const double* k, const NormalTails* k_tails,
                                  const double* r, std::size_t count, double* out) {
-  auto plackett = [&](std::size_t i) {
-    return std::isfinite(h[i]) && std::isfinite(k[i]) && r[i] != 0.0 &&
-           std::fabs(r[i]) < kPlackettLimit;
-  };
   // The points of each Gauss-Legendre rule, gathered and padded to whole batches; the special
   // cases and |r| >= kPlackettLimit one at a time.
   constexpr double kRuleOf[] = {0.1, 0.5, 0.8};  // an |r| that chooses each rule
+  const double* rule_nodes[std::size(kRuleOf)];
+  for (std::size_t c = 0; c < std::size(kRuleOf); ++c) {
+    rule_nodes[c] = gauss_legendre_rule(kRuleOf[c]).nodes;
+  }
+  std::vector<std::size_t> by_rule[std::size(kRuleOf)], alone;
+  for (std::size_t i = 0; i < count; ++i) {
+    const bool plackett = std::isfinite(h[i]) && std::isfinite(k[i]) && r[i] != 0.0 &&
+                          std::fabs(r[i]) < kPlackettLimit;
+    if (!plackett) {
+      alone.push_back(i);
+      continue;
+    }
+    const double* nodes = gauss_legendre_rule(r[i]).nodes;
+    for (std::size_t c = 0; c < std::size(kRuleOf); ++c) {
+      if (rule_nodes[c] == nodes) by_rule[c].push_back(i);
+    }
+  }
   enum Column { kH, kK, kR, kPhiMinusH, kPhiH, kPhiMinusK, kPhiK, kOut, kColumns };
   std::vector<double> batch;
-  std::vector<std::size_t> members;
-  for (double rule_r : kRuleOf) {
+  for (std::size_t c = 0; c < std::size(kRuleOf); ++c) {
+    const double rule_r = kRuleOf[c];
     const GaussLegendreRule rule = gauss_legendre_rule(rule_r);
-    members.clear();
-    for (std::size_t i = 0; i < count; ++i) {
-      if (plackett(i) && gauss_legendre_rule(r[i]).nodes == rule.nodes) members.push_back(i);
-    }
+    const std::vector<std::size_t>& members = by_rule[c];
     if (members.empty()) continue;
     const std::size_t padded = (members.size() + detail::kPlackettLanes - 1) /
                                detail::kPlackettLanes * detail::kPlackettLanes;
@@ -220,9 +231,7 @@ void bivariate_normal_concordant(const double* h, const double* k, const NormalT
                          column(kPhiMinusK), column(kPhiK), padded, rule, column(kOut)});
     for (std::size_t m = 0; m < members.size(); ++m) out[members[m]] = column(kOut)[m];
   }
-  for (std::size_t i = 0; i < count; ++i) {
-    if (!plackett(i)) out[i] = bivariate_normal_concordant(h[i], k[i], r[i], k_tails[i]);
-  }
+  for (std::size_t i : alone) out[i] = bivariate_normal_concordant(h[i], k[i], r[i], k_tails[i]);
 }
 
 }  // namespace ropesweep

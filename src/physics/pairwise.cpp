@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <type_traits>
 
 #include "block_product.hpp"
 #include "ropesweep/core/error.hpp"
