@@ -204,7 +204,7 @@ void ProbeForward::layer_block(const ProbeLayer& layer, Segment& segment, Index 
   encode(projected, position);
   projected *= 1.0f / std::sqrt(static_cast<float>(model_.head_dim));
   MatrixF attended;
-  causal_attention(heads_, position, projected, keys, values, attended);
+  detail::causal_attention_compiled(heads_, position, projected, keys, values, attended);
   hidden.noalias() += attended * layer.output;
   if (mlp_) {
     MatrixF expanded = rms_norm(hidden) * layer.mlp_in;

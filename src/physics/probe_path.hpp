@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ropesweep/physics/attention.hpp"
 #include "ropesweep/physics/probe.hpp"
 
 namespace ropesweep {
@@ -21,6 +22,10 @@ namespace detail {
 // run_probe_batch on the instruction set of the file it is compiled in.
 ProbeMoments run_probe_batch_compiled(const ProbeConfig& config, std::uint64_t seed,
                                       std::uint64_t point, std::int64_t batch);
+// causal_attention on the instruction set of the file it is compiled in.
+void causal_attention_compiled(const AttentionHeads& shape, Eigen::Index first,
+                               const MatrixF& queries, const MatrixF& keys, const MatrixF& values,
+                               MatrixF& out);
 }  // namespace detail
 
 struct ProbePath {
@@ -31,6 +36,9 @@ struct ProbePath {
                                        const std::vector<int>& base_tokens,
                                        const std::vector<ProbeVariant>& variants,
                                        bool share_prefix);
+  void (*causal_attention)(const AttentionHeads& shape, Eigen::Index first,
+                           const MatrixF& queries, const MatrixF& keys, const MatrixF& values,
+                           MatrixF& out);
 };
 
 // The copy the program's vector path takes.
