@@ -39,8 +39,9 @@ void check_shapes(const AttentionHeads& shape, Index first, const MatrixF& queri
   }
 }
 
-// The copy's fused kernel (fused_attention.hpp): groups of rows that keep their sums in half
-// of the vector registers (32 on AVX-512F, 16 on AVX2).
+// The copy's fused kernel (fused_attention.hpp), in groups of rows whose score sums (two
+// vectors a row) take half of AVX-512F's 32 vector registers and three quarters of AVX2's
+// 16 (12 rows on AVX-512F were no faster, 4 rows on AVX2 slower: docs/performance.md).
 #if defined(__AVX512F__)
 #define ROPESWEEP_FUSED_ATTENTION 1
 using PathAttention = FusedAttention<8>;

@@ -1,6 +1,7 @@
 #pragma once
 // The transformer probe once per instruction set. Its cost is Eigen's matrix products and
-// the attention tiles, whose speed depends on the vector width Eigen is compiled for, so
+// attention (Eigen tiles, or on AVX2 and AVX-512F the fused kernel of fused_attention.hpp
+// on Eigen's vector types), whose speed depends on the vector width they are compiled for, so
 // probe.cpp and attention.cpp are compiled three times on x86-64: for the build's target
 // (the SSE4.2 baseline), for AVX2 + FMA and for AVX-512F (src/physics/CMakeLists.txt).
 // Each wide copy is linked into one object whose only global symbol is its table below;
