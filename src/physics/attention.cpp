@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "fused_attention.hpp"
+#include "probe_path.hpp"
 #include "ropesweep/core/error.hpp"
 
 namespace ropesweep {
@@ -37,11 +39,20 @@ void check_shapes(const AttentionHeads& shape, Index first, const MatrixF& queri
   }
 }
 
-}  // namespace
+// The copy's fused kernel (fused_attention.hpp), in groups of rows whose score sums (two
+// vectors a row) take half of AVX-512F's 32 vector registers and three quarters of AVX2's
+// 16 (12 rows on AVX-512F were no faster, 4 rows on AVX2 slower: docs/performance.md).
+#if defined(__AVX512F__)
+#define ROPESWEEP_FUSED_ATTENTION 1
+using PathAttention = FusedAttention<8>;
+#elif defined(__AVX2__) && defined(__FMA__)
+#define ROPESWEEP_FUSED_ATTENTION 1
+using PathAttention = FusedAttention<6>;
+#endif
 
-void causal_attention(const AttentionHeads& shape, Index first, const MatrixF& queries,
-                      const MatrixF& keys, const MatrixF& values, MatrixF& out) {
-  check_shapes(shape, first, queries, keys, &values);
+// Tiles of Eigen products: the build's own target, and head sizes the fused kernel does not take.
+void tiled_attention(const AttentionHeads& shape, Index first, const MatrixF& queries,
+                     const MatrixF& keys, const MatrixF& values, MatrixF& out) {
   const Index d = shape.head_dim;
   const float minus_infinity = -std::numeric_limits<float>::infinity();
   out.resize(queries.rows(), shape.width());
@@ -104,6 +115,24 @@ void causal_attention(const AttentionHeads& shape, Index first, const MatrixF& q
     }
   }
 }
+
+}  // namespace
+
+namespace detail {
+
+void causal_attention_compiled(const AttentionHeads& shape, Index first, const MatrixF& queries,
+                               const MatrixF& keys, const MatrixF& values, MatrixF& out) {
+  check_shapes(shape, first, queries, keys, &values);
+#ifdef ROPESWEEP_FUSED_ATTENTION
+  if (PathAttention::takes(shape.head_dim)) {
+    PathAttention::run(shape, first, queries, keys, values, out);
+    return;
+  }
+#endif
+  tiled_attention(shape, first, queries, keys, values, out);
+}
+
+}  // namespace detail
 
 void causal_attention_reference(const AttentionHeads& shape, Index first, const MatrixF& queries,
                                 const MatrixF& keys, const MatrixF& values, MatrixF& out) {

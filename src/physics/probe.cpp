@@ -31,13 +31,18 @@ void fill_normal_matrix(MatrixF& matrix, Index rows, Index cols, double standard
 }
 
 // RMSNorm without a gain: each row divided by its root mean square.
-MatrixF rms_norm(const Eigen::Ref<const MatrixF>& rows) {
-  MatrixF normed(rows.rows(), rows.cols());
+void rms_norm(const Eigen::Ref<const MatrixF>& rows, MatrixF& normed) {
+  normed.resize(rows.rows(), rows.cols());
   const float inverse_width = 1.0f / static_cast<float>(rows.cols());
   for (Index i = 0; i < rows.rows(); ++i) {
     const float mean_square = rows.row(i).squaredNorm() * inverse_width;
     normed.row(i) = rows.row(i) * (1.0f / std::sqrt(mean_square + kRmsEpsilon));
   }
+}
+
+MatrixF rms_norm(const Eigen::Ref<const MatrixF>& rows) {
+  MatrixF normed;
+  rms_norm(rows, normed);
   return normed;
 }
 
@@ -134,6 +139,13 @@ struct ProbeForward::Segment {
   Index end() const { return first + hidden.rows(); }
 };
 
+// A layer block's intermediate matrices, kept from block to block of a pass: allocating
+// them anew for each block of 1024 rows handed their pages back to the system and took
+// them again, 40 % of a pass's page faults at L = 4096.
+struct ProbeForward::LayerScratch {
+  MatrixF normed, projected, attended, expanded;
+};
+
 ProbeForward::ProbeForward(const ProbeModel& model, const Encoding& encoding, Precision precision,
                            bool mlp)
     : model_(model), encoding_(encoding), precision_(precision), mlp_(mlp) {
@@ -189,12 +201,15 @@ void ProbeForward::encode(MatrixF& rows, Index first_position) const {
 }
 
 void ProbeForward::layer_block(const ProbeLayer& layer, Segment& segment, Index local_row,
-                               Index rows, MatrixF& keys, MatrixF& values, bool last) const {
+                               Index rows, MatrixF& keys, MatrixF& values, bool last,
+                               LayerScratch& scratch) const {
   const Index position = segment.first + local_row;
   auto hidden = segment.hidden.middleRows(local_row, rows);
-  const MatrixF normed = rms_norm(hidden);
+  const MatrixF& normed = scratch.normed;
+  rms_norm(hidden, scratch.normed);
 
-  MatrixF projected = normed * layer.key;
+  MatrixF& projected = scratch.projected;
+  projected.noalias() = normed * layer.key;
   encode(projected, position);
   keys.middleRows(position, rows) = projected;
   if (last) return;  // the last layer only needs keys here; its query row is read_out's
@@ -203,13 +218,13 @@ void ProbeForward::layer_block(const ProbeLayer& layer, Segment& segment, Index 
   projected.noalias() = normed * layer.query;
   encode(projected, position);
   projected *= 1.0f / std::sqrt(static_cast<float>(model_.head_dim));
-  MatrixF attended;
-  causal_attention(heads_, position, projected, keys, values, attended);
-  hidden.noalias() += attended * layer.output;
+  detail::causal_attention_compiled(heads_, position, projected, keys, values, scratch.attended);
+  hidden.noalias() += scratch.attended * layer.output;
   if (mlp_) {
-    MatrixF expanded = rms_norm(hidden) * layer.mlp_in;
-    gelu_in_place(expanded);
-    hidden.noalias() += expanded * layer.mlp_out;
+    rms_norm(hidden, scratch.normed);
+    scratch.expanded.noalias() = normed * layer.mlp_in;
+    gelu_in_place(scratch.expanded);
+    hidden.noalias() += scratch.expanded * layer.mlp_out;
   }
 }
 
@@ -310,6 +325,7 @@ std::vector<ProbeReadout> ProbeForward::run_compiled(const std::vector<int>& bas
   }
 
   MatrixF keys(length, width), values(length, width);
+  LayerScratch scratch;
   std::vector<ProbeReadout> readouts(variants.size());
   // A layer runs over its rows in runs of up to kLayerRows whole attention blocks, then
   // over the last, partial block on its own. Rows of an Eigen matrix product do not
@@ -323,9 +339,12 @@ std::vector<ProbeReadout> ProbeForward::run_compiled(const std::vector<int>& bas
     const Index rows = segment.hidden.rows();
     const Index whole = rows / kAttentionBlock * kAttentionBlock;
     for (Index row = 0; row < whole; row += kLayerRows) {
-      layer_block(layer, segment, row, std::min(kLayerRows, whole - row), keys, values, last);
+      layer_block(layer, segment, row, std::min(kLayerRows, whole - row), keys, values, last,
+                  scratch);
     }
-    if (whole < rows) layer_block(layer, segment, whole, rows - whole, keys, values, last);
+    if (whole < rows) {
+      layer_block(layer, segment, whole, rows - whole, keys, values, last, scratch);
+    }
   };
   for (std::size_t l = 0; l < model_.layers.size(); ++l) {
     const ProbeLayer& layer = model_.layers[l];

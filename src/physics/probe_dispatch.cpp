@@ -23,6 +23,11 @@ const ProbePath& probe_path() {
   return ropesweep_probe_path_baseline;
 }
 
+void causal_attention(const AttentionHeads& shape, Eigen::Index first, const MatrixF& queries,
+                      const MatrixF& keys, const MatrixF& values, MatrixF& out) {
+  probe_path().causal_attention(shape, first, queries, keys, values, out);
+}
+
 std::vector<ProbeReadout> ProbeForward::run(const std::vector<int>& base_tokens,
                                             const std::vector<ProbeVariant>& variants,
                                             bool share_prefix) const {

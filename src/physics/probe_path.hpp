@@ -1,6 +1,7 @@
 #pragma once
 // The transformer probe once per instruction set. Its cost is Eigen's matrix products and
-// the attention tiles, whose speed depends on the vector width Eigen is compiled for, so
+// attention (Eigen tiles, or on AVX2 and AVX-512F the fused kernel of fused_attention.hpp
+// on Eigen's vector types), whose speed depends on the vector width they are compiled for, so
 // probe.cpp and attention.cpp are compiled three times on x86-64: for the build's target
 // (the SSE4.2 baseline), for AVX2 + FMA and for AVX-512F (src/physics/CMakeLists.txt).
 // Each wide copy is linked into one object whose only global symbol is its table below;
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ropesweep/physics/attention.hpp"
 #include "ropesweep/physics/probe.hpp"
 
 namespace ropesweep {
@@ -21,6 +23,10 @@ namespace detail {
 // run_probe_batch on the instruction set of the file it is compiled in.
 ProbeMoments run_probe_batch_compiled(const ProbeConfig& config, std::uint64_t seed,
                                       std::uint64_t point, std::int64_t batch);
+// causal_attention on the instruction set of the file it is compiled in.
+void causal_attention_compiled(const AttentionHeads& shape, Eigen::Index first,
+                               const MatrixF& queries, const MatrixF& keys, const MatrixF& values,
+                               MatrixF& out);
 }  // namespace detail
 
 struct ProbePath {
@@ -31,6 +37,9 @@ struct ProbePath {
                                        const std::vector<int>& base_tokens,
                                        const std::vector<ProbeVariant>& variants,
                                        bool share_prefix);
+  void (*causal_attention)(const AttentionHeads& shape, Eigen::Index first,
+                           const MatrixF& queries, const MatrixF& keys, const MatrixF& values,
+                           MatrixF& out);
 };
 
 // The copy the program's vector path takes.

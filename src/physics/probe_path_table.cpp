@@ -21,13 +21,15 @@ std::vector<ProbeReadout> forward_compiled(const ProbeForward& forward,
 
 // Read from the compiler's own target macros, so the record cannot disagree with the flags.
 #if defined(__AVX512F__)
-#define ROPESWEEP_PROBE_INSTRUCTION_SETS "Eigen built for AVX-512F, AVX2 and FMA"
+#define ROPESWEEP_PROBE_INSTRUCTION_SETS \
+  "Eigen built for AVX-512F, AVX2 and FMA, attention fused on AVX-512F registers"
 #elif defined(__AVX2__) && defined(__FMA__)
-#define ROPESWEEP_PROBE_INSTRUCTION_SETS "Eigen built for AVX2 and FMA"
+#define ROPESWEEP_PROBE_INSTRUCTION_SETS \
+  "Eigen built for AVX2 and FMA, attention fused on AVX2 registers"
 #else
 #define ROPESWEEP_PROBE_INSTRUCTION_SETS "Eigen built for the compile flags' target"
 #endif
 
 extern "C" const ropesweep::ProbePath ROPESWEEP_PROBE_PATH_TABLE = {
     ROPESWEEP_PROBE_INSTRUCTION_SETS, &ropesweep::detail::run_probe_batch_compiled,
-    &ropesweep::forward_compiled};
+    &ropesweep::forward_compiled, &ropesweep::detail::causal_attention_compiled};

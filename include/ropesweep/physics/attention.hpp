@@ -15,6 +15,10 @@
 // multiples of kAttentionBlock. Each block's products therefore have the same
 // shapes and the same operands whichever position a computation starts from, which
 // is what makes reuse of a shared causal prefix bitwise identical to a full pass.
+//
+// causal_attention runs on the program's vector path (vector_path.hpp): the AVX2 and
+// AVX-512F copies fuse each tile's scores, softmax step and weighted values on vector
+// registers (src/physics/fused_attention.hpp), the others compute a tile as Eigen products.
 #include <Eigen/Core>
 #include <vector>
 
@@ -28,9 +32,10 @@ using VectorF = Eigen::Matrix<float, Eigen::Dynamic, 1>;
 inline constexpr Eigen::Index kAttentionBlock = 128;
 // Keys per tile: a block of queries is packed once per tile, so wider tiles pack it less
 // often; the last tile ends at the block's own last row, so its shape still depends on the
-// block's position alone. Forward pass, 16 heads x 64, 2 layers, one core: 128 keys
-// 0.86 s at L = 4096 and 8.85 s at 16384, 256 keys 0.83 and 8.27, 512 keys 0.77 and 8.18,
-// 1024 keys 0.81 and 8.19.
+// block's position alone. Forward pass as Eigen tiles, 16 heads x 64, 2 layers, one core:
+// 128 keys 0.86 s at L = 4096 and 8.85 s at 16384, 256 keys 0.83 and 8.27, 512 keys 0.77
+// and 8.18, 1024 keys 0.81 and 8.19. The fused AVX-512F kernel, attention alone at
+// L = 8192: 256 keys 117 GFLOP/s, 512 keys 119 to 122, 1024 keys 123 to 124 (noise).
 inline constexpr Eigen::Index kKeyBlock = 512;
 
 struct AttentionHeads {

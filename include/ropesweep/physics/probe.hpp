@@ -114,10 +114,12 @@ class ProbeForward {
 
  private:
   struct Segment;
+  struct LayerScratch;
   void embed(const std::vector<int>& tokens, const ProbeVariant* variant, Segment& segment) const;
   void encode(MatrixF& rows, Eigen::Index first_position) const;
   void layer_block(const ProbeLayer& layer, Segment& segment, Eigen::Index local_row,
-                   Eigen::Index rows, MatrixF& keys, MatrixF& values, bool last) const;
+                   Eigen::Index rows, MatrixF& keys, MatrixF& values, bool last,
+                   LayerScratch& scratch) const;
   ProbeReadout read_out(const ProbeLayer& layer, const Segment& segment, std::int64_t position,
                         const MatrixF& keys) const;
 

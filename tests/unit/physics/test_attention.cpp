@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "ropesweep/physics/attention.hpp"
 #include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/core/error.hpp"
 #include "ropesweep/core/rng.hpp"
 #include "ropesweep/physics/normal_draws.hpp"
+#include "ropesweep/physics/vector_path.hpp"
+#include "vector_path_guard.hpp"
 
 namespace ropesweep {
 namespace {
@@ -97,6 +100,49 @@ TEST(CausalAttention, BlockedMatchesFullMatrixReferenceForEveryEncoding) {
       EXPECT_LT(max_row_relative_error(blocked, reference), 1e-5);
     }
   }
+}
+
+// The probe's head sizes, which the AVX2 and AVX-512F copies compute with the fused kernel
+// (src/physics/fused_attention.hpp) where a head is a whole number of its value blocks (16
+// and 32 columns) and with tiles otherwise (48 on AVX-512F): on every vector path, against
+// the definition over three key tiles with and without ALiBi, and a pass that starts at a
+// later block gives the full pass's bits.
+TEST(CausalAttention, EveryVectorPathMatchesTheReferenceAtTheProbesHeadSizes) {
+  const int heads = 2;
+  const Index length = 1200;  // keys in tiles of 512: two whole tiles and a part
+  on_every_vector_path([&](VectorPath) {
+    std::uint64_t substream = 100;
+    for (int d : {48, 64, 128}) {
+      for (bool alibi : {false, true}) {
+        SCOPED_TRACE("d=" + std::to_string(d) + (alibi ? " ALiBi" : ""));
+        AttentionHeads shape;
+        shape.heads = heads;
+        shape.head_dim = d;
+        if (alibi) {
+          for (double slope : alibi_slopes(heads)) shape.slopes.push_back(static_cast<float>(slope) / 64);
+        }
+        // Peaked rows: the running maximum moves between tiles. A logit is a float dot
+        // product of size about `sharpness`, rounded over sqrt(d) terms in the mean, and its
+        // error is the weights' relative error.
+        const double sharpness = 12.0;
+        const double bound =
+            2.0 * std::numeric_limits<float>::epsilon() * sharpness * std::sqrt(double(d));
+        const MatrixF queries =
+            random_matrix(length, heads * d, sharpness / std::sqrt(d), ++substream);
+        const MatrixF keys = random_matrix(length, heads * d, 1.0, ++substream);
+        const MatrixF values = random_matrix(length, heads * d, 1.0, ++substream);
+        MatrixF full, reference;
+        causal_attention(shape, 0, queries, keys, values, full);
+        causal_attention_reference(shape, 0, queries, keys, values, reference);
+        EXPECT_LT(max_row_relative_error(full, reference), bound);
+        const Index first = 5 * kAttentionBlock;
+        const MatrixF tail_queries = queries.bottomRows(length - first);
+        MatrixF tail;
+        causal_attention(shape, first, tail_queries, keys, values, tail);
+        EXPECT_TRUE((tail.array() == full.bottomRows(length - first).array()).all());
+      }
+    }
+  });
 }
 
 TEST(CausalAttention, FirstRowAttendsOnlyToItselfAndFutureKeysAreInvisible) {

@@ -12,21 +12,10 @@
 #include "ropesweep/core/rng.hpp"
 #include "ropesweep/physics/normal_draws.hpp"
 #include "ropesweep/physics/vector_path.hpp"
+#include "vector_path_guard.hpp"
 
 namespace ropesweep {
 namespace {
-
-// Restores the program's vector path when a test that switches it ends.
-class VectorPathGuard {
- public:
-  VectorPathGuard() : saved_(vector_path()) {}
-  ~VectorPathGuard() { use_vector_path(saved_); }
-  VectorPathGuard(const VectorPathGuard&) = delete;
-  VectorPathGuard& operator=(const VectorPathGuard&) = delete;
-
- private:
-  VectorPath saved_;
-};
 
 const std::size_t kCounts[] = {0,  1,   2,   3,   7,   8,    15,   16,   17,   63,    64,
                                65, 128, 511, 512, 513, 1023, 1024, 1025, 4097, 100001};

@@ -10,23 +10,12 @@
 #include "ropesweep/physics/encoding.hpp"
 #include "ropesweep/physics/probe.hpp"
 #include "ropesweep/physics/vector_path.hpp"
+#include "vector_path_guard.hpp"
 
 namespace ropesweep {
 namespace {
 
 using Eigen::Index;
-
-// Runs `check` once on every vector path this processor has (the probe's products and
-// attention are compiled once per path), then returns to the fastest.
-template <typename Check>
-void on_every_vector_path(Check check) {
-  for (VectorPath path : available_vector_paths()) {
-    SCOPED_TRACE(vector_path_name(path));
-    use_vector_path(path);
-    check(path);
-  }
-  use_vector_path(available_vector_paths().back());
-}
 
 ProbeConfig small_config(const std::string& encoding, int heads, int layers, int head_dim,
                          int length) {
