@@ -1,6 +1,6 @@
 #pragma once
 // The Gauss-Legendre rules of Genz's bivariate normal algorithm (gaussian.cpp and the
-// vector paths of gaussian_lanes.hpp): 6, 12 or 20 points on (-1, 1), chosen by |r| as in
+// vector paths of plackett_lanes.hpp): 6, 12 or 20 points on (-1, 1), chosen by |r| as in
 // Genz's code, and the bounds of |r| that choose them.
 #include <cmath>
 
@@ -15,7 +15,16 @@ struct GaussLegendreRule {
 // Plackett's quadrature serves |r| below this; above it, Drezner & Wesolowsky's expansion.
 constexpr double kPlackettLimit = 0.925;
 
-inline GaussLegendreRule gauss_legendre_rule(double r) {
+constexpr int kGaussLegendreRules = 3;
+
+// Which rule |r| chooses: 0 (6 points), 1 (12) or 2 (20).
+inline int gauss_legendre_rule_index(double r) {
+  if (std::fabs(r) < 0.3) return 0;
+  if (std::fabs(r) < 0.75) return 1;
+  return 2;
+}
+
+inline GaussLegendreRule gauss_legendre_rule_at(int index) {
   static const double w6[] = {0.1713244923791705, 0.3607615730481384, 0.4679139345726904};
   static const double x6[] = {0.9324695142031522, 0.6612093864662647, 0.2386191860831970};
   static const double w12[] = {0.04717533638651177, 0.1069393259953183, 0.1600783285433464,
@@ -30,9 +39,13 @@ inline GaussLegendreRule gauss_legendre_rule(double r) {
                                0.8391169718222188, 0.7463319064601508, 0.6360536807265150,
                                0.5108670019508271, 0.3737060887154196, 0.2277858511416451,
                                0.07652652113349733};
-  if (std::fabs(r) < 0.3) return {w6, x6, 3};
-  if (std::fabs(r) < 0.75) return {w12, x12, 6};
+  if (index == 0) return {w6, x6, 3};
+  if (index == 1) return {w12, x12, 6};
   return {w20, x20, 10};
+}
+
+inline GaussLegendreRule gauss_legendre_rule(double r) {
+  return gauss_legendre_rule_at(gauss_legendre_rule_index(r));
 }
 
 }  // namespace ropesweep

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -187,36 +186,26 @@ void bivariate_normal_concordant(const double* h, const double* k, const NormalT
                                  const double* r, std::size_t count, double* out) {
   // The points of each Gauss-Legendre rule, gathered and padded to whole batches; the special
   // cases and |r| >= kPlackettLimit one at a time.
-  constexpr double kRuleOf[] = {0.1, 0.5, 0.8};  // an |r| that chooses each rule
-  const double* rule_nodes[std::size(kRuleOf)];
-  for (std::size_t c = 0; c < std::size(kRuleOf); ++c) {
-    rule_nodes[c] = gauss_legendre_rule(kRuleOf[c]).nodes;
-  }
-  std::vector<std::size_t> by_rule[std::size(kRuleOf)], alone;
+  std::vector<std::size_t> by_rule[kGaussLegendreRules], alone;
   for (std::size_t i = 0; i < count; ++i) {
     const bool plackett = std::isfinite(h[i]) && std::isfinite(k[i]) && r[i] != 0.0 &&
                           std::fabs(r[i]) < kPlackettLimit;
-    if (!plackett) {
+    if (plackett) {
+      by_rule[gauss_legendre_rule_index(r[i])].push_back(i);
+    } else {
       alone.push_back(i);
-      continue;
-    }
-    const double* nodes = gauss_legendre_rule(r[i]).nodes;
-    for (std::size_t c = 0; c < std::size(kRuleOf); ++c) {
-      if (rule_nodes[c] == nodes) by_rule[c].push_back(i);
     }
   }
   enum Column { kH, kK, kR, kPhiMinusH, kPhiH, kPhiMinusK, kPhiK, kOut, kColumns };
   std::vector<double> batch;
-  for (std::size_t c = 0; c < std::size(kRuleOf); ++c) {
-    const double rule_r = kRuleOf[c];
-    const GaussLegendreRule rule = gauss_legendre_rule(rule_r);
-    const std::vector<std::size_t>& members = by_rule[c];
+  for (int rule = 0; rule < kGaussLegendreRules; ++rule) {
+    const std::vector<std::size_t>& members = by_rule[rule];
     if (members.empty()) continue;
     const std::size_t padded = (members.size() + detail::kPlackettLanes - 1) /
                                detail::kPlackettLanes * detail::kPlackettLanes;
-    batch.assign(kColumns * padded, 0.5);  // padding: h = k = 0.5 at r = rule_r
+    // Padding, whose results are dropped: h = k = r = 0.5, a finite point of any rule.
+    batch.assign(kColumns * padded, 0.5);
     auto column = [&](Column c) { return batch.data() + c * padded; };
-    std::fill(column(kR), column(kR) + padded, rule_r);
     for (std::size_t m = 0; m < members.size(); ++m) {
       const std::size_t i = members[m];
       column(kH)[m] = h[i];
@@ -228,7 +217,8 @@ void bivariate_normal_concordant(const double* h, const double* k, const NormalT
       column(kPhiK)[m] = k_tails[i].below;
     }
     plackett_concordant({column(kH), column(kK), column(kR), column(kPhiMinusH), column(kPhiH),
-                         column(kPhiMinusK), column(kPhiK), padded, rule, column(kOut)});
+                         column(kPhiMinusK), column(kPhiK), padded, gauss_legendre_rule_at(rule),
+                         column(kOut)});
     for (std::size_t m = 0; m < members.size(); ++m) out[members[m]] = column(kOut)[m];
   }
   for (std::size_t i : alone) out[i] = bivariate_normal_concordant(h[i], k[i], r[i], k_tails[i]);

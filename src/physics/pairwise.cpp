@@ -564,11 +564,14 @@ SampleMoments moments_token_inversion(const PairwiseConfig& config, const Encodi
   BlockContent content;
   std::vector<std::int64_t> distances(nr + 1);  // the block's distances, then 0
   std::vector<double> relevant, irrelevant;
-  // conditional: the block's samples, query by query
+  // conditional: the failure probability of each of the block's samples, query by query, and
+  // the samples that need the bivariate normal (correlation below 1), gathered
   const auto samples = static_cast<std::size_t>(nq * nr);
+  std::vector<double> failures(samples);
   std::vector<double> minus_means_x(samples), minus_means_y(samples), correlations(samples);
   std::vector<double> same_sign(samples);
   std::vector<NormalTails> tails_y(samples);
+  std::vector<std::size_t> sample_of(samples);
   return over_blocks(range, [&](std::int64_t block) {
     RandomStream stream = detail::cluster_stream(seed, point_index, kStreamTokenInversion, block);
     if (conditional) {
@@ -589,8 +592,10 @@ SampleMoments moments_token_inversion(const PairwiseConfig& config, const Encodi
       // correlation C(r) / C(0) (the ALiBi penalty cancels). Failure is P(XY < 0).
       relevant.resize(static_cast<std::size_t>(nq * count));
       kernel.profiles(content.q.data(), nq, relevant.data());
-      // The block's samples at once (minus their means, their correlations), then P(X, Y of
-      // one sign) of each; the tails of a query's -mean_y computed once.
+      // The samples below correlation 1 gathered (minus their means, their correlations),
+      // then P(X, Y of one sign) of all of them at once; the tails of a query's -mean_y
+      // computed once.
+      std::size_t gathered = 0;
       for (std::int64_t c = 0; c < nq; ++c) {
         const double* profile = relevant.data() + c * count;
         const double c0 = profile[nr];
@@ -599,25 +604,30 @@ SampleMoments moments_token_inversion(const PairwiseConfig& config, const Encodi
         const NormalTails y_tails = normal_tails(-mean_y);
         for (std::int64_t j = 0; j < nr; ++j) {
           const std::size_t i = static_cast<std::size_t>(c * nr + j);
-          minus_means_x[i] = -(rho * profile[j] / sigma);
-          minus_means_y[i] = -mean_y;
-          tails_y[i] = y_tails;
-          correlations[i] = std::clamp(profile[j] / c0, -1.0, 1.0);
+          const double minus_mean_x = -(rho * profile[j] / sigma);
+          const double correlation = std::clamp(profile[j] / c0, -1.0, 1.0);
+          if (correlation == 1.0) {
+            // X - mean_x = Y - mean_y: the signs differ exactly when the common
+            // Gaussian falls between -mean_x and -mean_y, which is exactly 0 for
+            // equal means (r = 0, NoPE, ALiBi), where the orthant sums would
+            // leave rounding residue such as 4e-18.
+            failures[i] = std::fabs(normal_cdf(minus_mean_x) - normal_cdf(-mean_y));
+            continue;
+          }
+          minus_means_x[gathered] = minus_mean_x;
+          minus_means_y[gathered] = -mean_y;
+          tails_y[gathered] = y_tails;
+          correlations[gathered] = correlation;
+          sample_of[gathered] = i;
+          ++gathered;
         }
       }
       bivariate_normal_concordant(minus_means_x.data(), minus_means_y.data(), tails_y.data(),
-                                  correlations.data(), correlations.size(), same_sign.data());
-      for (std::size_t i = 0; i < correlations.size(); ++i) {
-        if (correlations[i] == 1.0) {
-          // X - mean_x = Y - mean_y: the signs differ exactly when the common
-          // Gaussian falls between -mean_x and -mean_y, which is exactly 0 for
-          // equal means (r = 0, NoPE, ALiBi), where the orthant sums would
-          // leave rounding residue such as 4e-18.
-          sum += std::fabs(normal_cdf(minus_means_x[i]) - normal_cdf(minus_means_y[i]));
-          continue;
-        }
-        sum += std::clamp(1.0 - same_sign[i], 0.0, 1.0);
+                                  correlations.data(), gathered, same_sign.data());
+      for (std::size_t g = 0; g < gathered; ++g) {
+        failures[sample_of[g]] = std::clamp(1.0 - same_sign[g], 0.0, 1.0);
       }
+      for (double failure : failures) sum += failure;
     } else {
       token_scores(kernel, content, nq, d, relevant, irrelevant);
       for (std::int64_t c = 0; c < nq; ++c) {
